@@ -1,0 +1,105 @@
+"""The ``cohort`` command: opens the app, or runs a scripting subcommand.
+
+Scripting commands never import Textual: ``cohort status --tmux`` runs every few seconds
+in a tmux status bar. Every user error ends in one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cohort_tui import __version__
+
+COMMAND_MODULES = (
+    "cohort_tui.commands.stores",
+    "cohort_tui.commands.status",
+    "cohort_tui.commands.export",
+    "cohort_tui.commands.ops",
+)
+"""Subcommand modules, in the order ``cohort --help`` lists them."""
+
+SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (app options plus every subcommand)."""
+    parser = argparse.ArgumentParser(
+        prog="cohort",
+        description="A terminal client for study cohorts. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"cohort-tui {__version__}")
+    parser.add_argument("--store", metavar="DIR",
+                        help="store directory (default: $COHORT_STORE, else your data dir)")
+    parser.add_argument("--as", dest="as_member", metavar="HANDLE",
+                        help="act as this member (default: $COHORT_AS, else the store's own)")
+    parser.add_argument("--open", dest="open_target", metavar="TARGET",
+                        help="start on a screen (" + ", ".join(SCREENS) + ") or on "
+                        "lesson:ID, thread:ID, submission:ID, milestone:ID")
+    # Options repeated on every subcommand, so `cohort status --store X` works too.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="DIR", default=argparse.SUPPRESS,
+                        help="store directory")
+    common.add_argument("--as", dest="as_member", metavar="HANDLE", default=argparse.SUPPRESS,
+                        help="act as this member")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    from cohort_tui.commands.context import CliError
+    from cohort_tui.domain.curriculum import CurriculumError
+    from cohort_tui.store.errors import StoreError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return open_app(args)
+        result: int = args.run(args)
+        return result
+    except CliError as exc:
+        print(f"cohort: {exc}", file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(f"cohort: {exc}", file=sys.stderr)
+        return 1
+    except CurriculumError as exc:
+        print(f"cohort: the curriculum has {len(exc.problems)} problem(s); nothing was "
+              "written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cohort: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def open_app(args: argparse.Namespace) -> int:
+    """Open the Textual app on the store."""
+    from cohort_tui.commands.context import acting_member, fail, open_replica
+
+    target = args.open_target
+    if target and target not in SCREENS and target.split(":", 1)[0] not in (
+        "lesson", "thread", "submission", "milestone"
+    ):
+        fail(f"--open takes a screen ({', '.join(SCREENS)}) or lesson:ID, thread:ID, "
+             f"submission:ID, milestone:ID; not '{target}'", 2)
+    replica = open_replica(args)
+    member = acting_member(replica, args)
+    from cohort_tui.ui.app import CohortApp
+
+    app = CohortApp(replica, member.id, open_target=target)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

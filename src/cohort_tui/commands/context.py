@@ -1,0 +1,74 @@
+"""What every subcommand needs: the store, the acting member, clean errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn
+
+from cohort_tui.domain.model import Member
+from cohort_tui.paths import resolve_store
+from cohort_tui.store.workspace import Replica
+
+
+class CliError(Exception):
+    """A user error: printed as one line on stderr, exit status 1 (or ``code``)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Stop the command with a user-facing error."""
+    raise CliError(message, code)
+
+
+def store_path(args: argparse.Namespace) -> Path:
+    """The store the command works on; the default store is made from the demo on first use."""
+    path, is_default = resolve_store(getattr(args, "store", None))
+    if is_default and not (path / "store.toml").exists():
+        from cohort_tui.demo.seed import write_demo_store
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_demo_store(path)
+        print(f"cohort: created the demo cohort in {path}", file=sys.stderr)
+    return path
+
+
+def open_replica(args: argparse.Namespace) -> Replica:
+    """Open the command's store."""
+    return Replica(store_path(args))
+
+
+def acting_member(replica: Replica, args: argparse.Namespace) -> Member:
+    """The member named by ``--as`` / ``$COHORT_AS``, else the store's default member."""
+    import os
+
+    who = getattr(args, "as_member", None) or os.environ.get("COHORT_AS")
+    return replica.resolve_member(who)
+
+
+def now_ms() -> int:
+    """Wall time in epoch milliseconds."""
+    return int(time.time() * 1000)
+
+
+def read_body(body: str | None, body_file: str | None) -> str:
+    """A text body from ``--body`` or ``--body-file`` (``-`` is stdin)."""
+    if body is not None:
+        return body
+    if body_file is None:
+        fail("give --body TEXT or --body-file FILE")
+    if body_file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(body_file).read_text("utf-8")
+    except FileNotFoundError:
+        fail(f"{body_file} does not exist")
+    except UnicodeDecodeError:
+        fail(f"{body_file} is not UTF-8 text")
+    except OSError as exc:
+        fail(f"cannot read {body_file}: {exc.strerror}")

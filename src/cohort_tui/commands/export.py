@@ -1,0 +1,65 @@
+"""``cohort export``: the materialised state as JSON or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cohort_tui.commands.context import open_replica
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common], help="print the materialised cohort state")
+    p.add_argument("--format", choices=("json", "markdown"), default="json")
+    p.set_defaults(run=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    replica = open_replica(args)
+    if args.format == "json":
+        from cohort_tui.domain.export import export_json
+
+        sys.stdout.buffer.write(export_json(replica.state))
+        sys.stdout.flush()
+        return 0
+    print(markdown_report(replica.state))
+    return 0
+
+
+def markdown_report(state: Any) -> str:
+    """A readable Markdown summary of the cohort; member text is sanitised."""
+    from cohort_tui.domain import queries as q
+    from cohort_tui.domain.sanitize import clean_line, clean_text
+
+    def esc(text: str) -> str:
+        return clean_line(text).replace("|", "\\|")
+
+    lines = [f"# {esc(state.cohort.name if state.cohort else 'Cohort')}", ""]
+    if state.course:
+        lines += [f"Course: **{esc(state.course.title)}**", ""]
+    lines += ["## Members", "", "| Handle | Name | Roles | Lessons done |", "|---|---|---|---|"]
+    for m in sorted(state.members.values(), key=lambda m: m.handle):
+        lines.append(f"| @{esc(m.handle)} | {esc(m.display_name)} | {', '.join(m.roles)} | "
+                     f"{q.completed_lessons(state, m.id)} |")
+    lines += ["", "## Curriculum", ""]
+    peers = q.lesson_peers(state)
+    for module, lessons in q.curriculum_outline(state):
+        lines.append(f"### {esc(module.title)}")
+        for le in lessons:
+            p = peers.get(le.id)
+            lines.append(f"- {esc(le.title)} (`{le.id}`): {p.done if p else 0}/"
+                         f"{p.total if p else 0} done")
+        lines.append("")
+    lines += ["## Milestones", ""]
+    for ms in q.live_milestones(state):
+        met, total = q.milestone_completion(state, ms)
+        lines.append(f"- {esc(ms.title)}: {met}/{total}")
+    lines += ["", "## Threads", ""]
+    for t in sorted(state.threads.values(), key=lambda t: -t.last_activity):
+        lines.append(f"- {esc(t.title)} ({len(t.posts)} posts)")
+    lines += ["", "## Submissions", ""]
+    for s in sorted(state.submissions.values(), key=lambda s: s.id):
+        lines.append(f"- {esc(s.title)} by @{esc(state.members[s.author].handle) if s.author in state.members else s.author}: "
+                     f"{q.submission_status(state, s)}")
+    return clean_text("\n".join(lines))

@@ -1,0 +1,63 @@
+"""``cohort ops export`` and ``cohort ops import``: the raw op log in and out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cohort_tui.commands.context import fail, open_replica
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("ops", help="the op log as JSONL: export or import")
+    ops_sub = p.add_subparsers(dest="ops_command", metavar="ACTION", required=True)
+    e = ops_sub.add_parser("export", parents=[common], help="print the op log as JSONL")
+    e.set_defaults(run=run_export)
+    i = ops_sub.add_parser("import", parents=[common],
+                           help="validate then append ops from FILE (or - for stdin)")
+    i.add_argument("file", metavar="FILE|-")
+    i.set_defaults(run=run_import)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    replica = open_replica(args)
+    out = sys.stdout.buffer
+    with replica.log.path.open("rb") as f:
+        for raw in f:
+            if raw.endswith(b"\n") and raw.strip():
+                out.write(raw)
+    out.flush()
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from cohort_tui.domain.ops import OpError, decode_op
+
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+    except FileNotFoundError:
+        fail(f"{args.file} does not exist")
+    except IsADirectoryError:
+        fail(f"{args.file} is a directory, not a JSONL file")
+    except OSError as exc:
+        fail(f"cannot read {args.file}: {exc.strerror}")
+    ops = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            ops.append(decode_op(raw))
+        except OpError as exc:
+            fail(f"{args.file}, line {number}: {exc}; nothing was imported")
+    replica = open_replica(args)
+    if ops and replica.state.cohort and any(
+        op.kind == "cohort.create" and op.data.cohort != replica.state.cohort.id for op in ops
+    ):
+        fail("these ops belong to another cohort; nothing was imported")
+    before = len(replica.state.refused)
+    added, duplicates = replica.import_ops(ops)
+    refused = len(replica.state.refused) - before
+    print(f"imported {added} op(s), {duplicates} already present, {refused} refused by "
+          "role rules (kept in the log)")
+    return 0

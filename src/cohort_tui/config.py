@@ -1,0 +1,58 @@
+"""The user config, ``config.toml`` in the platformdirs config directory.
+
+Read with tomllib and validated strictly with msgspec; a bad file gives one clear
+message and the defaults, never a crash. Written with tomli-w when the user changes a
+setting in the app (the theme).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import msgspec
+import tomli_w
+
+from cohort_tui.paths import config_dir
+
+
+class UserConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Settings a user may put in ``config.toml``."""
+
+    theme: str = "cohort-dark"
+    """Name of the theme to start with."""
+    keymap: dict[str, str] = msgspec.field(default_factory=dict)
+    """Binding id -> keys, e.g. ``{"app.mode.home" = "f1"}``."""
+    relative_times: bool = True
+    """Show '3h ago' rather than a date for recent activity."""
+    check_sync: bool = True
+
+
+def config_path() -> Path:
+    """The config file's path."""
+    return config_dir() / "config.toml"
+
+
+def load_config(path: Path | None = None) -> tuple[UserConfig, str | None]:
+    """The user config and, if the file was bad, a one-line reason (defaults are used)."""
+    path = path or config_path()
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return UserConfig(), None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return UserConfig(), f"{path}: {exc}; using defaults"
+    try:
+        return msgspec.convert(raw, UserConfig), None
+    except msgspec.ValidationError as exc:
+        return UserConfig(), f"{path}: {exc}; using defaults"
+
+
+def save_config(config: UserConfig, path: Path | None = None) -> None:
+    """Write the config atomically, keeping the file readable by hand."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(msgspec.to_builtins(config)), "utf-8")
+    os.replace(tmp, path)

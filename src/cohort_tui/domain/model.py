@@ -1,0 +1,293 @@
+"""The materialised state: what the fold of the op log produces.
+
+Entities are mutable msgspec structs so the fold can update them in place and the whole
+state encodes to a snapshot in one call. ``gc=False`` keeps a 100k-op state out of the
+cyclic garbage collector's way: these structs never form reference cycles.
+"""
+
+from __future__ import annotations
+
+from msgspec import Struct, field
+
+from cohort_tui.domain.clock import Clock
+from cohort_tui.domain.op_kinds import Check, Criterion, Project, Resource, RubricExample
+
+DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
+
+
+class Cohort(Struct, kw_only=True, gc=False):
+    id: str
+    name: str
+    created_at: int
+    starts_at: int
+    charter: str = ""
+    norms: str = ""
+    welcome_thread: str | None = None
+    response_target_hours: int = 48
+    reviewers_per_submission: int = 2
+    claim_lease_hours: int = 24
+    reassign_after_days: int = 3
+
+
+class Course(Struct, kw_only=True, gc=False):
+    id: str
+    title: str
+    summary: str = ""
+
+
+class Member(Struct, kw_only=True, gc=False):
+    id: str
+    handle: str
+    display_name: str
+    roles: list[str]
+    joined_at: int
+    bio: str = ""
+    timezone: str = ""
+
+
+class Module(Struct, kw_only=True, gc=False):
+    id: str
+    title: str
+    summary: str = ""
+    order: int = 0
+    archived: bool = False
+
+
+class Lesson(Struct, kw_only=True, gc=False):
+    id: str
+    module: str
+    title: str
+    body: str = ""
+    order: int = 0
+    minutes: int = 0
+    prerequisites: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    check: Check | None = None
+    project: Project | None = None
+    archived: bool = False
+
+
+class Rubric(Struct, kw_only=True, gc=False):
+    id: str
+    title: str
+    criteria: list[Criterion]
+    example: RubricExample | None = None
+
+
+class Progress(Struct, kw_only=True, gc=False):
+    status: str
+    updated_at: int
+    started_at: int | None = None
+    done_at: int | None = None
+
+
+class Skill(Struct, kw_only=True, gc=False):
+    before: int | None = None
+    after: int | None = None
+
+
+class CheckResult(Struct, kw_only=True, gc=False):
+    passed: bool
+    at: int
+    summary: str = ""
+
+
+class Edit(Struct, kw_only=True, gc=False):
+    """A post's earlier body, kept when it is edited."""
+
+    at: int
+    body: str
+
+
+class Hidden(Struct, kw_only=True, gc=False):
+    by: str
+    reason: str
+    at: int
+
+
+class Post(Struct, kw_only=True, gc=False):
+    id: str
+    thread: str
+    author: str
+    body: str
+    created_at: int
+    clock: Clock
+    reply_to: str | None = None
+    edits: list[Edit] = field(default_factory=list)
+    reactions: dict[str, list[str]] = field(default_factory=dict)
+    hidden: Hidden | None = None
+
+
+class Thread(Struct, kw_only=True, gc=False):
+    id: str
+    title: str
+    author: str
+    created_at: int
+    last_activity: int
+    posts: list[str] = field(default_factory=list)
+    lesson: str | None = None
+    tags: list[str] = field(default_factory=list)
+    pinned: bool = False
+    answer: str | None = None
+
+
+class SubmittedFile(Struct, kw_only=True, gc=False):
+    path: str
+    content: str
+
+
+class Revision(Struct, kw_only=True, gc=False):
+    id: str
+    created_at: int
+    message: str = ""
+    files: list[SubmittedFile] = field(default_factory=list)
+    diff: str = ""
+    diff_range: str = ""
+
+
+class Assignment(Struct, kw_only=True, gc=False):
+    reviewer: str
+    assigned_at: int
+    claimed_until: int | None = None
+    replaced_at: int | None = None
+    """Set when the assignment was handed to someone else (reassigned or released)."""
+    reviewed_at: int | None = None
+    """Set when the reviewer submitted the review this assignment asked for."""
+
+    @property
+    def active(self) -> bool:
+        """Still waiting on the reviewer."""
+        return self.replaced_at is None and self.reviewed_at is None
+
+
+class Submission(Struct, kw_only=True, gc=False):
+    id: str
+    lesson: str
+    author: str
+    title: str
+    created_at: int
+    revisions: list[Revision] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    reviews: list[str] = field(default_factory=list)
+
+
+class Reply(Struct, kw_only=True, gc=False):
+    id: str
+    author: str
+    body: str
+    at: int
+    comment: str | None = None
+
+
+class ReviewLine(Struct, kw_only=True, gc=False):
+    id: str
+    path: str
+    line: int
+    body: str
+
+
+class Review(Struct, kw_only=True, gc=False):
+    id: str
+    submission: str
+    revision: str
+    reviewer: str
+    verdict: str
+    submitted_at: int
+    scores: dict[str, int] = field(default_factory=dict)
+    comment: str = ""
+    lines: list[ReviewLine] = field(default_factory=list)
+    assigned_at: int | None = None
+    helpful: bool = False
+    calibration: bool = False
+    replies: list[Reply] = field(default_factory=list)
+
+
+class Milestone(Struct, kw_only=True, gc=False):
+    id: str
+    title: str
+    due: int
+    description: str = ""
+    lessons: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+    archived: bool = False
+    extensions: dict[str, int] = field(default_factory=dict)
+
+
+class LiveSession(Struct, kw_only=True, gc=False):
+    id: str
+    title: str
+    start: int
+    minutes: int = 60
+    link: str = ""
+    agenda: str = ""
+    cancelled: bool = False
+    rsvps: dict[str, str] = field(default_factory=dict)
+    notes_thread: str | None = None
+
+
+class Shoutout(Struct, kw_only=True, gc=False):
+    id: str
+    author: str
+    to: str
+    message: str
+    at: int
+
+
+class Refusal(Struct, kw_only=True, gc=False):
+    """An op the fold skipped, and why; it stays in the log."""
+
+    op: str
+    kind: str
+    author: str
+    reason: str
+
+
+class State(Struct, kw_only=True, gc=False):
+    """Everything the screens show, folded from the op log."""
+
+    cohort: Cohort | None = None
+    course: Course | None = None
+    members: dict[str, Member] = field(default_factory=dict)
+    modules: dict[str, Module] = field(default_factory=dict)
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    progress: dict[str, dict[str, Progress]] = field(default_factory=dict)
+    """member id -> lesson id -> progress."""
+    skills: dict[str, dict[str, Skill]] = field(default_factory=dict)
+    checks: dict[str, dict[str, CheckResult]] = field(default_factory=dict)
+    threads: dict[str, Thread] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+    reads: dict[str, dict[str, Clock]] = field(default_factory=dict)
+    """member id -> thread id -> clock of the newest post read."""
+    submissions: dict[str, Submission] = field(default_factory=dict)
+    reviews: dict[str, Review] = field(default_factory=dict)
+    milestones: dict[str, Milestone] = field(default_factory=dict)
+    sessions: dict[str, LiveSession] = field(default_factory=dict)
+    shoutouts: dict[str, Shoutout] = field(default_factory=dict)
+    rotation: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """ISO week -> role -> member ids."""
+    review_load: dict[str, int] = field(default_factory=dict)
+    """Index: reviewer -> assignments that are active and not yet reviewed."""
+    review_pairs: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Index: author -> reviewer -> assignments ever made between them."""
+    active_days: dict[str, list[int]] = field(default_factory=dict)
+    """member id -> sorted epoch days on which the member wrote an op."""
+    refused: list[Refusal] = field(default_factory=list)
+    unknown_ops: int = 0
+    applied: int = 0
+    last_clock: Clock | None = None
+    last_id: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    def member_name(self, member_id: str) -> str:
+        """A member's display name, or their id when unknown (raw: sanitise to show)."""
+        member = self.members.get(member_id)
+        return member.display_name if member else member_id
+
+    def has_role(self, member_id: str, *roles: str) -> bool:
+        """Whether the member holds any of ``roles``."""
+        member = self.members.get(member_id)
+        return member is not None and any(role in member.roles for role in roles)

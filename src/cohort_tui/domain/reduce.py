@@ -1,0 +1,707 @@
+"""The fold: ops in, state out.
+
+Ops are applied in one total order, ``(clock, id)``, and deduplicated by id, so any set of
+ops folds to the same state whatever order and however often they arrived. Within that
+order the reducers follow the design's rules: creates insert if absent, field edits are
+last-writer-wins, reactions are per-element sets, read markers take the max. Role rules are
+part of the fold: an op whose author lacks the right is skipped, recorded in
+``state.refused`` and left in the log.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.allocation import choose_reviewers
+from cohort_tui.domain.model import (
+    DAY_MS,
+    HOUR_MS,
+    Assignment,
+    CheckResult,
+    Cohort,
+    Course,
+    Edit,
+    Hidden,
+    Lesson,
+    LiveSession,
+    Member,
+    Milestone,
+    Module,
+    Post,
+    Progress,
+    Refusal,
+    Reply,
+    Review,
+    ReviewLine,
+    Revision,
+    Rubric,
+    Shoutout,
+    Skill,
+    State,
+    Submission,
+    SubmittedFile,
+    Thread,
+)
+from cohort_tui.domain.ops import InvalidData, Op
+
+Reason = str | None
+Handler = Callable[[State, Op, Any], Reason]
+_HANDLERS: dict[str, Handler] = {}
+
+STAFF = ("facilitator",)
+CURRICULUM_ROLES = ("facilitator", "curator")
+MODERATORS = ("facilitator", "mentor")
+
+
+def _handles(kind: type[k.Data]) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[kind.KIND] = fn
+        return fn
+
+    return register
+
+
+class OutOfOrder(Exception):
+    """An op sorts before ops already folded: the caller must refold from scratch."""
+
+
+def fold_ops(ops: Iterable[Op], state: State | None = None) -> State:
+    """Fold ``ops`` (any order, duplicates allowed) into a new state."""
+    state = state or State()
+    ordered = sorted({op.id: op for op in ops if op.id not in state.seen}.values(),
+                     key=Op.sort_key)
+    for op in ordered:
+        apply_op(state, op)
+    return state
+
+
+def apply_op(state: State, op: Op) -> None:
+    """Apply one op that sorts after every op already in ``state``.
+
+    Raises:
+        OutOfOrder: when the op sorts before the last applied op.
+    """
+    if op.id in state.seen:
+        return
+    if state.last_clock is not None and (op.clock, op.id) < (state.last_clock, state.last_id):
+        raise OutOfOrder(op.id)
+    state.seen.add(op.id)
+    state.last_clock, state.last_id = op.clock, op.id
+    state.applied += 1
+    handler = _HANDLERS.get(op.kind)
+    if handler is None:
+        state.unknown_ops += 1
+        return
+    if isinstance(op.data, InvalidData):
+        state.refused.append(Refusal(op=op.id, kind=op.kind, author=op.author,
+                                     reason=op.data.reason))
+        return
+    if op.kind != k.CohortCreate.KIND and op.author not in state.members:
+        reason: Reason = "author is not a member of the cohort"
+    else:
+        reason = handler(state, op, op.data)
+    if reason is not None:
+        state.refused.append(Refusal(op=op.id, kind=op.kind, author=op.author, reason=reason))
+        return
+    _mark_active(state, op.author, op.at)
+
+
+def _mark_active(state: State, member: str, at: int) -> None:
+    days = state.active_days.setdefault(member, [])
+    day = at // DAY_MS
+    if not days or days[-1] < day:
+        days.append(day)
+    elif day not in days:
+        bisect.insort(days, day)
+
+
+# -- cohort and members -------------------------------------------------------------
+
+
+@_handles(k.CohortCreate)
+def _cohort_create(state: State, op: Op, d: k.CohortCreate) -> Reason:
+    if state.cohort is not None:
+        return "the cohort already exists"
+    state.cohort = Cohort(id=d.cohort, name=d.name, created_at=op.at,
+                          starts_at=d.starts_at or op.at, charter=d.charter, norms=d.norms)
+    _apply_settings(state.cohort, d.settings)
+    state.members[op.author] = Member(id=op.author, handle=d.handle,
+                                      display_name=d.display_name,
+                                      roles=["facilitator"], joined_at=op.at)
+    return None
+
+
+def _apply_settings(cohort: Cohort, s: k.Settings) -> None:
+    for name in ("response_target_hours", "reviewers_per_submission", "claim_lease_hours",
+                 "reassign_after_days"):
+        value = getattr(s, name)
+        if value is not None:
+            setattr(cohort, name, value)
+
+
+@_handles(k.CohortUpdate)
+def _cohort_update(state: State, op: Op, d: k.CohortUpdate) -> Reason:
+    if state.cohort is None:
+        return "no cohort"
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may change the cohort"
+    for name in ("name", "charter", "norms", "starts_at", "welcome_thread"):
+        value = getattr(d, name)
+        if value is not None:
+            setattr(state.cohort, name, value)
+    _apply_settings(state.cohort, d.settings)
+    return None
+
+
+@_handles(k.MemberAdd)
+def _member_add(state: State, op: Op, d: k.MemberAdd) -> Reason:
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may add members"
+    if d.member in state.members:
+        return "member already exists"
+    if any(m.handle == d.handle for m in state.members.values()):
+        return f"handle @{d.handle} is taken"
+    state.members[d.member] = Member(id=d.member, handle=d.handle, display_name=d.display_name,
+                                     roles=sorted(set(d.roles)) or ["learner"],
+                                     joined_at=op.at, bio=d.bio, timezone=d.timezone)
+    return None
+
+
+@_handles(k.MemberUpdate)
+def _member_update(state: State, op: Op, d: k.MemberUpdate) -> Reason:
+    member = state.members.get(d.member)
+    if member is None:
+        return "unknown member"
+    if op.author != d.member and not state.has_role(op.author, *STAFF):
+        return "only the member or a facilitator may edit a profile"
+    for name in ("display_name", "bio", "timezone"):
+        value = getattr(d, name)
+        if value is not None:
+            setattr(member, name, value)
+    return None
+
+
+@_handles(k.MemberRoles)
+def _member_roles(state: State, op: Op, d: k.MemberRoles) -> Reason:
+    member = state.members.get(d.member)
+    if member is None:
+        return "unknown member"
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may assign roles"
+    roles = sorted(set(d.roles))
+    if "facilitator" not in roles and "facilitator" in member.roles and not any(
+        "facilitator" in m.roles for m in state.members.values() if m.id != member.id
+    ):
+        return "the cohort must keep at least one facilitator"
+    member.roles = roles
+    return None
+
+
+@_handles(k.RotationSet)
+def _rotation_set(state: State, op: Op, d: k.RotationSet) -> Reason:
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may set the rotation"
+    if unknown := [m for m in d.members if m not in state.members]:
+        return f"unknown member {unknown[0]}"
+    state.rotation.setdefault(d.week, {})[d.role] = list(d.members)
+    return None
+
+
+# -- curriculum -----------------------------------------------------------------------
+
+
+@_handles(k.CurriculumSet)
+def _curriculum_set(state: State, op: Op, d: k.CurriculumSet) -> Reason:
+    if not state.has_role(op.author, *CURRICULUM_ROLES):
+        return "only a curator or facilitator may change the curriculum"
+    state.course = Course(id=d.course, title=d.title, summary=d.summary)
+    return None
+
+
+@_handles(k.ModuleUpsert)
+def _module_upsert(state: State, op: Op, d: k.ModuleUpsert) -> Reason:
+    if not state.has_role(op.author, *CURRICULUM_ROLES):
+        return "only a curator or facilitator may change the curriculum"
+    state.modules[d.module] = Module(id=d.module, title=d.title, summary=d.summary,
+                                     order=d.order, archived=d.archived)
+    return None
+
+
+@_handles(k.LessonUpsert)
+def _lesson_upsert(state: State, op: Op, d: k.LessonUpsert) -> Reason:
+    if not state.has_role(op.author, *CURRICULUM_ROLES):
+        return "only a curator or facilitator may change the curriculum"
+    if d.module not in state.modules:
+        return f"unknown module {d.module}"
+    state.lessons[d.lesson] = Lesson(
+        id=d.lesson, module=d.module, title=d.title, body=d.body, order=d.order,
+        minutes=d.minutes, prerequisites=list(d.prerequisites), tags=list(d.tags),
+        hints=list(d.hints), resources=list(d.resources), check=d.check, project=d.project,
+        archived=d.archived)
+    return None
+
+
+@_handles(k.RubricUpsert)
+def _rubric_upsert(state: State, op: Op, d: k.RubricUpsert) -> Reason:
+    if not state.has_role(op.author, *CURRICULUM_ROLES):
+        return "only a curator or facilitator may change the curriculum"
+    state.rubrics[d.rubric] = Rubric(id=d.rubric, title=d.title, criteria=list(d.criteria),
+                                     example=d.example)
+    return None
+
+
+# -- progress ---------------------------------------------------------------------------
+
+
+@_handles(k.ProgressSet)
+def _progress_set(state: State, op: Op, d: k.ProgressSet) -> Reason:
+    if d.lesson not in state.lessons:
+        return f"unknown lesson {d.lesson}"
+    mine = state.progress.setdefault(op.author, {})
+    current = mine.get(d.lesson)
+    if current is None:
+        current = mine[d.lesson] = Progress(status=d.status, updated_at=op.at)
+    current.status, current.updated_at = d.status, op.at
+    if d.status in ("doing", "done") and current.started_at is None:
+        current.started_at = op.at
+    current.done_at = op.at if d.status == "done" else None
+    if d.status == "todo":
+        current.started_at = None
+    return None
+
+
+@_handles(k.SkillRate)
+def _skill_rate(state: State, op: Op, d: k.SkillRate) -> Reason:
+    if d.lesson not in state.lessons:
+        return f"unknown lesson {d.lesson}"
+    skill = state.skills.setdefault(op.author, {}).setdefault(d.lesson, Skill())
+    setattr(skill, d.phase, d.rating)
+    return None
+
+
+@_handles(k.CheckRun)
+def _check_run(state: State, op: Op, d: k.CheckRun) -> Reason:
+    if d.lesson not in state.lessons:
+        return f"unknown lesson {d.lesson}"
+    state.checks.setdefault(op.author, {})[d.lesson] = CheckResult(
+        passed=d.passed, at=op.at, summary=d.summary)
+    return None
+
+
+# -- discussions ------------------------------------------------------------------------
+
+
+@_handles(k.ThreadCreate)
+def _thread_create(state: State, op: Op, d: k.ThreadCreate) -> Reason:
+    if d.thread in state.threads or d.post in state.posts:
+        return "thread or post id already used"
+    if d.lesson is not None and d.lesson not in state.lessons:
+        return f"unknown lesson {d.lesson}"
+    state.threads[d.thread] = Thread(id=d.thread, title=d.title, author=op.author,
+                                     created_at=op.at, last_activity=op.at, posts=[d.post],
+                                     lesson=d.lesson, tags=sorted(set(d.tags)))
+    state.posts[d.post] = Post(id=d.post, thread=d.thread, author=op.author, body=d.body,
+                               created_at=op.at, clock=op.clock)
+    _read_upto(state, op.author, d.thread, op.clock)
+    return None
+
+
+@_handles(k.ThreadUpdate)
+def _thread_update(state: State, op: Op, d: k.ThreadUpdate) -> Reason:
+    thread = state.threads.get(d.thread)
+    if thread is None:
+        return "unknown thread"
+    if op.author != thread.author and not state.has_role(op.author, *MODERATORS):
+        return "only the thread's author or a moderator may edit it"
+    if d.lesson is not None and d.lesson not in state.lessons:
+        return f"unknown lesson {d.lesson}"
+    if d.title is not None:
+        thread.title = d.title
+    if d.tags is not None:
+        thread.tags = sorted(set(d.tags))
+    if d.lesson is not None:
+        thread.lesson = d.lesson
+    return None
+
+
+@_handles(k.PostCreate)
+def _post_create(state: State, op: Op, d: k.PostCreate) -> Reason:
+    thread = state.threads.get(d.thread)
+    if thread is None:
+        return "unknown thread"
+    if d.post in state.posts:
+        return "post id already used"
+    if d.reply_to is not None and (
+        d.reply_to not in state.posts or state.posts[d.reply_to].thread != d.thread
+    ):
+        return "reply_to is not a post in this thread"
+    state.posts[d.post] = Post(id=d.post, thread=d.thread, author=op.author, body=d.body,
+                               created_at=op.at, clock=op.clock, reply_to=d.reply_to)
+    thread.posts.append(d.post)
+    thread.last_activity = max(thread.last_activity, op.at)
+    _read_upto(state, op.author, d.thread, op.clock)
+    return None
+
+
+@_handles(k.PostEdit)
+def _post_edit(state: State, op: Op, d: k.PostEdit) -> Reason:
+    post = state.posts.get(d.post)
+    if post is None:
+        return "unknown post"
+    if post.author != op.author:
+        return "only the author may edit a post"
+    if post.body != d.body:
+        post.edits.append(Edit(at=op.at, body=post.body))
+        post.body = d.body
+    return None
+
+
+@_handles(k.PostReact)
+def _post_react(state: State, op: Op, d: k.PostReact) -> Reason:
+    post = state.posts.get(d.post)
+    if post is None:
+        return "unknown post"
+    who = post.reactions.setdefault(d.emoji, [])
+    if d.on and op.author not in who:
+        who.append(op.author)
+        who.sort()
+    elif not d.on and op.author in who:
+        who.remove(op.author)
+        if not who:
+            del post.reactions[d.emoji]
+    return None
+
+
+@_handles(k.PostHide)
+def _post_hide(state: State, op: Op, d: k.PostHide) -> Reason:
+    post = state.posts.get(d.post)
+    if post is None:
+        return "unknown post"
+    if op.author != post.author and not state.has_role(op.author, *MODERATORS):
+        return "only the author or a mentor or facilitator may hide a post"
+    post.hidden = Hidden(by=op.author, reason=d.reason, at=op.at) if d.hidden else None
+    return None
+
+
+def _read_upto(state: State, member: str, thread: str, clock: Any) -> None:
+    marks = state.reads.setdefault(member, {})
+    current = marks.get(thread)
+    if current is None or tuple(clock) > tuple(current):
+        marks[thread] = tuple(clock)  # type: ignore[assignment]
+
+
+@_handles(k.ThreadRead)
+def _thread_read(state: State, op: Op, d: k.ThreadRead) -> Reason:
+    if d.thread not in state.threads:
+        return "unknown thread"
+    _read_upto(state, op.author, d.thread, d.upto)
+    return None
+
+
+@_handles(k.ThreadPin)
+def _thread_pin(state: State, op: Op, d: k.ThreadPin) -> Reason:
+    thread = state.threads.get(d.thread)
+    if thread is None:
+        return "unknown thread"
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may pin threads"
+    thread.pinned = d.pinned
+    return None
+
+
+@_handles(k.ThreadAnswer)
+def _thread_answer(state: State, op: Op, d: k.ThreadAnswer) -> Reason:
+    thread = state.threads.get(d.thread)
+    if thread is None:
+        return "unknown thread"
+    if op.author != thread.author and not state.has_role(op.author, *MODERATORS):
+        return "only the thread's author, a mentor or a facilitator may accept an answer"
+    if d.post is not None and (d.post not in state.posts or state.posts[d.post].thread != d.thread):
+        return "the answer must be a post in this thread"
+    thread.answer = d.post
+    return None
+
+
+# -- peer review ------------------------------------------------------------------------
+
+
+def _revision(d: k.RevisionData, at: int) -> Revision:
+    return Revision(id=d.revision, created_at=at, message=d.message, diff=d.diff,
+                    diff_range=d.diff_range,
+                    files=[SubmittedFile(path=f.path, content=f.content) for f in d.files])
+
+
+def _assign(state: State, sub: Submission, reviewer: str, at: int,
+            claimed_until: int | None = None) -> None:
+    sub.assignments.append(Assignment(reviewer=reviewer, assigned_at=at,
+                                      claimed_until=claimed_until))
+    state.review_load[reviewer] = state.review_load.get(reviewer, 0) + 1
+    pairs = state.review_pairs.setdefault(sub.author, {})
+    pairs[reviewer] = pairs.get(reviewer, 0) + 1
+
+
+def _unload(state: State, reviewer: str) -> None:
+    left = state.review_load.get(reviewer, 0) - 1
+    if left > 0:
+        state.review_load[reviewer] = left
+    else:
+        state.review_load.pop(reviewer, None)
+
+
+def active_assignment(state: State, sub: Submission, reviewer: str) -> Assignment | None:
+    """The reviewer's live assignment on ``sub``: not replaced and not yet reviewed."""
+    for a in sub.assignments:
+        if a.reviewer == reviewer and a.active:
+            return a
+    return None
+
+
+def reviewers_wanted(state: State, sub: Submission) -> int:
+    """How many reviewers a submission's lesson project asks for."""
+    lesson = state.lessons.get(sub.lesson)
+    if lesson and lesson.project and lesson.project.reviewers:
+        return lesson.project.reviewers
+    return state.cohort.reviewers_per_submission if state.cohort else 2
+
+
+@_handles(k.SubmissionCreate)
+def _submission_create(state: State, op: Op, d: k.SubmissionCreate) -> Reason:
+    if d.submission in state.submissions:
+        return "submission id already used"
+    if d.lesson not in state.lessons:
+        return f"unknown lesson {d.lesson}"
+    sub = Submission(id=d.submission, lesson=d.lesson, author=op.author, title=d.title,
+                     created_at=op.at, revisions=[_revision(d.revision, op.at)])
+    state.submissions[sub.id] = sub
+    for reviewer in choose_reviewers(state, sub, reviewers_wanted(state, sub)):
+        _assign(state, sub, reviewer, op.at)
+    return None
+
+
+@_handles(k.SubmissionRevise)
+def _submission_revise(state: State, op: Op, d: k.SubmissionRevise) -> Reason:
+    sub = state.submissions.get(d.submission)
+    if sub is None:
+        return "unknown submission"
+    if sub.author != op.author:
+        return "only the author may revise a submission"
+    if any(r.id == d.revision.revision for r in sub.revisions):
+        return "revision id already used"
+    sub.revisions.append(_revision(d.revision, op.at))
+    # Reviewers who already reviewed are asked again, so the revision gets a look.
+    reviewed = {a.reviewer for a in sub.assignments if a.reviewed_at is not None}
+    for reviewer in sorted(reviewed):
+        if active_assignment(state, sub, reviewer) is None:
+            _assign(state, sub, reviewer, op.at)
+    return None
+
+
+@_handles(k.ReviewClaim)
+def _review_claim(state: State, op: Op, d: k.ReviewClaim) -> Reason:
+    sub = state.submissions.get(d.submission)
+    if sub is None:
+        return "unknown submission"
+    if sub.author == op.author:
+        return "you cannot review your own submission"
+    lease = (state.cohort.claim_lease_hours if state.cohort else 24) * HOUR_MS
+    mine = active_assignment(state, sub, op.author)
+    if mine is not None:
+        mine.claimed_until = op.at + lease
+        return None
+    if not state.has_role(op.author, "reviewer", "mentor", "facilitator"):
+        return "only assigned reviewers, or members with a review role, may claim"
+    _assign(state, sub, op.author, op.at, claimed_until=op.at + lease)
+    return None
+
+
+@_handles(k.ReviewRelease)
+def _review_release(state: State, op: Op, d: k.ReviewRelease) -> Reason:
+    sub = state.submissions.get(d.submission)
+    if sub is None:
+        return "unknown submission"
+    mine = active_assignment(state, sub, op.author)
+    if mine is None:
+        return "you have no open assignment on this submission"
+    _replace(state, sub, mine, op.at)
+    return None
+
+
+def _replace(state: State, sub: Submission, old: Assignment, at: int) -> None:
+    old.replaced_at = at
+    _unload(state, old.reviewer)
+    past = {a.reviewer for a in sub.assignments}
+    for reviewer in choose_reviewers(state, sub, 1, exclude=past):
+        _assign(state, sub, reviewer, at)
+
+
+@_handles(k.ReviewReassign)
+def _review_reassign(state: State, op: Op, d: k.ReviewReassign) -> Reason:
+    sub = state.submissions.get(d.submission)
+    if sub is None or state.cohort is None:
+        return "unknown submission"
+    current = active_assignment(state, sub, d.reviewer)
+    if current is None:
+        return "that reviewer has no open assignment on this submission"
+    if current.claimed_until is not None and current.claimed_until > op.at:
+        return "the assignment is claimed"
+    if op.at - current.assigned_at < state.cohort.reassign_after_days * DAY_MS:
+        return "the assignment is not stale yet"
+    _replace(state, sub, current, op.at)
+    return None
+
+
+@_handles(k.ReviewSubmit)
+def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
+    if d.review in state.reviews:
+        return "review id already used"
+    lines = [ReviewLine(id=c.id, path=c.path, line=c.line, body=c.body) for c in d.lines]
+    if d.calibration:
+        if d.submission.removeprefix("example:") not in state.rubrics:
+            return "calibration reviews score a rubric's example"
+        state.reviews[d.review] = Review(
+            id=d.review, submission=d.submission, revision=d.revision, reviewer=op.author,
+            verdict=d.verdict, submitted_at=op.at, scores=dict(d.scores), comment=d.comment,
+            lines=lines, calibration=True)
+        return None
+    sub = state.submissions.get(d.submission)
+    if sub is None:
+        return "unknown submission"
+    if sub.author == op.author:
+        return "you cannot review your own submission"
+    if not any(r.id == d.revision for r in sub.revisions):
+        return "unknown revision"
+    assignment = active_assignment(state, sub, op.author)
+    if assignment is None and not state.has_role(op.author, "mentor", "facilitator"):
+        return "you are not assigned to review this submission"
+    if reason := _check_scores(state, sub, d.scores):
+        return reason
+    state.reviews[d.review] = Review(
+        id=d.review, submission=sub.id, revision=d.revision, reviewer=op.author,
+        verdict=d.verdict, submitted_at=op.at, scores=dict(d.scores), comment=d.comment,
+        lines=lines, assigned_at=assignment.assigned_at if assignment else None)
+    sub.reviews.append(d.review)
+    if assignment is not None:
+        assignment.reviewed_at = op.at
+        _unload(state, op.author)
+    return None
+
+
+def _check_scores(state: State, sub: Submission, scores: dict[str, int]) -> Reason:
+    lesson = state.lessons.get(sub.lesson)
+    rubric_id = lesson.project.rubric if lesson and lesson.project else None
+    rubric = state.rubrics.get(rubric_id) if rubric_id else None
+    if rubric is None:
+        return None if not scores else "this lesson has no rubric to score"
+    for criterion, score in scores.items():
+        match = next((c for c in rubric.criteria if c.id == criterion), None)
+        if match is None:
+            return f"unknown rubric criterion {criterion}"
+        if score not in {level.score for level in match.levels}:
+            return f"{score} is not a level of {criterion}"
+    return None
+
+
+@_handles(k.ReviewReply)
+def _review_reply(state: State, op: Op, d: k.ReviewReply) -> Reason:
+    review = state.reviews.get(d.review)
+    if review is None:
+        return "unknown review"
+    sub = state.submissions.get(review.submission)
+    if op.author != review.reviewer and (sub is None or op.author != sub.author):
+        if not state.has_role(op.author, *MODERATORS):
+            return "only the author, the reviewer or a mentor may reply"
+    if d.comment is not None and not any(c.id == d.comment for c in review.lines):
+        return "unknown line comment"
+    if any(r.id == d.reply for r in review.replies):
+        return "reply id already used"
+    review.replies.append(Reply(id=d.reply, author=op.author, body=d.body, at=op.at,
+                                comment=d.comment))
+    return None
+
+
+@_handles(k.ReviewHelpful)
+def _review_helpful(state: State, op: Op, d: k.ReviewHelpful) -> Reason:
+    review = state.reviews.get(d.review)
+    sub = state.submissions.get(review.submission) if review else None
+    if review is None or sub is None:
+        return "unknown review"
+    if sub.author != op.author:
+        return "only the submission's author may mark a review helpful"
+    review.helpful = d.helpful
+    return None
+
+
+# -- milestones, sessions, shoutouts ----------------------------------------------------
+
+
+@_handles(k.MilestoneUpsert)
+def _milestone_upsert(state: State, op: Op, d: k.MilestoneUpsert) -> Reason:
+    if not state.has_role(op.author, *CURRICULUM_ROLES):
+        return "only a facilitator or curator may change milestones"
+    old = state.milestones.get(d.milestone)
+    state.milestones[d.milestone] = Milestone(
+        id=d.milestone, title=d.title, due=d.due, description=d.description,
+        lessons=list(d.lessons), projects=list(d.projects), archived=d.archived,
+        extensions=old.extensions if old else {})
+    return None
+
+
+@_handles(k.MilestoneExtend)
+def _milestone_extend(state: State, op: Op, d: k.MilestoneExtend) -> Reason:
+    milestone = state.milestones.get(d.milestone)
+    if milestone is None:
+        return "unknown milestone"
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may extend a due date"
+    if d.member not in state.members:
+        return "unknown member"
+    milestone.extensions[d.member] = d.due
+    return None
+
+
+@_handles(k.SessionUpsert)
+def _session_upsert(state: State, op: Op, d: k.SessionUpsert) -> Reason:
+    if not state.has_role(op.author, *STAFF):
+        return "only a facilitator may schedule sessions"
+    old = state.sessions.get(d.session)
+    state.sessions[d.session] = LiveSession(
+        id=d.session, title=d.title, start=d.start, minutes=d.minutes, link=d.link,
+        agenda=d.agenda, cancelled=d.cancelled, rsvps=old.rsvps if old else {},
+        notes_thread=old.notes_thread if old else None)
+    return None
+
+
+@_handles(k.SessionRsvp)
+def _session_rsvp(state: State, op: Op, d: k.SessionRsvp) -> Reason:
+    session = state.sessions.get(d.session)
+    if session is None:
+        return "unknown session"
+    session.rsvps[op.author] = d.answer
+    return None
+
+
+@_handles(k.SessionNotes)
+def _session_notes(state: State, op: Op, d: k.SessionNotes) -> Reason:
+    session = state.sessions.get(d.session)
+    if session is None:
+        return "unknown session"
+    if d.thread not in state.threads:
+        return "unknown thread"
+    if not state.has_role(op.author, *MODERATORS):
+        return "only a mentor or facilitator may attach session notes"
+    session.notes_thread = d.thread
+    return None
+
+
+@_handles(k.ShoutoutCreate)
+def _shoutout_create(state: State, op: Op, d: k.ShoutoutCreate) -> Reason:
+    if d.shoutout in state.shoutouts:
+        return "shoutout id already used"
+    if d.to not in state.members:
+        return "unknown member"
+    state.shoutouts[d.shoutout] = Shoutout(id=d.shoutout, author=op.author, to=d.to,
+                                           message=d.message, at=op.at)
+    return None

@@ -1,0 +1,89 @@
+"""``snapshot.json``: the folded state at a log position; a cache, never the truth.
+
+Written atomically (temp file, fsync, replace, fsync the directory). Anything wrong with
+it (missing, unreadable, an older format, a log that no longer matches) means it is
+ignored and rebuilt from the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from cohort_tui.domain.model import State
+from cohort_tui.store.log import LogPosition
+
+SNAPSHOT_FORMAT = 1
+
+
+class Snapshot(msgspec.Struct, kw_only=True):
+    """The file's content: a format, where in the log it stops, and the state."""
+
+    format: int
+    offset: int
+    lines: int
+    fingerprint: str
+    state: State
+
+
+_decoder = msgspec.json.Decoder(Snapshot)
+_encoder = msgspec.json.Encoder()
+
+
+def log_fingerprint(log_path: Path, offset: int) -> str:
+    """A digest of the log's first and last 4 KiB before ``offset``.
+
+    It tells whether the log a snapshot was made from is still the one on disk (a
+    repaired or replaced log gets a full replay).
+    """
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        with log_path.open("rb") as f:
+            h.update(f.read(min(offset, 4096)))
+            f.seek(max(0, offset - 4096))
+            h.update(f.read(min(offset, 4096)))
+    except OSError:
+        return ""
+    h.update(str(offset).encode())
+    return h.hexdigest()
+
+
+def load_snapshot(path: Path, log_path: Path) -> tuple[State, LogPosition] | None:
+    """The snapshot's state and log position, or None when it cannot be trusted."""
+    try:
+        snap = _decoder.decode(path.read_bytes())
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if snap.format != SNAPSHOT_FORMAT:
+        return None
+    if log_fingerprint(log_path, snap.offset) != snap.fingerprint:
+        return None
+    return snap.state, LogPosition(snap.offset, snap.lines)
+
+
+def write_snapshot(path: Path, log_path: Path, state: State, pos: LogPosition) -> None:
+    """Write the snapshot atomically; a failure leaves the old one (or none) in place."""
+    snap = Snapshot(format=SNAPSHOT_FORMAT, offset=pos.offset, lines=pos.lines,
+                    fingerprint=log_fingerprint(log_path, pos.offset), state=state)
+    data = _encoder.encode(snap)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,194 @@
+"""The Textual app: screens as modes, live store refresh, themes, keymap, help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from cohort_tui.config import UserConfig, load_config, save_config
+from cohort_tui.domain.op_kinds import Data
+from cohort_tui.domain.ops import Op
+from cohort_tui.paths import bundled_themes_dir, config_dir
+from cohort_tui.store.errors import StoreError
+from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.messages import StoreChanged
+from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory
+
+DEFAULT_THEME = "cohort-dark"
+
+
+class CohortApp(App[None]):
+    """cohort-tui.
+
+    Args:
+        replica: The open store.
+        member_id: Who is acting (``--as``).
+        open_target: A screen name or ``kind:id`` to start on.
+        config: User settings; read from the config file when omitted.
+        poll_interval: Seconds between looks at the op log for other processes' writes.
+        save_settings: Whether a theme change is written to the config file.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cohort"
+    MODES: ClassVar[dict[str, object]] = {  # type: ignore[assignment]
+        name: screen_factory(spec) for name, (_, _, spec) in SCREENS.items()
+    }
+    DEFAULT_MODE = "home"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"app.show_mode('{name}')", title, id=f"app.mode.{name}",
+                  tooltip=f"Go to {title}")
+          for name, (key, title, _) in SCREENS.items()),
+        Binding("question_mark", "app.help", "Help", id="app.help",
+                tooltip="List every key binding"),
+        Binding("q", "app.quit", "Quit", id="app.quit", tooltip="Quit cohort"),
+    ]
+
+    def __init__(self, replica: Replica, member_id: str, *, open_target: str | None = None,
+                 config: UserConfig | None = None, poll_interval: float = 0.5,
+                 save_settings: bool = True) -> None:
+        self.replica = replica
+        """The open store."""
+        self.member_id = member_id
+        """The acting member's id."""
+        self.open_target = open_target
+        self.poll_interval = poll_interval
+        self.save_settings = save_settings
+        self._config_problem: str | None = None
+        if config is None:
+            config, self._config_problem = load_config()
+        self.user_config = config
+        """Settings from ``config.toml``."""
+        self.sync_state = "local"
+        """What the header shows for sync: local, online, offline · N pending, syncing."""
+        self._theme_ready = False
+        super().__init__()
+
+    # -- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from cohort_tui.ui.themes import load_themes
+
+        themes, problems = load_themes(bundled_themes_dir(), config_dir() / "themes")
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(f"Theme skipped: {problem}", severity="warning", timeout=8)
+        if self._config_problem:
+            self.notify(self._config_problem, severity="warning", timeout=8)
+        wanted = self.user_config.theme
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self._theme_ready = True
+        if self.user_config.keymap:
+            self.set_keymap(self.user_config.keymap)
+        self.go(self.open_target)
+        if self.poll_interval > 0:
+            self.set_interval(self.poll_interval, self.poll_store, name="store-poll")
+
+    def go(self, target: str | None) -> None:
+        """Show a screen (``curriculum``) or an entity (``lesson:ID``); None is Home."""
+        mode, kind, target_id = "home", "", ""
+        if target in SCREENS:
+            mode = target
+        elif target and ":" in target:
+            kind, _, target_id = target.partition(":")
+            mode = TARGET_MODES.get(kind, "home")
+            if mode not in SCREENS:
+                self.notify(f"Nothing here shows {kind} targets yet.", severity="warning")
+                mode, kind = "home", ""
+        elif target:
+            self.notify(f"No screen called '{target}'.", severity="warning")
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        if kind:
+            self.call_after_refresh(self._open_in_screen, kind, target_id)
+
+    def _open_in_screen(self, kind: str, target_id: str) -> None:
+        from cohort_tui.ui.screens.base import CohortScreen
+
+        if isinstance(self.screen, CohortScreen):
+            self.screen.open_target(kind, target_id)
+
+    # -- the store -------------------------------------------------------------------
+
+    def write(self, data: Data) -> Op | None:
+        """Write one op as the acting member; problems become notifications."""
+        ops = self.write_many([data])
+        return ops[0] if ops else None
+
+    def write_many(self, items: list[Data]) -> list[Op]:
+        """Write ops as the acting member in one append and tell the screen."""
+        before = len(self.replica.state.refused)
+        try:
+            ops = self.replica.write_many(items, author=self.member_id)
+        except (StoreError, OSError) as exc:
+            self.notify(f"Could not save: {exc}", severity="error", timeout=10)
+            return []
+        refused = self.replica.state.refused[before:]
+        mine = {op.id for op in ops}
+        for refusal in refused:
+            if refusal.op in mine:
+                self.notify(f"Not allowed: {refusal.reason}.", severity="warning")
+        self.screen.post_message(StoreChanged(ops, mine=True))
+        return [op for op in ops if all(r.op != op.id for r in refused)]
+
+    def poll_store(self) -> None:
+        """Fold in what other processes appended, and tell the screen."""
+        try:
+            ops = self.replica.refresh()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        if ops:
+            self.screen.post_message(StoreChanged(ops, mine=False))
+
+    # -- screens, help, themes ----------------------------------------------------
+
+    def action_show_mode(self, mode: str) -> None:
+        """Switch to a screen by mode name."""
+        if mode in SCREENS and self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        """Show every active binding."""
+        from cohort_tui.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows = []
+        seen: set[tuple[str, str]] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            name = binding.description or binding.action
+            if (name, key) in seen or binding.system:
+                continue
+            seen.add((name, key))
+            rows.append((self.get_key_display(binding), name, binding.tooltip))
+        rows.sort(key=lambda r: (r[0][:1].isdigit() is False, r[1]))
+        title = getattr(self.screen, "TITLE_TEXT", "cohort") + " · keys"
+        self.push_screen(HelpScreen(rows, title))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name, (key, title, _) in SCREENS.items():
+            yield SystemCommand(f"Go: {title}", f"Switch to the {title} screen ({key})",
+                                lambda name=name: self.action_show_mode(name))  # type: ignore[misc]
+        yield SystemCommand("Help: Keys", "List every key binding (?)", self.action_help)
+
+    def watch_theme(self, theme: str) -> None:
+        if not self._theme_ready or theme == self.user_config.theme:
+            return
+        self.user_config.theme = theme
+        if self.save_settings:
+            try:
+                save_config(self.user_config)
+            except OSError as exc:
+                self.notify(f"Could not save the theme choice: {exc}", severity="warning")
+
+    def on_unmount(self) -> None:
+        self.replica.save_snapshot()

@@ -1,0 +1,67 @@
+"""What every cohort screen shares: the state, the acting member, live refresh."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from cohort_tui.domain.model import State
+from cohort_tui.domain.op_kinds import Data
+from cohort_tui.domain.ops import Op
+from cohort_tui.ui.messages import StoreChanged
+
+if TYPE_CHECKING:
+    from cohort_tui.ui.app import CohortApp
+
+
+class CohortScreen(Screen[None]):
+    """A screen that shows the folded state and refreshes when it changes.
+
+    Subclasses implement :meth:`refresh_view`; it runs on mount, when the store changes
+    while the screen is shown, and on resume if the store changed while it was hidden.
+    """
+
+    _seen_applied = -1
+
+    @property
+    def cohort_app(self) -> CohortApp:
+        """The app, typed."""
+        from cohort_tui.ui.app import CohortApp
+
+        return cast(CohortApp, self.app)
+
+    @property
+    def state(self) -> State:
+        """The current folded state."""
+        return self.cohort_app.replica.state
+
+    @property
+    def me(self) -> str:
+        """The acting member's id."""
+        return self.cohort_app.member_id
+
+    def write(self, data: Data) -> Op | None:
+        """Write an op as me; a refusal or store error becomes a notification."""
+        return self.cohort_app.write(data)
+
+    def on_mount(self) -> None:
+        self._refresh_if_stale()
+
+    def on_screen_resume(self) -> None:
+        self._refresh_if_stale()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self._refresh_if_stale()
+
+    def _refresh_if_stale(self) -> None:
+        applied = self.state.applied
+        if applied != self._seen_applied:
+            self._seen_applied = applied
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Redraw from ``self.state``; keep the cursor where the user left it."""
+
+    def open_target(self, kind: str, target_id: str) -> None:
+        """Show one entity (``lesson``, ``thread``, ...); screens override what they own."""

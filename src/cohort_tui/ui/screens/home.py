@@ -1,0 +1,185 @@
+"""Home: what needs me today, my progress and the cohort's pulse."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cohort_tui.domain import queries as q
+from cohort_tui.domain.today import Today, relative_due, today
+from cohort_tui.ui.screens.base import CohortScreen
+from cohort_tui.ui.text import ago, local_time, member_line, plain, progress_bar
+from cohort_tui.ui.widgets.cohort_header import CohortHeader
+
+
+class HomeScreen(CohortScreen):
+    """The first screen: an agenda of things to do, each one Enter away."""
+
+    TITLE_TEXT = "Home"
+    DEFAULT_CSS = """
+    HomeScreen #home-body { height: 1fr; }
+    HomeScreen #agenda-panel { width: 3fr; }
+    HomeScreen #side { width: 2fr; min-width: 30; }
+    HomeScreen #agenda { height: 1fr; border: none; background: $surface; }
+    HomeScreen #progress, HomeScreen #pulse { height: auto; }
+    HomeScreen #pulse { margin-top: 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_item", "Open", id="home.open", tooltip="Open the selected item",
+                show=False),
+        Binding("r", "refresh_home", "Refresh", id="home.refresh",
+                tooltip="Re-read the store now"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = lambda: int(time.time() * 1000)
+        """Clock used for 'due in' and 'ago' texts; tests pin it."""
+
+    def compose(self) -> ComposeResult:
+        yield CohortHeader()
+        with Horizontal(id="home-body"):
+            with Vertical(id="agenda-panel", classes="panel") as panel:
+                panel.border_title = "Today"
+                yield OptionList(id="agenda")
+            with Vertical(id="side"):
+                progress = Static(id="progress", classes="panel")
+                progress.border_title = "My progress"
+                yield progress
+                pulse = Static(id="pulse", classes="panel")
+                pulse.border_title = "Cohort pulse"
+                yield pulse
+        yield Footer()
+
+    def refresh_view(self) -> None:
+        now = self.now()
+        t = today(self.state, self.me, now)
+        header = self.query_one(CohortHeader)
+        header.cohort_name = self.state.cohort.name if self.state.cohort else "cohort"
+        header.screen_title = "Home"
+        member = self.state.members.get(self.me)
+        header.handle = member.handle if member else self.me
+        header.unread = sum(n for _, n in t.unread)
+        header.reviews = len(t.reviews_waiting)
+        header.sync_state = self.cohort_app.sync_state
+        self._fill_agenda(t, now)
+        self._fill_progress(t)
+        self._fill_pulse(t)
+
+    # -- panels ------------------------------------------------------------------
+
+    def _fill_agenda(self, t: Today, now: int) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
+        options: list[Option] = []
+        state = self.state
+        if t.next_lesson is not None:
+            minutes = f" · ~{t.next_lesson.minutes} min" if t.next_lesson.minutes else ""
+            verb = "Continue" if q.lesson_state(state, self.me, t.next_lesson) == "doing" else "Start"
+            options.append(Option(plain(("▶ ", "bold"), f"{verb} lesson: ",
+                                        member_line(t.next_lesson.title, "bold"), minutes),
+                                  id=f"lesson:{t.next_lesson.id}"))
+        if t.next_milestone is not None and t.milestone_due is not None:
+            overdue = t.milestone_due < now
+            due = relative_due(t.milestone_due, now)
+            options.append(Option(plain(("◆ ", "bold"), "Milestone: ",
+                                        member_line(t.next_milestone.title, "bold"),
+                                        (f" · {'OVERDUE ' if overdue else ''}{due}",
+                                         "bold red" if overdue else "")),
+                                  id=f"milestone:{t.next_milestone.id}"))
+        if t.next_session is not None:
+            rsvp = f" · you said {t.my_rsvp}" if t.my_rsvp else " · RSVP?"
+            options.append(Option(plain(("● ", "bold"), "Live: ",
+                                        member_line(t.next_session.title, "bold"),
+                                        f" · {local_time(t.next_session.start)}{rsvp}"),
+                                  id="milestones"))
+        for task in t.reviews_waiting[:5]:
+            sub = task.submission
+            options.append(Option(plain(("✎ ", "bold"), "Review: ", member_line(sub.title, limit=40),
+                                        " by ", member_line("@" + self._handle(sub.author)),
+                                        f" · waiting {ago(task.assigned_at, now).replace(' ago', '')}"),
+                                  id=f"submission:{sub.id}"))
+        if t.submissions_changes:
+            for sub in q.my_submissions(state, self.me):
+                if q.submission_status(state, sub) == "changes":
+                    options.append(Option(plain(("⚠ ", "bold"), "Changes requested: ",
+                                                member_line(sub.title, limit=40)),
+                                          id=f"submission:{sub.id}"))
+        mentioned = {state.posts[p].thread for p in t.mentions if p in state.posts}
+        for thread_id, unread in t.unread[:8]:
+            thread = state.threads[thread_id]
+            mark = ("@ ", "bold") if thread_id in mentioned else ("💬 ", "")
+            options.append(Option(plain(mark, member_line(thread.title, limit=50),
+                                        (f" · {unread} new", "bold")),
+                                  id=f"thread:{thread_id}"))
+        if len(t.unread) > 8:
+            options.append(Option(f"   … {len(t.unread) - 8} more threads with new posts",
+                                  id="discussions"))
+        if not options:
+            options.append(Option(Text("Nothing needs you right now. Enjoy the calm.",
+                                       style="italic"), id="none", disabled=True))
+        agenda.set_options(options)
+        ids = [o.id for o in options]
+        if highlighted in ids:
+            agenda.highlighted = ids.index(highlighted)
+        elif options and not options[0].disabled:
+            agenda.highlighted = 0
+
+    def _handle(self, member_id: str) -> str:
+        member = self.state.members.get(member_id)
+        return member.handle if member else member_id
+
+    def _fill_progress(self, t: Today) -> None:
+        total = t.lessons_total or 1
+        mine = t.lessons_done / total
+        width = 18
+        text = Text(end="")
+        text.append("me     ", style="bold")
+        text.append(progress_bar(mine, width), style="green")
+        text.append(f" {t.lessons_done}/{t.lessons_total}\n")
+        text.append("cohort ", style="bold")
+        text.append(progress_bar(t.cohort_median, width), style="blue")
+        text.append(f" {round(t.cohort_median * t.lessons_total)}/{t.lessons_total} median\n")
+        text.append(f"streak {t.streak} day{'s' if t.streak != 1 else ''}")
+        if t.streak >= 3:
+            text.append("  keep it going!", style="italic")
+        self.query_one("#progress", Static).update(text)
+
+    def _fill_pulse(self, t: Today) -> None:
+        p = t.pulse
+        text = Text(end="")
+        text.append(f"{p.active_members}/{p.members}", style="bold")
+        text.append(" members active this week\n")
+        text.append(f"{p.lessons_done_this_week}", style="bold")
+        text.append(" lessons done · ")
+        text.append(f"{p.posts_this_week}", style="bold")
+        text.append(" posts\n")
+        text.append(f"{p.reviews_this_week}", style="bold")
+        text.append(" reviews given")
+        self.query_one("#pulse", Static).update(text)
+
+    # -- actions -------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != "none":
+            self.cohort_app.go(event.option.id)
+
+    def action_open_item(self) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        option = agenda.highlighted_option
+        if option is not None and option.id and option.id != "none":
+            self.cohort_app.go(option.id)
+
+    def action_refresh_home(self) -> None:
+        self.cohort_app.poll_store()
+        self._seen_applied = -1
+        self._refresh_if_stale()

@@ -1,0 +1,28 @@
+"""Shared fixtures: isolated user dirs, small cohorts built from real ops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Never touch the real user's config, data or default store in tests."""
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("COHORT_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("COHORT_CONFIG_DIR", str(base / "config"))
+    monkeypatch.delenv("COHORT_STORE", raising=False)
+    monkeypatch.delenv("COHORT_AS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("NO_COLOR")
+    yield
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    """A path for a new store (does not exist yet)."""
+    return tmp_path / "store"
