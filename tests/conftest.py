@@ -9,8 +9,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Never touch the real user's config, data or default store in tests."""
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("COHORT_DATA_DIR", str(base / "data"))
@@ -26,3 +27,14 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
 def store_dir(tmp_path: Path) -> Path:
     """A path for a new store (does not exist yet)."""
     return tmp_path / "store"
+
+
+@pytest.fixture(autouse=True)
+def utc_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local times render the same on every machine."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    time.tzset()

@@ -34,31 +34,80 @@ def small_cohort(m: OpMaker | None = None) -> tuple[OpMaker, list[Op]]:
     (the last with a rubric-scored project), one milestone."""
     m = m or OpMaker()
     ops = [
-        m.op("m_fac", k.CohortCreate(cohort="c1", name="Test Pod", handle="fac",
-                                     display_name="Fay Facilitator", starts_at=T0)),
+        m.op(
+            "m_fac",
+            k.CohortCreate(
+                cohort="c1",
+                name="Test Pod",
+                handle="fac",
+                display_name="Fay Facilitator",
+                starts_at=T0,
+            ),
+        ),
     ]
-    for mid, handle, roles in (("m_men", "men", ["mentor"]), ("m_rev", "rev", ["reviewer", "learner"]),
-                               ("m_a", "alice", ["learner"]), ("m_b", "bob", ["learner"]),
-                               ("m_c", "carol", ["learner"])):
-        ops.append(m.op("m_fac", k.MemberAdd(member=mid, handle=handle,
-                                             display_name=handle.title(), roles=roles))) # type: ignore[arg-type]
+    for mid, handle, roles in (
+        ("m_men", "men", ["mentor"]),
+        ("m_rev", "rev", ["reviewer", "learner"]),
+        ("m_a", "alice", ["learner"]),
+        ("m_b", "bob", ["learner"]),
+        ("m_c", "carol", ["learner"]),
+    ):
+        ops.append(
+            m.op(
+                "m_fac",
+                k.MemberAdd(member=mid, handle=handle, display_name=handle.title(), roles=roles),
+            )
+        )  # type: ignore[arg-type]
     ops += [
         m.op("m_fac", k.ModuleUpsert(module="basics", title="Basics", order=0)),
         m.op("m_fac", k.ModuleUpsert(module="more", title="More", order=1)),
-        m.op("m_fac", k.RubricUpsert(rubric="r1", title="Project", criteria=[
-            k.Criterion(id="works", title="Works", levels=[k.Level(score=1, label="no"),
-                                                            k.Level(score=2, label="mostly"),
-                                                            k.Level(score=3, label="yes")])])),
+        m.op(
+            "m_fac",
+            k.RubricUpsert(
+                rubric="r1",
+                title="Project",
+                criteria=[
+                    k.Criterion(
+                        id="works",
+                        title="Works",
+                        levels=[
+                            k.Level(score=1, label="no"),
+                            k.Level(score=2, label="mostly"),
+                            k.Level(score=3, label="yes"),
+                        ],
+                    )
+                ],
+            ),
+        ),
         m.op("m_fac", k.LessonUpsert(lesson="l1", module="basics", title="One", order=0)),
-        m.op("m_fac", k.LessonUpsert(lesson="l2", module="basics", title="Two", order=1,
-                                     prerequisites=["l1"])),
-        m.op("m_fac", k.LessonUpsert(lesson="l3", module="more", title="Three", order=2,
-                                     prerequisites=["l2"])),
-        m.op("m_fac", k.LessonUpsert(lesson="l4", module="more", title="Project", order=3,
-                                     prerequisites=["l3"],
-                                     project=k.Project(title="Build it", rubric="r1",
-                                                       reviewers=2))),
-        m.op("m_fac", k.MilestoneUpsert(milestone="ms1", title="Week 1", due=T0 + 7 * DAY_MS,
-                                        lessons=["l1", "l2"])),
+        m.op(
+            "m_fac",
+            k.LessonUpsert(
+                lesson="l2", module="basics", title="Two", order=1, prerequisites=["l1"]
+            ),
+        ),
+        m.op(
+            "m_fac",
+            k.LessonUpsert(
+                lesson="l3", module="more", title="Three", order=2, prerequisites=["l2"]
+            ),
+        ),
+        m.op(
+            "m_fac",
+            k.LessonUpsert(
+                lesson="l4",
+                module="more",
+                title="Project",
+                order=3,
+                prerequisites=["l3"],
+                project=k.Project(title="Build it", rubric="r1", reviewers=2),
+            ),
+        ),
+        m.op(
+            "m_fac",
+            k.MilestoneUpsert(
+                milestone="ms1", title="Week 1", due=T0 + 7 * DAY_MS, lessons=["l1", "l2"]
+            ),
+        ),
     ]
     return m, ops

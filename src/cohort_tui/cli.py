@@ -13,13 +13,17 @@ from collections.abc import Sequence
 
 from cohort_tui import __version__
 
-COMMAND_MODULES = (
-    "cohort_tui.commands.stores",
-    "cohort_tui.commands.status",
-    "cohort_tui.commands.export",
-    "cohort_tui.commands.ops",
-)
-"""Subcommand modules, in the order ``cohort --help`` lists them."""
+def command_modules() -> list[str]:
+    """Every module in :mod:`cohort_tui.commands` that registers subcommands.
+
+    Discovered rather than listed, so a new family of commands is one new file.
+    """
+    import pkgutil
+
+    import cohort_tui.commands as package
+
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg)
+    return [f"cohort_tui.commands.{name}" for name in names]
 
 SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
 
@@ -31,22 +35,39 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal client for study cohorts. With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"cohort-tui {__version__}")
-    parser.add_argument("--store", metavar="DIR",
-                        help="store directory (default: $COHORT_STORE, else your data dir)")
-    parser.add_argument("--as", dest="as_member", metavar="HANDLE",
-                        help="act as this member (default: $COHORT_AS, else the store's own)")
-    parser.add_argument("--open", dest="open_target", metavar="TARGET",
-                        help="start on a screen (" + ", ".join(SCREENS) + ") or on "
-                        "lesson:ID, thread:ID, submission:ID, milestone:ID")
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        help="store directory (default: $COHORT_STORE, else your data dir)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="HANDLE",
+        help="act as this member (default: $COHORT_AS, else the store's own)",
+    )
+    parser.add_argument(
+        "--open",
+        dest="open_target",
+        metavar="TARGET",
+        help="start on a screen (" + ", ".join(SCREENS) + ") or on "
+        "lesson:ID, thread:ID, submission:ID, milestone:ID",
+    )
     # Options repeated on every subcommand, so `cohort status --store X` works too.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", metavar="DIR", default=argparse.SUPPRESS,
-                        help="store directory")
-    common.add_argument("--as", dest="as_member", metavar="HANDLE", default=argparse.SUPPRESS,
-                        help="act as this member")
+    common.add_argument("--store", metavar="DIR", default=argparse.SUPPRESS, help="store directory")
+    common.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="HANDLE",
+        default=argparse.SUPPRESS,
+        help="act as this member",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+    for name in command_modules():
+        module = importlib.import_module(name)
+        if hasattr(module, "register"):
+            module.register(sub, common)
     return parser
 
 
@@ -70,8 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cohort: {exc}", file=sys.stderr)
         return 1
     except CurriculumError as exc:
-        print(f"cohort: the curriculum has {len(exc.problems)} problem(s); nothing was "
-              "written:", file=sys.stderr)
+        print(
+            f"cohort: the curriculum has {len(exc.problems)} problem(s); nothing was written:",
+            file=sys.stderr,
+        )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
@@ -87,11 +110,16 @@ def open_app(args: argparse.Namespace) -> int:
     from cohort_tui.commands.context import acting_member, fail, open_replica
 
     target = args.open_target
-    if target and target not in SCREENS and target.split(":", 1)[0] not in (
-        "lesson", "thread", "submission", "milestone"
+    if (
+        target
+        and target not in SCREENS
+        and target.split(":", 1)[0] not in ("lesson", "thread", "submission", "milestone")
     ):
-        fail(f"--open takes a screen ({', '.join(SCREENS)}) or lesson:ID, thread:ID, "
-             f"submission:ID, milestone:ID; not '{target}'", 2)
+        fail(
+            f"--open takes a screen ({', '.join(SCREENS)}) or lesson:ID, thread:ID, "
+            f"submission:ID, milestone:ID; not '{target}'",
+            2,
+        )
     replica = open_replica(args)
     member = acting_member(replica, args)
     from cohort_tui.ui.app import CohortApp

@@ -65,8 +65,19 @@ def test_export_is_deterministic_across_replicas_and_members(
     code, b, _ = run(capsys, "export", "--store", str(replica2), "--as", "ada")
     assert a == b
     data = json.loads(a)
-    for key in ("cohort", "members", "modules", "lessons", "progress", "threads", "posts",
-                "submissions", "reviews", "milestones", "sessions"):
+    for key in (
+        "cohort",
+        "members",
+        "modules",
+        "lessons",
+        "progress",
+        "threads",
+        "posts",
+        "submissions",
+        "reviews",
+        "milestones",
+        "sessions",
+    ):
         assert key in data
         if isinstance(data[key], list):
             assert all("id" in row for row in data[key])
@@ -80,11 +91,14 @@ def test_markdown_export(capsys: pytest.CaptureFixture[str], demo: Path) -> None
     assert code == 0 and out.startswith("# ") and "## Milestones" in out
 
 
-def test_import_is_all_or_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                  demo: Path) -> None:
+def test_import_is_all_or_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, demo: Path
+) -> None:
     bad = tmp_path / "bad.jsonl"
-    good = ('{"id":"x1","kind":"progress.set","author":"m_sam","clock":[1795000000001,0,"n"],'
-            '"data":{"lesson":"nope","status":"done"}}')
+    good = (
+        '{"id":"x1","kind":"progress.set","author":"m_sam","clock":[1795000000001,0,"n"],'
+        '"data":{"lesson":"nope","status":"done"}}'
+    )
     bad.write_text(good + "\n{broken\n")
     before = (demo / "ops.jsonl").read_bytes()
     code, _, err = run(capsys, "ops", "import", str(bad), "--store", str(demo))
@@ -92,15 +106,19 @@ def test_import_is_all_or_nothing(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert (demo / "ops.jsonl").read_bytes() == before
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["status", "--store", "/nonexistent/x"], "does not exist"),
-    (["status", "--as", "ghost"], "no member 'ghost'"),
-    (["ops", "import", "/nonexistent.jsonl"], "does not exist"),
-    (["init", "IGNORED", "--name", "x", "--handle", "Bad Handle"], "handle"),
-    (["--open", "nowhere"], "--open takes"),
-])
-def test_user_errors_are_one_line(capsys: pytest.CaptureFixture[str], demo: Path,
-                                  argv: list[str], needle: str) -> None:
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["status", "--store", "/nonexistent/x"], "does not exist"),
+        (["status", "--as", "ghost"], "no member 'ghost'"),
+        (["ops", "import", "/nonexistent.jsonl"], "does not exist"),
+        (["init", "IGNORED", "--name", "x", "--handle", "Bad Handle"], "handle"),
+        (["--open", "nowhere"], "--open takes"),
+    ],
+)
+def test_user_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], demo: Path, argv: list[str], needle: str
+) -> None:
     if "--store" not in argv and argv[0] != "init":
         argv = [*argv, "--store", str(demo)] if argv[0] != "--open" else argv
     code, _, err = run(capsys, *argv)
@@ -110,18 +128,27 @@ def test_user_errors_are_one_line(capsys: pytest.CaptureFixture[str], demo: Path
     assert "Traceback" not in err
 
 
-def test_init_refuses_a_non_empty_directory(capsys: pytest.CaptureFixture[str],
-                                            demo: Path) -> None:
+def test_init_refuses_a_non_empty_directory(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
     code, _, err = run(capsys, "init", str(demo), "--name", "x", "--handle", "ann")
     assert code == 1 and "not empty" in err
 
 
-def test_init_with_curriculum_imports_it(capsys: pytest.CaptureFixture[str],
-                                         tmp_path: Path) -> None:
+def test_init_with_curriculum_imports_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from cohort_tui.paths import demo_curriculum_dir
 
-    code, _, _ = run(capsys, "init", str(tmp_path / "n"), "--name", "New", "--handle", "ann",
-                     "--curriculum", str(demo_curriculum_dir()))
+    code, _, _ = run(
+        capsys,
+        "init",
+        str(tmp_path / "n"),
+        "--name",
+        "New",
+        "--handle",
+        "ann",
+        "--curriculum",
+        str(demo_curriculum_dir()),
+    )
     assert code == 0
     code, out, _ = run(capsys, "export", "--store", str(tmp_path / "n"))
     assert len(json.loads(out)["lessons"]) >= 10
@@ -141,20 +168,23 @@ def test_repair_sets_damaged_lines_aside(capsys: pytest.CaptureFixture[str], dem
 
 
 def test_default_store_is_created_from_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "status")
+    code, _out, err = run(capsys, "status")
     assert code == 0 and "created the demo cohort" in err
 
 
 def test_scripting_commands_never_import_textual(demo: Path) -> None:
-    code = ("import sys; from cohort_tui.cli import main; main(['status', '--tmux', '--store', "
-            f"{str(demo)!r}]); main(['export', '--store', {str(demo)!r}]); "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx')]; "
-            "assert not bad, bad")
+    code = (
+        "import sys; from cohort_tui.cli import main; main(['status', '--tmux', '--store', "
+        f"{str(demo)!r}]); main(['export', '--store', {str(demo)!r}]); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx')]; "
+        "assert not bad, bad"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    result = subprocess.run([sys.executable, "-m", "cohort_tui", "--version"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cohort_tui", "--version"], capture_output=True, text=True
+    )
     assert result.returncode == 0 and "cohort-tui" in result.stdout

@@ -29,16 +29,23 @@ def _data(draw: st.DrawFn) -> k.Data:
     if choice == 0:
         return k.ProgressSet(lesson=lesson, status=draw(st.sampled_from(["todo", "doing", "done"])))
     if choice == 1:
-        return k.ThreadCreate(thread=thread, post=post, title=text or "t", body=text,
-                              lesson=draw(st.sampled_from([None, lesson])))
+        return k.ThreadCreate(
+            thread=thread,
+            post=post,
+            title=text or "t",
+            body=text,
+            lesson=draw(st.sampled_from([None, lesson])),
+        )
     if choice == 2:
-        return k.PostCreate(post=post, thread=thread, body=text,
-                            reply_to=draw(st.sampled_from([None, *POSTS])))
+        return k.PostCreate(
+            post=post, thread=thread, body=text, reply_to=draw(st.sampled_from([None, *POSTS]))
+        )
     if choice == 3:
         return k.PostEdit(post=post, body=text)
     if choice == 4:
-        return k.PostReact(post=post, emoji=draw(st.sampled_from(["+1", "eyes"])),
-                           on=draw(st.booleans()))
+        return k.PostReact(
+            post=post, emoji=draw(st.sampled_from(["+1", "eyes"])), on=draw(st.booleans())
+        )
     if choice == 5:
         return k.PostHide(post=post, hidden=draw(st.booleans()), reason=text)
     if choice == 6:
@@ -48,26 +55,38 @@ def _data(draw: st.DrawFn) -> k.Data:
     if choice == 8:
         return k.ThreadAnswer(thread=thread, post=draw(st.sampled_from([None, post])))
     if choice == 9:
-        return k.MemberRoles(member=draw(st.sampled_from(MEMBERS)),
-                             roles=draw(st.lists(st.sampled_from(k.ROLES), min_size=1, max_size=2)))
+        return k.MemberRoles(
+            member=draw(st.sampled_from(MEMBERS)),
+            roles=draw(st.lists(st.sampled_from(k.ROLES), min_size=1, max_size=2)),
+        )
     if choice == 10:
         sub = draw(st.sampled_from(["s1", "s2"]))
-        return k.SubmissionCreate(submission=sub, lesson="l4", title="x",
-                                  revision=k.RevisionData(revision=f"{sub}r{draw(st.integers(0, 2))}",
-                                                          diff="+x"))
+        return k.SubmissionCreate(
+            submission=sub,
+            lesson="l4",
+            title="x",
+            revision=k.RevisionData(revision=f"{sub}r{draw(st.integers(0, 2))}", diff="+x"),
+        )
     if choice == 11:
         sub = draw(st.sampled_from(["s1", "s2"]))
-        return k.ReviewSubmit(review=draw(st.sampled_from(["v1", "v2", "v3"])), submission=sub,
-                              revision=f"{sub}r{draw(st.integers(0, 2))}",
-                              verdict=draw(st.sampled_from(["approve", "changes"])),
-                              scores=draw(st.sampled_from([{}, {"works": 3}, {"works": 9}])))
+        return k.ReviewSubmit(
+            review=draw(st.sampled_from(["v1", "v2", "v3"])),
+            submission=sub,
+            revision=f"{sub}r{draw(st.integers(0, 2))}",
+            verdict=draw(st.sampled_from(["approve", "changes"])),
+            scores=draw(st.sampled_from([{}, {"works": 3}, {"works": 9}])),
+        )
     if choice == 12:
         return k.ReviewClaim(submission=draw(st.sampled_from(["s1", "s2"])))
     if choice == 13:
-        return k.SkillRate(lesson=lesson, phase=draw(st.sampled_from(["before", "after"])),
-                           rating=draw(st.integers(1, 5)))
-    return k.ReviewReassign(submission=draw(st.sampled_from(["s1", "s2"])),
-                            reviewer=draw(st.sampled_from(MEMBERS)))
+        return k.SkillRate(
+            lesson=lesson,
+            phase=draw(st.sampled_from(["before", "after"])),
+            rating=draw(st.integers(1, 5)),
+        )
+    return k.ReviewReassign(
+        submission=draw(st.sampled_from(["s1", "s2"])), reviewer=draw(st.sampled_from(MEMBERS))
+    )
 
 
 @st.composite
@@ -126,8 +145,15 @@ def test_load_index_matches_a_recount(ops: list[Op]) -> None:
 
 def test_unknown_kind_is_kept_and_skipped() -> None:
     _, ops = small_cohort()
-    line = msgspec.json.encode({"id": "zz1", "kind": "poll.create", "author": "m_a",
-                                "clock": [ops[-1].at + 5, 0, "n9"], "data": {"q": "?"}})
+    line = msgspec.json.encode(
+        {
+            "id": "zz1",
+            "kind": "poll.create",
+            "author": "m_a",
+            "clock": [ops[-1].at + 5, 0, "n9"],
+            "data": {"q": "?"},
+        }
+    )
     future = decode_op(line)
     state = fold_ops([*ops, future])
     assert state.unknown_ops == 1

@@ -10,9 +10,24 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "cohort_tui"
 
 FORBIDDEN = {
-    "domain": {"textual", "httpx", "httpx_sse", "starlette", "uvicorn", "pathlib", "shutil",
-               "tempfile", "sqlite3", "fcntl", "cohort_tui.store", "cohort_tui.sync",
-               "cohort_tui.ui", "cohort_tui.server", "cohort_tui.commands", "rich"},
+    "domain": {
+        "textual",
+        "httpx",
+        "httpx_sse",
+        "starlette",
+        "uvicorn",
+        "pathlib",
+        "shutil",
+        "tempfile",
+        "sqlite3",
+        "fcntl",
+        "cohort_tui.store",
+        "cohort_tui.sync",
+        "cohort_tui.ui",
+        "cohort_tui.server",
+        "cohort_tui.commands",
+        "rich",
+    },
     "store": {"textual", "httpx", "cohort_tui.ui", "cohort_tui.sync", "cohort_tui.server"},
     "sync": {"textual", "cohort_tui.ui", "cohort_tui.server"},
     "server": {"textual", "cohort_tui.ui", "cohort_tui.store", "cohort_tui.sync"},

@@ -70,9 +70,17 @@ def test_unread_counts_and_read_markers_take_the_max() -> None:
 
 def test_submission_gets_two_reviewers_never_the_author() -> None:
     m, ops = small_cohort()
-    ops.append(m.op("m_a", k.SubmissionCreate(
-        submission="s1", lesson="l4", title="mine",
-        revision=k.RevisionData(revision="r1", diff="+print('hi')"))))
+    ops.append(
+        m.op(
+            "m_a",
+            k.SubmissionCreate(
+                submission="s1",
+                lesson="l4",
+                title="mine",
+                revision=k.RevisionData(revision="r1", diff="+print('hi')"),
+            ),
+        )
+    )
     state = fold_ops(ops)
     reviewers = [a.reviewer for a in state.submissions["s1"].assignments]
     assert len(reviewers) == 2 and "m_a" not in reviewers
@@ -83,50 +91,105 @@ def test_submission_gets_two_reviewers_never_the_author() -> None:
 
 def test_review_flow_changes_then_approve_after_revision() -> None:
     m, ops = small_cohort()
-    ops.append(m.op("m_a", k.SubmissionCreate(
-        submission="s1", lesson="l4", title="mine",
-        revision=k.RevisionData(revision="r1", files=[k.SubmittedFile(path="a.py", content="x")]))))
-    ops.append(m.op("m_rev", k.ReviewSubmit(review="v1", submission="s1", revision="r1",
-                                            verdict="changes", scores={"works": 2})))
+    ops.append(
+        m.op(
+            "m_a",
+            k.SubmissionCreate(
+                submission="s1",
+                lesson="l4",
+                title="mine",
+                revision=k.RevisionData(
+                    revision="r1", files=[k.SubmittedFile(path="a.py", content="x")]
+                ),
+            ),
+        )
+    )
+    ops.append(
+        m.op(
+            "m_rev",
+            k.ReviewSubmit(
+                review="v1", submission="s1", revision="r1", verdict="changes", scores={"works": 2}
+            ),
+        )
+    )
     state = fold_ops(ops)
     assert q.submission_status(state, state.submissions["s1"]) == "changes"
-    ops.append(m.op("m_a", k.SubmissionRevise(submission="s1", revision=k.RevisionData(
-        revision="r2", files=[k.SubmittedFile(path="a.py", content="y")]))))
+    ops.append(
+        m.op(
+            "m_a",
+            k.SubmissionRevise(
+                submission="s1",
+                revision=k.RevisionData(
+                    revision="r2", files=[k.SubmittedFile(path="a.py", content="y")]
+                ),
+            ),
+        )
+    )
     state = fold_ops(ops)
     assert q.submission_status(state, state.submissions["s1"]) == "awaiting"
     assert [t.submission.id for t in q.reviews_waiting(state, "m_rev")] == ["s1"]
-    ops.append(m.op("m_rev", k.ReviewSubmit(review="v2", submission="s1", revision="r2",
-                                            verdict="approve", scores={"works": 3})))
+    ops.append(
+        m.op(
+            "m_rev",
+            k.ReviewSubmit(
+                review="v2", submission="s1", revision="r2", verdict="approve", scores={"works": 3}
+            ),
+        )
+    )
     state = fold_ops(ops)
     assert q.submission_status(state, state.submissions["s1"]) == "approved"
 
 
 def test_bad_rubric_scores_and_self_reviews_are_refused() -> None:
     m, ops = small_cohort()
-    ops.append(m.op("m_a", k.SubmissionCreate(
-        submission="s1", lesson="l4", title="mine",
-        revision=k.RevisionData(revision="r1", diff="+x"))))
-    ops.append(m.op("m_rev", k.ReviewSubmit(review="v1", submission="s1", revision="r1",
-                                            verdict="approve", scores={"works": 7})))
-    ops.append(m.op("m_a", k.ReviewSubmit(review="v2", submission="s1", revision="r1",
-                                          verdict="approve")))
+    ops.append(
+        m.op(
+            "m_a",
+            k.SubmissionCreate(
+                submission="s1",
+                lesson="l4",
+                title="mine",
+                revision=k.RevisionData(revision="r1", diff="+x"),
+            ),
+        )
+    )
+    ops.append(
+        m.op(
+            "m_rev",
+            k.ReviewSubmit(
+                review="v1", submission="s1", revision="r1", verdict="approve", scores={"works": 7}
+            ),
+        )
+    )
+    ops.append(
+        m.op("m_a", k.ReviewSubmit(review="v2", submission="s1", revision="r1", verdict="approve"))
+    )
     state = fold_ops(ops)
     assert not state.reviews
-    assert [r.reason for r in state.refused] == ["7 is not a level of works",
-                                                  "you cannot review your own submission"]
+    assert [r.reason for r in state.refused] == [
+        "7 is not a level of works",
+        "you cannot review your own submission",
+    ]
 
 
 def test_stale_assignment_is_reassigned_only_after_the_configured_days() -> None:
     m, ops = small_cohort()
-    sub = m.op("m_a", k.SubmissionCreate(submission="s1", lesson="l4", title="mine",
-                                         revision=k.RevisionData(revision="r1", diff="+x")))
+    sub = m.op(
+        "m_a",
+        k.SubmissionCreate(
+            submission="s1",
+            lesson="l4",
+            title="mine",
+            revision=k.RevisionData(revision="r1", diff="+x"),
+        ),
+    )
     ops.append(sub)
     state = fold_ops(ops)
     first = state.submissions["s1"].assignments[0].reviewer
-    ops.append(m.op("m_b", k.ReviewReassign(submission="s1", reviewer=first),
-                    at=sub.at + DAY_MS))
-    ops.append(m.op("m_b", k.ReviewReassign(submission="s1", reviewer=first),
-                    at=sub.at + 4 * DAY_MS))
+    ops.append(m.op("m_b", k.ReviewReassign(submission="s1", reviewer=first), at=sub.at + DAY_MS))
+    ops.append(
+        m.op("m_b", k.ReviewReassign(submission="s1", reviewer=first), at=sub.at + 4 * DAY_MS)
+    )
     state = fold_ops(ops)
     assert state.refused[-1].reason == "the assignment is not stale yet"
     assignments = state.submissions["s1"].assignments

@@ -20,21 +20,29 @@ from cohort_tui.store.workspace import Replica, create_store
 
 
 def _new_store(root: Path) -> Replica:
-    replica = create_store(root, k.CohortCreate(cohort="c1", name="Pod", handle="fac",
-                                                display_name="Fac"),
-                           author="m_fac", cohort_id="c1")
-    replica.write_many([k.ModuleUpsert(module="m", title="M"),
-                        k.LessonUpsert(lesson="l1", module="m", title="L1"),
-                        k.ThreadCreate(thread="t1", post="p0", title="Chat", body="hi")],
-                       author="m_fac")
+    replica = create_store(
+        root,
+        k.CohortCreate(cohort="c1", name="Pod", handle="fac", display_name="Fac"),
+        author="m_fac",
+        cohort_id="c1",
+    )
+    replica.write_many(
+        [
+            k.ModuleUpsert(module="m", title="M"),
+            k.LessonUpsert(lesson="l1", module="m", title="L1"),
+            k.ThreadCreate(thread="t1", post="p0", title="Chat", body="hi"),
+        ],
+        author="m_fac",
+    )
     return replica
 
 
 def _post_many(root: str, worker: int, count: int) -> None:
     replica = Replica(Path(root))
     for i in range(count):
-        replica.write(k.PostCreate(post=f"w{worker}p{i}", thread="t1", body=f"{worker}/{i}"),
-                      author="m_fac")
+        replica.write(
+            k.PostCreate(post=f"w{worker}p{i}", thread="t1", body=f"{worker}/{i}"), author="m_fac"
+        )
 
 
 def test_several_processes_appending_at_once_lose_nothing(store_dir: Path) -> None:
@@ -78,8 +86,9 @@ while True:
 
 def test_a_writer_killed_mid_append_leaves_every_completed_append(store_dir: Path) -> None:
     _new_store(store_dir)
-    proc = subprocess.Popen([sys.executable, "-c", _KILL_WRITER, str(store_dir)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILL_WRITER, str(store_dir)], stdout=subprocess.PIPE, text=True
+    )
     acknowledged = -1
     assert proc.stdout is not None
     deadline = time.time() + 30
@@ -168,8 +177,13 @@ def test_out_of_order_ops_from_sync_refold_to_the_same_state(store_dir: Path) ->
     replica = _new_store(store_dir)
     from cohort_tui.domain.ops import Op
 
-    late = Op("late1", "post.create", "m_fac", (1, 0, "n_old"),
-              k.PostCreate(post="old", thread="t1", body="written offline long ago"))
+    late = Op(
+        "late1",
+        "post.create",
+        "m_fac",
+        (1, 0, "n_old"),
+        k.PostCreate(post="old", thread="t1", body="written offline long ago"),
+    )
     replica.import_ops([late])
     # Refused: the thread did not exist at that clock; the same on every replica.
     assert "old" not in replica.state.posts

@@ -40,16 +40,19 @@ def markdown_report(state: Any) -> str:
         lines += [f"Course: **{esc(state.course.title)}**", ""]
     lines += ["## Members", "", "| Handle | Name | Roles | Lessons done |", "|---|---|---|---|"]
     for m in sorted(state.members.values(), key=lambda m: m.handle):
-        lines.append(f"| @{esc(m.handle)} | {esc(m.display_name)} | {', '.join(m.roles)} | "
-                     f"{q.completed_lessons(state, m.id)} |")
+        lines.append(
+            f"| @{esc(m.handle)} | {esc(m.display_name)} | {', '.join(m.roles)} | "
+            f"{q.completed_lessons(state, m.id)} |"
+        )
     lines += ["", "## Curriculum", ""]
     peers = q.lesson_peers(state)
     for module, lessons in q.curriculum_outline(state):
         lines.append(f"### {esc(module.title)}")
         for le in lessons:
             p = peers.get(le.id)
-            lines.append(f"- {esc(le.title)} (`{le.id}`): {p.done if p else 0}/"
-                         f"{p.total if p else 0} done")
+            lines.append(
+                f"- {esc(le.title)} (`{le.id}`): {p.done if p else 0}/{p.total if p else 0} done"
+            )
         lines.append("")
     lines += ["## Milestones", ""]
     for ms in q.live_milestones(state):
@@ -60,6 +63,6 @@ def markdown_report(state: Any) -> str:
         lines.append(f"- {esc(t.title)} ({len(t.posts)} posts)")
     lines += ["", "## Submissions", ""]
     for s in sorted(state.submissions.values(), key=lambda s: s.id):
-        lines.append(f"- {esc(s.title)} by @{esc(state.members[s.author].handle) if s.author in state.members else s.author}: "
-                     f"{q.submission_status(state, s)}")
+        author = state.members[s.author].handle if s.author in state.members else s.author
+        lines.append(f"- {esc(s.title)} by @{esc(author)}: {q.submission_status(state, s)}")
     return clean_text("\n".join(lines))

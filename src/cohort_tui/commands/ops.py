@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from cohort_tui.commands.context import fail, open_replica
@@ -14,8 +15,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ops_sub = p.add_subparsers(dest="ops_command", metavar="ACTION", required=True)
     e = ops_sub.add_parser("export", parents=[common], help="print the op log as JSONL")
     e.set_defaults(run=run_export)
-    i = ops_sub.add_parser("import", parents=[common],
-                           help="validate then append ops from FILE (or - for stdin)")
+    i = ops_sub.add_parser(
+        "import", parents=[common], help="validate then append ops from FILE (or - for stdin)"
+    )
     i.add_argument("file", metavar="FILE|-")
     i.set_defaults(run=run_import)
 
@@ -35,7 +37,7 @@ def run_import(args: argparse.Namespace) -> int:
     from cohort_tui.domain.ops import OpError, decode_op
 
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except FileNotFoundError:
         fail(f"{args.file} does not exist")
     except IsADirectoryError:
@@ -51,13 +53,19 @@ def run_import(args: argparse.Namespace) -> int:
         except OpError as exc:
             fail(f"{args.file}, line {number}: {exc}; nothing was imported")
     replica = open_replica(args)
-    if ops and replica.state.cohort and any(
-        op.kind == "cohort.create" and op.data.cohort != replica.state.cohort.id for op in ops
+    if (
+        ops
+        and replica.state.cohort
+        and any(
+            op.kind == "cohort.create" and op.data.cohort != replica.state.cohort.id for op in ops
+        )
     ):
         fail("these ops belong to another cohort; nothing was imported")
     before = len(replica.state.refused)
     added, duplicates = replica.import_ops(ops)
     refused = len(replica.state.refused) - before
-    print(f"imported {added} op(s), {duplicates} already present, {refused} refused by "
-          "role rules (kept in the log)")
+    print(
+        f"imported {added} op(s), {duplicates} already present, {refused} refused by "
+        "role rules (kept in the log)"
+    )
     return 0

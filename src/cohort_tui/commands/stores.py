@@ -22,12 +22,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--name", required=True, help="the cohort's name")
     p.add_argument("--handle", required=True, help="your handle (lowercase, digits, - and _)")
     p.add_argument("--display-name", help="your name as others see it (default: the handle)")
-    p.add_argument("--curriculum", metavar="CURRICULUM_DIR",
-                   help="import this curriculum folder into the new cohort")
+    p.add_argument(
+        "--curriculum",
+        metavar="CURRICULUM_DIR",
+        help="import this curriculum folder into the new cohort",
+    )
     p.set_defaults(run=run_init)
 
-    p = sub.add_parser("repair", parents=[common],
-                       help="set damaged log lines aside (after a backup) so the store opens")
+    p = sub.add_parser(
+        "repair",
+        parents=[common],
+        help="set damaged log lines aside (after a backup) so the store opens",
+    )
     p.set_defaults(run=run_repair)
 
 
@@ -37,8 +43,10 @@ def run_demo(args: argparse.Namespace) -> int:
     root = Path(args.dir).expanduser()
     replica = write_demo_store(root)
     assert replica.state.cohort is not None
-    print(f"wrote the demo cohort '{replica.state.cohort.name}' to {root} "
-          f"({replica.state.applied} ops, {len(replica.state.members)} members)")
+    print(
+        f"wrote the demo cohort '{replica.state.cohort.name}' to {root} "
+        f"({replica.state.applied} ops, {len(replica.state.members)} members)"
+    )
     print(f"open it with: cohort --store {root}")
     return 0
 
@@ -62,9 +70,15 @@ def run_init(args: argparse.Namespace) -> int:
     cohort_id = new_id("c")
     replica = create_store(
         root,
-        CohortCreate(cohort=cohort_id, name=args.name.strip(), handle=handle,
-                     display_name=args.display_name or handle),
-        author=f"m_{handle}", cohort_id=cohort_id)
+        CohortCreate(
+            cohort=cohort_id,
+            name=args.name.strip(),
+            handle=handle,
+            display_name=args.display_name or handle,
+        ),
+        author=f"m_{handle}",
+        cohort_id=cohort_id,
+    )
     if parsed is not None:
         from cohort_tui.domain.curriculum import curriculum_changes
 
@@ -93,12 +107,15 @@ def run_repair(args: argparse.Namespace) -> int:
         tmp = log.path.with_name(".ops.jsonl.repair")
         with log.path.open("rb") as src, tmp.open("wb") as good, rejected.open("ab") as aside:
             for number, raw in enumerate(src, start=1):
-                (aside if number in bad else good).write(raw if raw.endswith(b"\n")
-                                                         else raw + b"\n")
+                (aside if number in bad else good).write(
+                    raw if raw.endswith(b"\n") else raw + b"\n"
+                )
         tmp.replace(log.path)
         (root / "snapshot.json").unlink(missing_ok=True)
     for d in damaged:
         print(f"line {d.number}: {d.reason}")
-    print(f"set {len(damaged)} damaged line(s) aside in {rejected}; "
-          f"the original log is backed up as {backup}")
+    print(
+        f"set {len(damaged)} damaged line(s) aside in {rejected}; "
+        f"the original log is backed up as {backup}"
+    )
     return 0

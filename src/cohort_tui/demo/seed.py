@@ -26,16 +26,40 @@ from cohort_tui.store.workspace import Replica, StoreConfig, write_config
 YOU = "m_sam"
 """The member a new user acts as in the demo: a learner who also reviews."""
 
-MEMBERS = [
+MEMBERS: list[tuple[str, str, str, list[k.Role], int, str]] = [
     # id, handle, name, roles, lessons done, bio
-    ("m_ada", "ada", "Ada Okafor", ["facilitator"], 0,
-     "Runs this cohort. Ask me anything about the schedule."),
-    ("m_lin", "lin", "Lin Chen", ["mentor", "reviewer"], 0,
-     "Backend dev, ten years of Python. Mentor for weeks 1-4."),
-    ("m_omar", "omar", "Omar Haddad", ["curator", "learner"], 9,
-     "Keeps the curriculum tidy. Found a typo? Tell me."),
-    ("m_sam", "sam", "Sam Rivera", ["learner", "reviewer"], 6,
-     "Frontend dev learning Python for scripting."),
+    (
+        "m_ada",
+        "ada",
+        "Ada Okafor",
+        ["facilitator"],
+        0,
+        "Runs this cohort. Ask me anything about the schedule.",
+    ),
+    (
+        "m_lin",
+        "lin",
+        "Lin Chen",
+        ["mentor", "reviewer"],
+        0,
+        "Backend dev, ten years of Python. Mentor for weeks 1-4.",
+    ),
+    (
+        "m_omar",
+        "omar",
+        "Omar Haddad",
+        ["curator", "learner"],
+        9,
+        "Keeps the curriculum tidy. Found a typo? Tell me.",
+    ),
+    (
+        "m_sam",
+        "sam",
+        "Sam Rivera",
+        ["learner", "reviewer"],
+        6,
+        "Frontend dev learning Python for scripting.",
+    ),
     ("m_priya", "priya", "Priya Nair", ["learner"], 12, "Data analyst moving to engineering."),
     ("m_jonas", "jonas", "Jonas Berg", ["learner"], 11, "Sysadmin; bash is my first language."),
     ("m_mei", "mei", "Mei Tanaka", ["learner"], 4, "Studying on the train, mostly offline."),
@@ -83,34 +107,54 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
     s = _Seeder(now)
     start, day = s.start, s.day
 
-    s.emit("m_ada", k.CohortCreate(
-        cohort="c_demo", name="Python Pod · Autumn", handle="ada", display_name="Ada Okafor",
-        starts_at=start,
-        charter="We learn Python together, four weeks, in the terminal. We ship a small CLI.",
-        norms="Be kind. Ask early: being stuck for 20 minutes is the signal to post. "
-              "Review within two days. Credit the people who helped you.",
-        settings=k.Settings(response_target_hours=48, reviewers_per_submission=2)),
-        start - DAY_MS)
+    s.emit(
+        "m_ada",
+        k.CohortCreate(
+            cohort="c_demo",
+            name="Python Pod · Autumn",
+            handle="ada",
+            display_name="Ada Okafor",
+            starts_at=start,
+            charter="We learn Python together, four weeks, in the terminal. We ship a small CLI.",
+            norms="Be kind. Ask early: being stuck for 20 minutes is the signal to post. "
+            "Review within two days. Credit the people who helped you.",
+            settings=k.Settings(response_target_hours=48, reviewers_per_submission=2),
+        ),
+        start - DAY_MS,
+    )
     for mid, handle, name, roles, _, bio in MEMBERS[1:]:
-        s.emit("m_ada", k.MemberAdd(member=mid, handle=handle, display_name=name,
-                                    roles=roles, bio=bio), start - DAY_MS + 60_000)  # type: ignore[arg-type]
+        s.emit(
+            "m_ada",
+            k.MemberAdd(member=mid, handle=handle, display_name=name, roles=roles, bio=bio),
+            start - DAY_MS + 60_000,
+        )
     parsed = load_curriculum_dir(demo_curriculum_dir())
     for data in curriculum_changes(s.state, parsed):
-        s.emit("m_omar" if not isinstance(data, k.MilestoneUpsert) else "m_ada", data,
-               start - DAY_MS + 3_600_000)
+        s.emit(
+            "m_omar" if not isinstance(data, k.MilestoneUpsert) else "m_ada",
+            data,
+            start - DAY_MS + 3_600_000,
+        )
 
     lessons = ordered_lessons(s.state)
     welcome = s.new_id("t", start)
-    s.emit("m_ada", k.ThreadCreate(
-        thread=welcome, post=s.new_id("p", start), title="Welcome! Introduce yourself here",
-        tags=["welcome"],
-        body="Hi everyone, I'm Ada and I'll facilitate this pod.\n\nReply with who you are, "
-             "what you want to build with Python, and one thing you're nervous about. "
-             "Live session every Thursday, 18:00 UTC."), start)
+    s.emit(
+        "m_ada",
+        k.ThreadCreate(
+            thread=welcome,
+            post=s.new_id("p", start),
+            title="Welcome! Introduce yourself here",
+            tags=["welcome"],
+            body="Hi everyone, I'm Ada and I'll facilitate this pod.\n\nReply with who you are, "
+            "what you want to build with Python, and one thing you're nervous about. "
+            "Live session every Thursday, 18:00 UTC.",
+        ),
+        start,
+    )
     s.emit("m_ada", k.CohortUpdate(welcome_thread=welcome), start + 60_000)
     intros = {
         "m_lin": "Lin here, mentor. I write Python services for a living. Ping me with "
-                 "@lin when stuck, especially on testing.",
+        "@lin when stuck, especially on testing.",
         "m_omar": "Omar. I curate the lessons, so tell me when something is unclear.",
         "m_priya": "Priya! Pandas all day; I want to write real tools. Nervous about git.",
         "m_jonas": "Jonas, sysadmin. Want to replace my 400-line bash scripts.",
@@ -119,8 +163,11 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
         "m_zoe": "Zoe, CS student. Looking forward to the reviews.",
     }
     for i, (author, body) in enumerate(intros.items()):
-        s.emit(author, k.PostCreate(post=s.new_id("p", day(0)), thread=welcome, body=body),
-               day(0, 10 + i))
+        s.emit(
+            author,
+            k.PostCreate(post=s.new_id("p", day(0)), thread=welcome, body=body),
+            day(0, 10 + i),
+        )
 
     # Progress: each learner walks the lessons in order at their own pace.
     pace = {m[0]: m[4] for m in MEMBERS}
@@ -129,16 +176,23 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
             continue
         span = 14 * done / max(1, len(lessons))
         for i, lesson in enumerate(lessons[:done]):
-            when = day(int(i * span / max(1, done) * 1.0) + 1, 9 + (i * 3) % 11,
-                       s.rng.randrange(60))
+            when = day(
+                int(i * span / max(1, done) * 1.0) + 1, 9 + (i * 3) % 11, s.rng.randrange(60)
+            )
             s.emit(member, k.ProgressSet(lesson=lesson.id, status="doing"), when - 2 * HOUR_MS)
             if i == 0:
-                s.emit(member, k.SkillRate(lesson=lesson.id, phase="before",
-                                           rating=s.rng.randint(1, 3)), when - 2 * HOUR_MS)
+                s.emit(
+                    member,
+                    k.SkillRate(lesson=lesson.id, phase="before", rating=s.rng.randint(1, 3)),
+                    when - 2 * HOUR_MS,
+                )
             s.emit(member, k.ProgressSet(lesson=lesson.id, status="done"), when)
             if i == 0:
-                s.emit(member, k.SkillRate(lesson=lesson.id, phase="after",
-                                           rating=s.rng.randint(3, 5)), when)
+                s.emit(
+                    member,
+                    k.SkillRate(lesson=lesson.id, phase="after", rating=s.rng.randint(3, 5)),
+                    when,
+                )
         if done < len(lessons) and member != "m_omar":
             s.emit(member, k.ProgressSet(lesson=lessons[done].id, status="doing"), day(14, 20))
 
@@ -159,160 +213,308 @@ def _lesson_like(lessons: list[Lesson], *words: str) -> str:
 
 def _discussions(s: _Seeder, lessons: list[Lesson]) -> None:
     threads = [
-        ("m_tomas", _lesson_like(lessons, "venv", "toolbox", "setup"), s.day(1, 19),
-         "`source .venv/bin/activate` does nothing on my machine?",
-         "I run `source .venv/bin/activate` and the prompt doesn't change, and `which python` "
-         "still shows /usr/bin/python. I'm on macOS with zsh. What am I missing?",
-         ["setup", "venv"],
-         [("m_jonas", "Did you create it first? `python3 -m venv .venv` — if the folder "
-                      "is empty the activate script isn't there."),
-          ("m_lin", "Also check you're in the project folder: `ls -a` should show `.venv`. "
-                    "@tomas if it still fails paste the output of `ls .venv/bin`."),
-          ("m_tomas", "That was it, I was one folder up. Thank you both!")], 1),
-        ("m_zoe", _lesson_like(lessons, "function", "fizz"), s.day(4, 23),
-         "fizzbuzz check fails on n=15 but my output looks right",
-         "The check says `FAIL fizzbuzz(15)[-1]`. I print FizzBuzz for 15... I use "
-         "`range(1, n)`. Is the check wrong?",
-         ["checks", "functions"],
-         [("m_priya", "`range(1, n)` stops at n-1, so 15 is never reached. Try `range(1, n + 1)`."),
-          ("m_zoe", "Off by one, classic. Passing now 🎉")], 0),
-        ("m_mei", _lesson_like(lessons, "json"), s.day(9, 7),
-         "json.dump writes \\u00e9 instead of é",
-         "My notes file has `caf\\u00e9` in it. Is that a bug? It reads back fine.",
-         ["json", "unicode"],
-         [("m_lin", "Not a bug: JSON escapes non-ASCII by default. Pass `ensure_ascii=False` "
-                    "and open the file with `encoding=\"utf-8\"` if you want it readable."),
-          ("m_omar", "Good question, I'll add this to the lesson's hints."),
-          ("m_sam", "I hit the same thing last week, thanks @mei for asking.")], 0),
-        ("m_jonas", _lesson_like(lessons, "argparse", "args", "cli"), s.day(11, 8),
-         "argparse subcommands: where does the shared --verbose go?",
-         "If I add `--verbose` to the main parser, `tool add --verbose` fails. If I add it "
-         "to each subparser I repeat myself. What's the idiom?",
-         ["argparse"],
-         [("m_lin", "Use a parent parser: `common = ArgumentParser(add_help=False)`, add "
-                    "`--verbose` there, and pass `parents=[common]` to each `add_parser`."),
-          ("m_sam", "Does that work with defaults? I got None overwriting my value."),
-          ("m_lin", "Use `default=argparse.SUPPRESS` in the parent so a subparser doesn't "
-                    "overwrite what the main parser set. @sam")], None),
-        ("m_priya", _lesson_like(lessons, "pytest", "test"), s.day(13, 16),
-         "How do you test code that reads the current time?",
-         "My notes CLI stamps each note with `datetime.now()`. How do I write a stable test?",
-         ["testing"],
-         [("m_lin", "Pass the clock in: `def add_note(text, now=datetime.now)`. Tests pass "
-                    "a lambda returning a fixed datetime."),
-          ("m_zoe", "Or `freezegun`, but injecting is cleaner and needs no dependency."),
-          ("m_priya", "Injected it. Tests are green and faster too."),
-          ("m_jonas", "@sam you asked about this in the session, see above.")], 0),
-        ("m_sam", _lesson_like(lessons, "file", "path"), s.day(14, 21),
-         "pathlib vs os.path: which one should we use in the project?",
-         "The lessons use pathlib, but half the answers online use os.path. Does it matter "
-         "for the notes CLI?",
-         ["files"],
-         [("m_omar", "pathlib for new code. The rubric doesn't require it but reviewers like it.")],
-         None),
+        (
+            "m_tomas",
+            _lesson_like(lessons, "venv", "toolbox", "setup"),
+            s.day(1, 19),
+            "`source .venv/bin/activate` does nothing on my machine?",
+            "I run `source .venv/bin/activate` and the prompt doesn't change, and `which python` "
+            "still shows /usr/bin/python. I'm on macOS with zsh. What am I missing?",
+            ["setup", "venv"],
+            [
+                (
+                    "m_jonas",
+                    "Did you create it first? `python3 -m venv .venv` — if the folder "
+                    "is empty the activate script isn't there.",
+                ),
+                (
+                    "m_lin",
+                    "Also check you're in the project folder: `ls -a` should show `.venv`. "
+                    "@tomas if it still fails paste the output of `ls .venv/bin`.",
+                ),
+                ("m_tomas", "That was it, I was one folder up. Thank you both!"),
+            ],
+            1,
+        ),
+        (
+            "m_zoe",
+            _lesson_like(lessons, "function", "fizz"),
+            s.day(4, 23),
+            "fizzbuzz check fails on n=15 but my output looks right",
+            "The check says `FAIL fizzbuzz(15)[-1]`. I print FizzBuzz for 15... I use "
+            "`range(1, n)`. Is the check wrong?",
+            ["checks", "functions"],
+            [
+                (
+                    "m_priya",
+                    "`range(1, n)` stops at n-1, so 15 is never reached. Try `range(1, n + 1)`.",
+                ),
+                ("m_zoe", "Off by one, classic. Passing now 🎉"),
+            ],
+            0,
+        ),
+        (
+            "m_mei",
+            _lesson_like(lessons, "json"),
+            s.day(9, 7),
+            "json.dump writes \\u00e9 instead of é",
+            "My notes file has `caf\\u00e9` in it. Is that a bug? It reads back fine.",
+            ["json", "unicode"],
+            [
+                (
+                    "m_lin",
+                    "Not a bug: JSON escapes non-ASCII by default. Pass `ensure_ascii=False` "
+                    'and open the file with `encoding="utf-8"` if you want it readable.',
+                ),
+                ("m_omar", "Good question, I'll add this to the lesson's hints."),
+                ("m_sam", "I hit the same thing last week, thanks @mei for asking."),
+            ],
+            0,
+        ),
+        (
+            "m_jonas",
+            _lesson_like(lessons, "argparse", "args", "cli"),
+            s.day(11, 8),
+            "argparse subcommands: where does the shared --verbose go?",
+            "If I add `--verbose` to the main parser, `tool add --verbose` fails. If I add it "
+            "to each subparser I repeat myself. What's the idiom?",
+            ["argparse"],
+            [
+                (
+                    "m_lin",
+                    "Use a parent parser: `common = ArgumentParser(add_help=False)`, add "
+                    "`--verbose` there, and pass `parents=[common]` to each `add_parser`.",
+                ),
+                ("m_sam", "Does that work with defaults? I got None overwriting my value."),
+                (
+                    "m_lin",
+                    "Use `default=argparse.SUPPRESS` in the parent so a subparser doesn't "
+                    "overwrite what the main parser set. @sam",
+                ),
+            ],
+            None,
+        ),
+        (
+            "m_priya",
+            _lesson_like(lessons, "pytest", "test"),
+            s.day(13, 16),
+            "How do you test code that reads the current time?",
+            "My notes CLI stamps each note with `datetime.now()`. How do I write a stable test?",
+            ["testing"],
+            [
+                (
+                    "m_lin",
+                    "Pass the clock in: `def add_note(text, now=datetime.now)`. Tests pass "
+                    "a lambda returning a fixed datetime.",
+                ),
+                ("m_zoe", "Or `freezegun`, but injecting is cleaner and needs no dependency."),
+                ("m_priya", "Injected it. Tests are green and faster too."),
+                ("m_jonas", "@sam you asked about this in the session, see above."),
+            ],
+            0,
+        ),
+        (
+            "m_sam",
+            _lesson_like(lessons, "file", "path"),
+            s.day(14, 21),
+            "pathlib vs os.path: which one should we use in the project?",
+            "The lessons use pathlib, but half the answers online use os.path. Does it matter "
+            "for the notes CLI?",
+            ["files"],
+            [
+                (
+                    "m_omar",
+                    "pathlib for new code. The rubric doesn't require it but reviewers like it.",
+                )
+            ],
+            None,
+        ),
     ]
     for author, lesson, when, title, body, tags, replies, answer in threads:
         tid, first = s.new_id("t", when), s.new_id("p", when)
-        s.emit(author, k.ThreadCreate(thread=tid, post=first, title=title, body=body,
-                                      lesson=lesson, tags=tags), when)
+        s.emit(
+            author,
+            k.ThreadCreate(
+                thread=tid, post=first, title=title, body=body, lesson=lesson, tags=tags
+            ),
+            when,
+        )
         post_ids = []
         for i, (who, text) in enumerate(replies):
             pid = s.new_id("p", when)
             post_ids.append(pid)
-            s.emit(who, k.PostCreate(post=pid, thread=tid, body=text,
-                                     reply_to=first if i == 0 else None),
-                   when + (i + 1) * 47 * 60_000)
+            s.emit(
+                who,
+                k.PostCreate(post=pid, thread=tid, body=text, reply_to=first if i == 0 else None),
+                when + (i + 1) * 47 * 60_000,
+            )
         if answer is not None:
-            s.emit(author, k.ThreadAnswer(thread=tid, post=post_ids[answer]),
-                   when + (len(replies) + 1) * 50 * 60_000)
-            s.emit(author, k.PostReact(post=post_ids[answer], emoji="👍"),
-                   when + (len(replies) + 1) * 50 * 60_000)
+            s.emit(
+                author,
+                k.ThreadAnswer(thread=tid, post=post_ids[answer]),
+                when + (len(replies) + 1) * 50 * 60_000,
+            )
+            s.emit(
+                author,
+                k.PostReact(post=post_ids[answer], emoji="👍"),
+                when + (len(replies) + 1) * 50 * 60_000,
+            )
         # Readers: everyone who took part has read up to their own last post; a few
         # others caught up too. Sam (you) has some threads unread.
         for reader in ("m_ada", "m_lin", "m_priya"):
             last = s.state.posts[s.state.threads[tid].posts[-1]]
             if reader != "m_sam":
-                s.emit(reader, k.ThreadRead(thread=tid, upto=last.clock),
-                       when + 6 * HOUR_MS)
+                s.emit(reader, k.ThreadRead(thread=tid, upto=last.clock), when + 6 * HOUR_MS)
     pinned = s.state.cohort.welcome_thread if s.state.cohort else None
     if pinned:
-        s.emit("m_ada", k.ThreadPin(thread=pinned), day(0, 9, 30))
+        s.emit("m_ada", k.ThreadPin(thread=pinned), s.day(0, 9, 30))
 
 
 def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
     project = next((le for le in lessons if le.project), None)
-    if project is None:
+    if project is None or project.project is None:
         return
     rubric = s.state.rubrics.get(project.project.rubric or "")
     top = {c.id: c.levels[-1].score for c in rubric.criteria} if rubric else {}
     mid = {c.id: c.levels[len(c.levels) // 2].score for c in rubric.criteria} if rubric else {}
-    code = ('"""notes: a tiny notes CLI."""\nimport argparse\nimport json\nfrom pathlib import '
-            'Path\n\nSTORE = Path.home() / ".notes.json"\n\n\ndef load() -> list[dict]:\n    if '
-            'not STORE.exists():\n        return []\n    return json.loads(STORE.read_text())'
-            '\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser(prog="notes")\n'
-            '    sub = parser.add_subparsers(dest="cmd", required=True)\n    add = sub.add_parser'
-            '("add")\n    add.add_argument("text")\n    sub.add_parser("list")\n    args = '
-            'parser.parse_args()\n    notes = load()\n    if args.cmd == "add":\n        notes.'
-            'append({"text": args.text})\n        STORE.write_text(json.dumps(notes))\n    else:'
-            '\n        for i, note in enumerate(notes, 1):\n            print(i, note["text"])\n'
-            '\n\nif __name__ == "__main__":\n    main()\n')
+    code = (
+        '"""notes: a tiny notes CLI."""\nimport argparse\nimport json\nfrom pathlib import '
+        'Path\n\nSTORE = Path.home() / ".notes.json"\n\n\ndef load() -> list[dict]:\n    if '
+        "not STORE.exists():\n        return []\n    return json.loads(STORE.read_text())"
+        '\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser(prog="notes")\n'
+        '    sub = parser.add_subparsers(dest="cmd", required=True)\n    add = sub.add_parser'
+        '("add")\n    add.add_argument("text")\n    sub.add_parser("list")\n    args = '
+        'parser.parse_args()\n    notes = load()\n    if args.cmd == "add":\n        notes.'
+        'append({"text": args.text})\n        STORE.write_text(json.dumps(notes))\n    else:'
+        '\n        for i, note in enumerate(notes, 1):\n            print(i, note["text"])\n'
+        '\n\nif __name__ == "__main__":\n    main()\n'
+    )
     # Jonas: submitted a week ago, reviewed by whoever the fold allocated.
     sub_j = s.new_id("s", s.day(8))
-    s.emit("m_jonas", k.SubmissionCreate(
-        submission=sub_j, lesson=project.id, title="notes: add and list",
-        revision=k.RevisionData(revision=s.new_id("r", s.day(8)),
-                                message="First version. No delete yet.",
-                                files=[k.SubmittedFile(path="notes.py", content=code)])),
-        s.day(8, 10))
+    s.emit(
+        "m_jonas",
+        k.SubmissionCreate(
+            submission=sub_j,
+            lesson=project.id,
+            title="notes: add and list",
+            revision=k.RevisionData(
+                revision=s.new_id("r", s.day(8)),
+                message="First version. No delete yet.",
+                files=[k.SubmittedFile(path="notes.py", content=code)],
+            ),
+        ),
+        s.day(8, 10),
+    )
     sub = s.state.submissions[sub_j]
     for n, a in enumerate(list(sub.assignments)):
         when = s.day(8 + n + 1, 14 + n)
-        verdict = "changes" if n == 0 else "approve"
-        s.emit(a.reviewer, k.ReviewSubmit(
-            review=s.new_id("v", when), submission=sub_j, revision=sub.revisions[-1].id,
-            verdict=verdict, scores=mid if n == 0 else top,
-            comment="Clean and readable. `load()` crashes on an empty or corrupt file, though: "
-                    "catch `json.JSONDecodeError` and say what went wrong." if n == 0 else
-                    "Works well, argparse use is idiomatic. Nice small functions.",
-            lines=[k.LineComment(id="c1", path="notes.py", line=11,
-                                 body="What if the file exists but is empty?")] if n == 0 else []),
-            when)
+        verdict: k.Verdict = "changes" if n == 0 else "approve"
+        s.emit(
+            a.reviewer,
+            k.ReviewSubmit(
+                review=s.new_id("v", when),
+                submission=sub_j,
+                revision=sub.revisions[-1].id,
+                verdict=verdict,
+                scores=mid if n == 0 else top,
+                comment="Clean and readable. `load()` crashes on an empty or corrupt file, though: "
+                "catch `json.JSONDecodeError` and say what went wrong."
+                if n == 0
+                else "Works well, argparse use is idiomatic. Nice small functions.",
+                lines=[
+                    k.LineComment(
+                        id="c1",
+                        path="notes.py",
+                        line=11,
+                        body="What if the file exists but is empty?",
+                    )
+                ]
+                if n == 0
+                else [],
+            ),
+            when,
+        )
     review_ids = list(s.state.submissions[sub_j].reviews)
     if review_ids:
         s.emit("m_jonas", k.ReviewHelpful(review=review_ids[0]), s.day(10, 9))
-        s.emit("m_jonas", k.ReviewReply(review=review_ids[0], reply=s.new_id("y", s.day(10)),
-                                        comment="c1", body="Good catch, fixed in revision 2."),
-               s.day(10, 9, 5))
-    fixed = code.replace("    return json.loads(STORE.read_text())",
-                         "    try:\n        return json.loads(STORE.read_text() or \"[]\")\n"
-                         "    except json.JSONDecodeError as exc:\n        raise SystemExit("
-                         "f\"notes: {STORE} is damaged ({exc})\")")
-    s.emit("m_jonas", k.SubmissionRevise(submission=sub_j, revision=k.RevisionData(
-        revision=s.new_id("r", s.day(10)), message="Handle empty and corrupt files.",
-        files=[k.SubmittedFile(path="notes.py", content=fixed)])), s.day(10, 11))
+        s.emit(
+            "m_jonas",
+            k.ReviewReply(
+                review=review_ids[0],
+                reply=s.new_id("y", s.day(10)),
+                comment="c1",
+                body="Good catch, fixed in revision 2.",
+            ),
+            s.day(10, 9, 5),
+        )
+    fixed = code.replace(
+        "    return json.loads(STORE.read_text())",
+        '    try:\n        return json.loads(STORE.read_text() or "[]")\n'
+        "    except json.JSONDecodeError as exc:\n        raise SystemExit("
+        'f"notes: {STORE} is damaged ({exc})")',
+    )
+    s.emit(
+        "m_jonas",
+        k.SubmissionRevise(
+            submission=sub_j,
+            revision=k.RevisionData(
+                revision=s.new_id("r", s.day(10)),
+                message="Handle empty and corrupt files.",
+                files=[k.SubmittedFile(path="notes.py", content=fixed)],
+            ),
+        ),
+        s.day(10, 11),
+    )
     sub = s.state.submissions[sub_j]
     for a in list(sub.assignments):
         if active_assignment(s.state, sub, a.reviewer) is not None:
             when = s.day(11, 15)
-            s.emit(a.reviewer, k.ReviewSubmit(
-                review=s.new_id("v", when), submission=sub_j, revision=sub.revisions[-1].id,
-                verdict="approve", scores=top, comment="Fixed, thanks. Approving."), when)
+            s.emit(
+                a.reviewer,
+                k.ReviewSubmit(
+                    review=s.new_id("v", when),
+                    submission=sub_j,
+                    revision=sub.revisions[-1].id,
+                    verdict="approve",
+                    scores=top,
+                    comment="Fixed, thanks. Approving.",
+                ),
+                when,
+            )
 
     # Priya: submitted two days ago; Sam (you) claimed a review of it.
     sub_p = s.new_id("s", s.day(13))
-    s.emit("m_priya", k.SubmissionCreate(
-        submission=sub_p, lesson=project.id, title="notes CLI with tags and search",
-        revision=k.RevisionData(
-            revision=s.new_id("r", s.day(13)),
-            message="Adds tags (`notes add --tag work`) and `notes search WORD`.",
-            files=[k.SubmittedFile(path="notes.py", content=code.replace(
-                '    add.add_argument("text")\n',
-                '    add.add_argument("text")\n    add.add_argument("--tag", action="append",'
-                ' default=[])\n')),
-                   k.SubmittedFile(path="test_notes.py", content=(
-                       "from notes import load\n\n\ndef test_load_missing(tmp_path, "
-                       "monkeypatch):\n    monkeypatch.setattr('notes.STORE', tmp_path / "
-                       "'n.json')\n    assert load() == []\n"))])), s.day(13, 17))
+    s.emit(
+        "m_priya",
+        k.SubmissionCreate(
+            submission=sub_p,
+            lesson=project.id,
+            title="notes CLI with tags and search",
+            revision=k.RevisionData(
+                revision=s.new_id("r", s.day(13)),
+                message="Adds tags (`notes add --tag work`) and `notes search WORD`.",
+                files=[
+                    k.SubmittedFile(
+                        path="notes.py",
+                        content=code.replace(
+                            '    add.add_argument("text")\n',
+                            '    add.add_argument("text")\n'
+                            '    add.add_argument("--tag", action="append", default=[])\n',
+                        ),
+                    ),
+                    k.SubmittedFile(
+                        path="test_notes.py",
+                        content=(
+                            "from notes import load\n\n\ndef test_load_missing(tmp_path, "
+                            "monkeypatch):\n    monkeypatch.setattr('notes.STORE', tmp_path / "
+                            "'n.json')\n    assert load() == []\n"
+                        ),
+                    ),
+                ],
+            ),
+        ),
+        s.day(13, 17),
+    )
     if YOU not in {a.reviewer for a in s.state.submissions[sub_p].assignments}:
         s.emit(YOU, k.ReviewClaim(submission=sub_p), s.day(14, 9))
 
@@ -322,22 +524,51 @@ def _sessions_and_shoutouts(s: _Seeder) -> None:
     first = s.day(3, 18)
     for n in range(4):
         sid = f"live-week-{n + 1}"
-        s.emit("m_ada", k.SessionUpsert(
-            session=sid, title=f"Week {n + 1} live: " + ["Setup clinic", "Functions & tests",
-                                                         "Files and JSON", "Demo day"][n],
-            start=first + n * week, minutes=60, link="https://meet.example.org/python-pod",
-            agenda=["Get everyone's toolbox green. Bring your errors.",
+        s.emit(
+            "m_ada",
+            k.SessionUpsert(
+                session=sid,
+                title=f"Week {n + 1} live: "
+                + ["Setup clinic", "Functions & tests", "Files and JSON", "Demo day"][n],
+                start=first + n * week,
+                minutes=60,
+                link="https://meet.example.org/python-pod",
+                agenda=[
+                    "Get everyone's toolbox green. Bring your errors.",
                     "Live-code fizzbuzz with tests; Q&A.",
                     "Reading and writing files safely; project kickoff.",
-                    "Show your notes CLI! Five minutes each."][n]), s.day(0, 9))
-    for member, answer in (("m_sam", "yes"), ("m_priya", "yes"), ("m_mei", "maybe"),
-                           ("m_jonas", "yes"), ("m_tomas", "no")):
+                    "Show your notes CLI! Five minutes each.",
+                ][n],
+            ),
+            s.day(0, 9),
+        )
+    rsvps: tuple[tuple[str, k.Rsvp], ...] = (
+        ("m_sam", "yes"),
+        ("m_priya", "yes"),
+        ("m_mei", "maybe"),
+        ("m_jonas", "yes"),
+        ("m_tomas", "no"),
+    )
+    for member, answer in rsvps:
         s.emit(member, k.SessionRsvp(session="live-week-3", answer=answer), s.day(14, 8))
-    s.emit("m_priya", k.ShoutoutCreate(shoutout=s.new_id("h", s.day(13)), to="m_lin",
-                                       message="For the dependency-injection tip: my tests are "
-                                               "finally deterministic."), s.day(13, 19))
-    s.emit("m_tomas", k.ShoutoutCreate(shoutout=s.new_id("h", s.day(2)), to="m_jonas",
-                                       message="Saved my evening with the venv fix."), s.day(2, 8))
+    s.emit(
+        "m_priya",
+        k.ShoutoutCreate(
+            shoutout=s.new_id("h", s.day(13)),
+            to="m_lin",
+            message="For the dependency-injection tip: my tests are finally deterministic.",
+        ),
+        s.day(13, 19),
+    )
+    s.emit(
+        "m_tomas",
+        k.ShoutoutCreate(
+            shoutout=s.new_id("h", s.day(2)),
+            to="m_jonas",
+            message="Saved my evening with the venv fix.",
+        ),
+        s.day(2, 8),
+    )
 
 
 def write_demo_store(root: Path, *, now: int | None = None) -> Replica:

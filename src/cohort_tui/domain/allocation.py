@@ -62,8 +62,9 @@ def choose_reviewers(
     author least, then a stable hash so equal states give equal answers.
     """
     barred = {submission.author} | (exclude or set())
-    review_role = {mid for mid, m in state.members.items()
-                   if not REVIEW_ROLES_SET.isdisjoint(m.roles)}
+    review_role = {
+        mid for mid, m in state.members.items() if not REVIEW_ROLES_SET.isdisjoint(m.roles)
+    }
     progress, lesson = state.progress, submission.lesson
     quals: dict[str, int] = {}
     for member in state.members:

@@ -20,8 +20,19 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 _TOP_KEYS = {"format", "course", "modules", "lessons", "rubrics", "milestones"}
 _COURSE_KEYS = {"id", "title", "summary"}
 _MODULE_KEYS = {"id", "title", "summary"}
-_LESSON_KEYS = {"id", "module", "title", "file", "minutes", "prerequisites", "tags", "hints",
-                "resources", "check", "project"}
+_LESSON_KEYS = {
+    "id",
+    "module",
+    "title",
+    "file",
+    "minutes",
+    "prerequisites",
+    "tags",
+    "hints",
+    "resources",
+    "check",
+    "project",
+}
 _CHECK_KEYS = {"script", "timeout"}
 _PROJECT_KEYS = {"title", "brief", "rubric", "reviewers"}
 _RUBRIC_KEYS = {"id", "title", "criteria", "example"}
@@ -69,8 +80,14 @@ class _Checker:
             self.fail(path or "curriculum.toml", f"missing required key '{key}'")
         return value
 
-    def text(self, table: dict[str, Any], key: str, path: str, default: str | None = None,
-             limit: int = 300) -> str:
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        default: str | None = None,
+        limit: int = 300,
+    ) -> str:
         value = table.get(key, default)
         if not isinstance(value, str):
             if key in table or default is None:
@@ -86,8 +103,9 @@ class _Checker:
             self.fail(f"{path}.{key}", f"'{value}' must be lowercase letters, digits and '-'")
         return value
 
-    def integer(self, table: dict[str, Any], key: str, path: str, default: int, lo: int,
-                hi: int) -> int:
+    def integer(
+        self, table: dict[str, Any], key: str, path: str, default: int, lo: int, hi: int
+    ) -> int:
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
             self.fail(f"{path}.{key}", f"must be a whole number from {lo} to {hi}")
@@ -134,9 +152,11 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
     if top.get("format", 1) != 1:
         c.fail("format", "this version reads format 1")
     course_t = c.table(top.get("course", {}), "course", _COURSE_KEYS, {"id", "title"})
-    course = k.CurriculumSet(course=c.slug(course_t, "id", "course") or "course",
-                             title=c.text(course_t, "title", "course", ""),
-                             summary=c.text(course_t, "summary", "course", "", limit=20_000))
+    course = k.CurriculumSet(
+        course=c.slug(course_t, "id", "course") or "course",
+        title=c.text(course_t, "title", "course", ""),
+        summary=c.text(course_t, "summary", "course", "", limit=20_000),
+    )
 
     modules: list[k.ModuleUpsert] = []
     for i, mt in enumerate(c.tables(top.get("modules"), "modules")):
@@ -145,9 +165,14 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
         mid = c.slug(t, "id", path)
         if any(m.module == mid for m in modules):
             c.fail(f"{path}.id", f"duplicate module id '{mid}'")
-        modules.append(k.ModuleUpsert(module=mid or f"module-{i}", title=c.text(t, "title", path, ""),
-                                      summary=c.text(t, "summary", path, "", limit=20_000),
-                                      order=i))
+        modules.append(
+            k.ModuleUpsert(
+                module=mid or f"module-{i}",
+                title=c.text(t, "title", path, ""),
+                summary=c.text(t, "summary", path, "", limit=20_000),
+                order=i,
+            )
+        )
     module_ids = {m.module for m in modules}
 
     rubrics = _parse_rubrics(c, top)
@@ -170,16 +195,21 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
         for j, rt in enumerate(c.tables(t.get("resources"), f"{path}.resources")):
             rp = f"{path}.resources[{j}]"
             r = c.table(rt, rp, {"title", "url"}, {"title", "url"})
-            resources.append(k.Resource(title=c.text(r, "title", rp, ""),
-                                        url=c.text(r, "url", rp, "", limit=2_000)))
+            resources.append(
+                k.Resource(
+                    title=c.text(r, "title", rp, ""), url=c.text(r, "url", rp, "", limit=2_000)
+                )
+            )
         check = None
         if "check" in t:
             ct = c.table(t["check"], f"{path}.check", _CHECK_KEYS, {"script"})
             script_name = c.text(ct, "script", f"{path}.check", "")
             script = c.file(script_name, f"{path}.check.script")
-            check = k.Check(script_name=script_name.rsplit("/", 1)[-1] or "check.py",
-                            script=script,
-                            timeout=c.integer(ct, "timeout", f"{path}.check", 60, 1, 3_600))
+            check = k.Check(
+                script_name=script_name.rsplit("/", 1)[-1] or "check.py",
+                script=script,
+                timeout=c.integer(ct, "timeout", f"{path}.check", 60, 1, 3_600),
+            )
         project = None
         if "project" in t:
             pp = f"{path}.project"
@@ -187,16 +217,28 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
             rubric = pt.get("rubric")
             if rubric is not None and rubric not in rubric_ids:
                 c.fail(f"{pp}.rubric", f"unknown rubric '{rubric}'")
-            project = k.Project(title=c.text(pt, "title", pp, ""),
-                                brief=c.text(pt, "brief", pp, "", limit=20_000),
-                                rubric=rubric if isinstance(rubric, str) else None,
-                                reviewers=c.integer(pt, "reviewers", pp, 2, 1, 10))
-        lessons.append(k.LessonUpsert(
-            lesson=lid or f"lesson-{i}", module=module, title=c.text(t, "title", path, ""),
-            body=body, order=i, minutes=c.integer(t, "minutes", path, 0, 0, 10_000),
-            prerequisites=c.strings(t, "prerequisites", path), tags=c.strings(t, "tags", path),
-            hints=c.strings(t, "hints", path), resources=resources, check=check,
-            project=project))
+            project = k.Project(
+                title=c.text(pt, "title", pp, ""),
+                brief=c.text(pt, "brief", pp, "", limit=20_000),
+                rubric=rubric if isinstance(rubric, str) else None,
+                reviewers=c.integer(pt, "reviewers", pp, 2, 1, 10),
+            )
+        lessons.append(
+            k.LessonUpsert(
+                lesson=lid or f"lesson-{i}",
+                module=module,
+                title=c.text(t, "title", path, ""),
+                body=body,
+                order=i,
+                minutes=c.integer(t, "minutes", path, 0, 0, 10_000),
+                prerequisites=c.strings(t, "prerequisites", path),
+                tags=c.strings(t, "tags", path),
+                hints=c.strings(t, "hints", path),
+                resources=resources,
+                check=check,
+                project=project,
+            )
+        )
 
     lesson_ids = {le.lesson for le in lessons}
     for i, lesson in enumerate(lessons):
@@ -206,7 +248,7 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
     if cycle := _find_cycle({le.lesson: le.prerequisites for le in lessons}):
         c.fail("lessons", "prerequisite cycle: " + " -> ".join(cycle))
 
-    milestones = []
+    milestones: list[tuple[str, str, str, int, list[str], list[str]]] = []
     for i, mt in enumerate(c.tables(top.get("milestones"), "milestones")):
         path = f"milestones[{i}]"
         t = c.table(mt, path, _MILESTONE_KEYS, {"id", "title", "due_days"})
@@ -221,9 +263,16 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
         for lid in projects:
             if not any(le.lesson == lid and le.project for le in lessons):
                 c.fail(f"{path}.projects", f"'{lid}' is not a lesson with a project")
-        milestones.append((mid, c.text(t, "title", path, ""),
-                           c.text(t, "description", path, "", limit=20_000),
-                           c.integer(t, "due_days", path, 7, 0, 3_650), needed, projects))
+        milestones.append(
+            (
+                mid,
+                c.text(t, "title", path, ""),
+                c.text(t, "description", path, "", limit=20_000),
+                c.integer(t, "due_days", path, 7, 0, 3_650),
+                needed,
+                projects,
+            )
+        )
 
     if c.problems:
         raise CurriculumError(c.problems)
@@ -246,18 +295,26 @@ def _parse_rubrics(c: _Checker, top: dict[str, Any]) -> list[k.RubricUpsert]:
             for n, lv in enumerate(c.tables(ctab.get("levels"), f"{cp}.levels")):
                 lp = f"{cp}.levels[{n}]"
                 lt = c.table(lv, lp, _LEVEL_KEYS, {"score", "label"})
-                levels.append(k.Level(score=c.integer(lt, "score", lp, 0, 0, 100),
-                                      label=c.text(lt, "label", lp, ""),
-                                      description=c.text(lt, "description", lp, "", 4_000)))
+                levels.append(
+                    k.Level(
+                        score=c.integer(lt, "score", lp, 0, 0, 100),
+                        label=c.text(lt, "label", lp, ""),
+                        description=c.text(lt, "description", lp, "", 4_000),
+                    )
+                )
             if len(levels) < 2:
                 c.fail(f"{cp}.levels", "a criterion needs at least two levels")
             if len({lv.score for lv in levels}) != len(levels):
                 c.fail(f"{cp}.levels", "level scores must be distinct")
             levels.sort(key=lambda lv: lv.score)
-            criteria.append(k.Criterion(id=c.slug(ctab, "id", cp) or f"c{j}",
-                                        title=c.text(ctab, "title", cp, ""),
-                                        guidance=c.text(ctab, "guidance", cp, "", 4_000),
-                                        levels=levels if len(levels) >= 2 else _two_levels()))
+            criteria.append(
+                k.Criterion(
+                    id=c.slug(ctab, "id", cp) or f"c{j}",
+                    title=c.text(ctab, "title", cp, ""),
+                    guidance=c.text(ctab, "guidance", cp, "", 4_000),
+                    levels=levels if len(levels) >= 2 else _two_levels(),
+                )
+            )
         if not criteria:
             c.fail(f"{path}.criteria", "a rubric needs at least one criterion")
         if len({cr.id for cr in criteria}) != len(criteria):
@@ -277,16 +334,21 @@ def _parse_rubrics(c: _Checker, top: dict[str, Any]) -> list[k.RubricUpsert]:
                 elif score not in {lv.score for lv in crit.levels}:
                     c.fail(f"{ep}.scores.{cid}", f"{score!r} is not one of the levels")
             file_name = c.text(et, "file", ep, "")
-            example = k.RubricExample(title=c.text(et, "title", ep, ""), path=file_name,
-                                      content=c.file(file_name, f"{ep}.file"),
-                                      scores={str(a): b for a, b in scores.items()
-                                              if isinstance(b, int)},
-                                      comment=c.text(et, "comment", ep, "", 20_000))
-        rubrics.append(k.RubricUpsert(rubric=rid or f"rubric-{i}",
-                                      title=c.text(t, "title", path, ""),
-                                      criteria=criteria or [k.Criterion(id="c", title="c",
-                                                                        levels=_two_levels())],
-                                      example=example))
+            example = k.RubricExample(
+                title=c.text(et, "title", ep, ""),
+                path=file_name,
+                content=c.file(file_name, f"{ep}.file"),
+                scores={str(a): b for a, b in scores.items() if isinstance(b, int)},
+                comment=c.text(et, "comment", ep, "", 20_000),
+            )
+        rubrics.append(
+            k.RubricUpsert(
+                rubric=rid or f"rubric-{i}",
+                title=c.text(t, "title", path, ""),
+                criteria=criteria or [k.Criterion(id="c", title="c", levels=_two_levels())],
+                example=example,
+            )
+        )
     return rubrics
 
 
@@ -306,7 +368,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
             if nxt not in graph:
                 continue
             if colour.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if colour.get(nxt) is None and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -328,48 +390,102 @@ def curriculum_changes(state: State, parsed: ParsedCurriculum) -> list[k.Data]:
     """
     out: list[k.Data] = []
     if state.course is None or (state.course.id, state.course.title, state.course.summary) != (
-        parsed.course.course, parsed.course.title, parsed.course.summary):
+        parsed.course.course,
+        parsed.course.title,
+        parsed.course.summary,
+    ):
         out.append(parsed.course)
     for m in parsed.modules:
         old = state.modules.get(m.module)
         if old is None or (old.title, old.summary, old.order, old.archived) != (
-            m.title, m.summary, m.order, False):
+            m.title,
+            m.summary,
+            m.order,
+            False,
+        ):
             out.append(m)
     for r in parsed.rubrics:
         old_r = state.rubrics.get(r.rubric)
         if old_r is None or (old_r.title, old_r.criteria, old_r.example) != (
-            r.title, r.criteria, r.example):
+            r.title,
+            r.criteria,
+            r.example,
+        ):
             out.append(r)
     for le in parsed.lessons:
         old_l = state.lessons.get(le.lesson)
         if old_l is None or _lesson_tuple(old_l) != (
-            le.module, le.title, le.body, le.order, le.minutes, le.prerequisites, le.tags,
-            le.hints, le.resources, le.check, le.project, False):
+            le.module,
+            le.title,
+            le.body,
+            le.order,
+            le.minutes,
+            le.prerequisites,
+            le.tags,
+            le.hints,
+            le.resources,
+            le.check,
+            le.project,
+            False,
+        ):
             out.append(le)
     new_lessons = {le.lesson for le in parsed.lessons}
     for old_l in state.lessons.values():
         if old_l.id not in new_lessons and not old_l.archived:
-            out.append(k.LessonUpsert(lesson=old_l.id, module=old_l.module, title=old_l.title,
-                                      body=old_l.body, order=old_l.order, archived=True))
+            out.append(
+                k.LessonUpsert(
+                    lesson=old_l.id,
+                    module=old_l.module,
+                    title=old_l.title,
+                    body=old_l.body,
+                    order=old_l.order,
+                    archived=True,
+                )
+            )
     new_modules = {m.module for m in parsed.modules}
     for old_m in state.modules.values():
         if old_m.id not in new_modules and not old_m.archived:
-            out.append(k.ModuleUpsert(module=old_m.id, title=old_m.title, order=old_m.order,
-                                      archived=True))
+            out.append(
+                k.ModuleUpsert(module=old_m.id, title=old_m.title, order=old_m.order, archived=True)
+            )
     start = state.cohort.starts_at if state.cohort else 0
     start_day = start - start % DAY_MS
     for mid, title, description, due_days, lessons, projects in parsed.milestones:
         due = start_day + due_days * DAY_MS + 17 * 3_600_000  # 17:00 UTC on the due day
         old_ms = state.milestones.get(mid)
-        if old_ms is None or (old_ms.title, old_ms.description, old_ms.due, old_ms.lessons,
-                              old_ms.projects, old_ms.archived) != (
-            title, description, due, lessons, projects, False):
-            out.append(k.MilestoneUpsert(milestone=mid, title=title, due=due,
-                                         description=description, lessons=lessons,
-                                         projects=projects))
+        if old_ms is None or (
+            old_ms.title,
+            old_ms.description,
+            old_ms.due,
+            old_ms.lessons,
+            old_ms.projects,
+            old_ms.archived,
+        ) != (title, description, due, lessons, projects, False):
+            out.append(
+                k.MilestoneUpsert(
+                    milestone=mid,
+                    title=title,
+                    due=due,
+                    description=description,
+                    lessons=lessons,
+                    projects=projects,
+                )
+            )
     return out
 
 
 def _lesson_tuple(le: Any) -> tuple[Any, ...]:
-    return (le.module, le.title, le.body, le.order, le.minutes, le.prerequisites, le.tags,
-            le.hints, le.resources, le.check, le.project, le.archived)
+    return (
+        le.module,
+        le.title,
+        le.body,
+        le.order,
+        le.minutes,
+        le.prerequisites,
+        le.tags,
+        le.hints,
+        le.resources,
+        le.check,
+        le.project,
+        le.archived,
+    )

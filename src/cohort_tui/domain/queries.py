@@ -35,10 +35,10 @@ def curriculum_outline(state: State) -> list[tuple[Module, list[Lesson]]]:
     for lesson in state.lessons.values():
         if not lesson.archived:
             by_module.setdefault(lesson.module, []).append(lesson)
-    modules = sorted((m for m in state.modules.values() if not m.archived),
-                     key=lambda m: (m.order, m.id))
-    return [(m, sorted(by_module.get(m.id, []), key=lambda le: (le.order, le.id)))
-            for m in modules]
+    modules = sorted(
+        (m for m in state.modules.values() if not m.archived), key=lambda m: (m.order, m.id)
+    )
+    return [(m, sorted(by_module.get(m.id, []), key=lambda le: (le.order, le.id))) for m in modules]
 
 
 def ordered_lessons(state: State) -> list[Lesson]:
@@ -71,8 +71,11 @@ def learners(state: State) -> list[str]:
 def completed_lessons(state: State, member: str) -> int:
     """How many live lessons the member has done."""
     mine = state.progress.get(member, {})
-    return sum(1 for lesson in ordered_lessons(state)
-               if (p := mine.get(lesson.id)) is not None and p.status == "done")
+    return sum(
+        1
+        for lesson in ordered_lessons(state)
+        if (p := mine.get(lesson.id)) is not None and p.status == "done"
+    )
 
 
 def progress_fraction(state: State, member: str) -> float:
@@ -88,8 +91,8 @@ def cohort_median_progress(state: State) -> float:
         return 0.0
     live = {le.id for le in ordered_lessons(state)}
     fractions = [
-        sum(1 for lid, p in state.progress.get(m, {}).items()
-            if lid in live and p.status == "done") / total
+        sum(1 for lid, p in state.progress.get(m, {}).items() if lid in live and p.status == "done")
+        / total
         for m in learners(state)
     ]
     return statistics.median(fractions) if fractions else 0.0
@@ -116,8 +119,9 @@ def lesson_peers(state: State) -> dict[str, LessonPeers]:
                 done[lesson_id] = done.get(lesson_id, 0) + 1
             elif p.status == "doing":
                 doing.setdefault(lesson_id, []).append(member)
-    return {lid: LessonPeers(done.get(lid, 0), len(people), doing.get(lid, []))
-            for lid in state.lessons}
+    return {
+        lid: LessonPeers(done.get(lid, 0), len(people), doing.get(lid, [])) for lid in state.lessons
+    }
 
 
 def next_lesson(state: State, member: str) -> Lesson | None:
@@ -255,9 +259,10 @@ def my_submissions(state: State, member: str) -> list[Submission]:
 
 def project_approved(state: State, member: str, lesson_id: str) -> bool:
     """Whether the member has an approved submission for the lesson's project."""
-    return any(s.author == member and s.lesson == lesson_id
-               and submission_status(state, s) == "approved"
-               for s in state.submissions.values())
+    return any(
+        s.author == member and s.lesson == lesson_id and submission_status(state, s) == "approved"
+        for s in state.submissions.values()
+    )
 
 
 def milestone_met(state: State, milestone: Milestone, member: str) -> bool:
@@ -277,8 +282,9 @@ def due_for(milestone: Milestone, member: str) -> int:
 
 def live_milestones(state: State) -> list[Milestone]:
     """Milestones not archived, by due date."""
-    return sorted((m for m in state.milestones.values() if not m.archived),
-                  key=lambda m: (m.due, m.id))
+    return sorted(
+        (m for m in state.milestones.values() if not m.archived), key=lambda m: (m.due, m.id)
+    )
 
 
 def milestone_completion(state: State, milestone: Milestone) -> tuple[int, int]:
@@ -297,7 +303,10 @@ def next_milestone(state: State, member: str, now: int) -> Milestone | None:
 
 def upcoming_sessions(state: State, now: int) -> list[LiveSession]:
     """Sessions not cancelled that have not ended, soonest first."""
-    rows = [s for s in state.sessions.values()
-            if not s.cancelled and s.start + s.minutes * 60_000 >= now]
+    rows = [
+        s
+        for s in state.sessions.values()
+        if not s.cancelled and s.start + s.minutes * 60_000 >= now
+    ]
     rows.sort(key=lambda s: (s.start, s.id))
     return rows

@@ -71,8 +71,7 @@ class OutOfOrder(Exception):
 def fold_ops(ops: Iterable[Op], state: State | None = None) -> State:
     """Fold ``ops`` (any order, duplicates allowed) into a new state."""
     state = state or State()
-    ordered = sorted({op.id: op for op in ops if op.id not in state.seen}.values(),
-                     key=Op.sort_key)
+    ordered = sorted({op.id: op for op in ops if op.id not in state.seen}.values(), key=Op.sort_key)
     for op in ordered:
         apply_op(state, op)
     return state
@@ -96,8 +95,9 @@ def apply_op(state: State, op: Op) -> None:
         state.unknown_ops += 1
         return
     if isinstance(op.data, InvalidData):
-        state.refused.append(Refusal(op=op.id, kind=op.kind, author=op.author,
-                                     reason=op.data.reason))
+        state.refused.append(
+            Refusal(op=op.id, kind=op.kind, author=op.author, reason=op.data.reason)
+        )
         return
     if op.kind != k.CohortCreate.KIND and op.author not in state.members:
         reason: Reason = "author is not a member of the cohort"
@@ -125,18 +125,32 @@ def _mark_active(state: State, member: str, at: int) -> None:
 def _cohort_create(state: State, op: Op, d: k.CohortCreate) -> Reason:
     if state.cohort is not None:
         return "the cohort already exists"
-    state.cohort = Cohort(id=d.cohort, name=d.name, created_at=op.at,
-                          starts_at=d.starts_at or op.at, charter=d.charter, norms=d.norms)
+    state.cohort = Cohort(
+        id=d.cohort,
+        name=d.name,
+        created_at=op.at,
+        starts_at=d.starts_at or op.at,
+        charter=d.charter,
+        norms=d.norms,
+    )
     _apply_settings(state.cohort, d.settings)
-    state.members[op.author] = Member(id=op.author, handle=d.handle,
-                                      display_name=d.display_name,
-                                      roles=["facilitator"], joined_at=op.at)
+    state.members[op.author] = Member(
+        id=op.author,
+        handle=d.handle,
+        display_name=d.display_name,
+        roles=["facilitator"],
+        joined_at=op.at,
+    )
     return None
 
 
 def _apply_settings(cohort: Cohort, s: k.Settings) -> None:
-    for name in ("response_target_hours", "reviewers_per_submission", "claim_lease_hours",
-                 "reassign_after_days"):
+    for name in (
+        "response_target_hours",
+        "reviewers_per_submission",
+        "claim_lease_hours",
+        "reassign_after_days",
+    ):
         value = getattr(s, name)
         if value is not None:
             setattr(cohort, name, value)
@@ -164,9 +178,15 @@ def _member_add(state: State, op: Op, d: k.MemberAdd) -> Reason:
         return "member already exists"
     if any(m.handle == d.handle for m in state.members.values()):
         return f"handle @{d.handle} is taken"
-    state.members[d.member] = Member(id=d.member, handle=d.handle, display_name=d.display_name,
-                                     roles=sorted(set(d.roles)) or ["learner"],
-                                     joined_at=op.at, bio=d.bio, timezone=d.timezone)
+    state.members[d.member] = Member(
+        id=d.member,
+        handle=d.handle,
+        display_name=d.display_name,
+        roles=sorted(set(d.roles)) or ["learner"],
+        joined_at=op.at,
+        bio=d.bio,
+        timezone=d.timezone,
+    )
     return None
 
 
@@ -192,11 +212,13 @@ def _member_roles(state: State, op: Op, d: k.MemberRoles) -> Reason:
     if not state.has_role(op.author, *STAFF):
         return "only a facilitator may assign roles"
     roles = sorted(set(d.roles))
-    if "facilitator" not in roles and "facilitator" in member.roles and not any(
-        "facilitator" in m.roles for m in state.members.values() if m.id != member.id
+    if (
+        "facilitator" not in roles
+        and "facilitator" in member.roles
+        and not any("facilitator" in m.roles for m in state.members.values() if m.id != member.id)
     ):
         return "the cohort must keep at least one facilitator"
-    member.roles = roles
+    member.roles = list(roles)
     return None
 
 
@@ -225,8 +247,9 @@ def _curriculum_set(state: State, op: Op, d: k.CurriculumSet) -> Reason:
 def _module_upsert(state: State, op: Op, d: k.ModuleUpsert) -> Reason:
     if not state.has_role(op.author, *CURRICULUM_ROLES):
         return "only a curator or facilitator may change the curriculum"
-    state.modules[d.module] = Module(id=d.module, title=d.title, summary=d.summary,
-                                     order=d.order, archived=d.archived)
+    state.modules[d.module] = Module(
+        id=d.module, title=d.title, summary=d.summary, order=d.order, archived=d.archived
+    )
     return None
 
 
@@ -237,10 +260,20 @@ def _lesson_upsert(state: State, op: Op, d: k.LessonUpsert) -> Reason:
     if d.module not in state.modules:
         return f"unknown module {d.module}"
     state.lessons[d.lesson] = Lesson(
-        id=d.lesson, module=d.module, title=d.title, body=d.body, order=d.order,
-        minutes=d.minutes, prerequisites=list(d.prerequisites), tags=list(d.tags),
-        hints=list(d.hints), resources=list(d.resources), check=d.check, project=d.project,
-        archived=d.archived)
+        id=d.lesson,
+        module=d.module,
+        title=d.title,
+        body=d.body,
+        order=d.order,
+        minutes=d.minutes,
+        prerequisites=list(d.prerequisites),
+        tags=list(d.tags),
+        hints=list(d.hints),
+        resources=list(d.resources),
+        check=d.check,
+        project=d.project,
+        archived=d.archived,
+    )
     return None
 
 
@@ -248,8 +281,9 @@ def _lesson_upsert(state: State, op: Op, d: k.LessonUpsert) -> Reason:
 def _rubric_upsert(state: State, op: Op, d: k.RubricUpsert) -> Reason:
     if not state.has_role(op.author, *CURRICULUM_ROLES):
         return "only a curator or facilitator may change the curriculum"
-    state.rubrics[d.rubric] = Rubric(id=d.rubric, title=d.title, criteria=list(d.criteria),
-                                     example=d.example)
+    state.rubrics[d.rubric] = Rubric(
+        id=d.rubric, title=d.title, criteria=list(d.criteria), example=d.example
+    )
     return None
 
 
@@ -287,7 +321,8 @@ def _check_run(state: State, op: Op, d: k.CheckRun) -> Reason:
     if d.lesson not in state.lessons:
         return f"unknown lesson {d.lesson}"
     state.checks.setdefault(op.author, {})[d.lesson] = CheckResult(
-        passed=d.passed, at=op.at, summary=d.summary)
+        passed=d.passed, at=op.at, summary=d.summary
+    )
     return None
 
 
@@ -300,11 +335,19 @@ def _thread_create(state: State, op: Op, d: k.ThreadCreate) -> Reason:
         return "thread or post id already used"
     if d.lesson is not None and d.lesson not in state.lessons:
         return f"unknown lesson {d.lesson}"
-    state.threads[d.thread] = Thread(id=d.thread, title=d.title, author=op.author,
-                                     created_at=op.at, last_activity=op.at, posts=[d.post],
-                                     lesson=d.lesson, tags=sorted(set(d.tags)))
-    state.posts[d.post] = Post(id=d.post, thread=d.thread, author=op.author, body=d.body,
-                               created_at=op.at, clock=op.clock)
+    state.threads[d.thread] = Thread(
+        id=d.thread,
+        title=d.title,
+        author=op.author,
+        created_at=op.at,
+        last_activity=op.at,
+        posts=[d.post],
+        lesson=d.lesson,
+        tags=sorted(set(d.tags)),
+    )
+    state.posts[d.post] = Post(
+        id=d.post, thread=d.thread, author=op.author, body=d.body, created_at=op.at, clock=op.clock
+    )
     _read_upto(state, op.author, d.thread, op.clock)
     return None
 
@@ -338,8 +381,15 @@ def _post_create(state: State, op: Op, d: k.PostCreate) -> Reason:
         d.reply_to not in state.posts or state.posts[d.reply_to].thread != d.thread
     ):
         return "reply_to is not a post in this thread"
-    state.posts[d.post] = Post(id=d.post, thread=d.thread, author=op.author, body=d.body,
-                               created_at=op.at, clock=op.clock, reply_to=d.reply_to)
+    state.posts[d.post] = Post(
+        id=d.post,
+        thread=d.thread,
+        author=op.author,
+        body=d.body,
+        created_at=op.at,
+        clock=op.clock,
+        reply_to=d.reply_to,
+    )
     thread.posts.append(d.post)
     thread.last_activity = max(thread.last_activity, op.at)
     _read_upto(state, op.author, d.thread, op.clock)
@@ -390,7 +440,7 @@ def _read_upto(state: State, member: str, thread: str, clock: Any) -> None:
     marks = state.reads.setdefault(member, {})
     current = marks.get(thread)
     if current is None or tuple(clock) > tuple(current):
-        marks[thread] = tuple(clock)  # type: ignore[assignment]
+        marks[thread] = (clock[0], clock[1], clock[2])
 
 
 @_handles(k.ThreadRead)
@@ -429,15 +479,22 @@ def _thread_answer(state: State, op: Op, d: k.ThreadAnswer) -> Reason:
 
 
 def _revision(d: k.RevisionData, at: int) -> Revision:
-    return Revision(id=d.revision, created_at=at, message=d.message, diff=d.diff,
-                    diff_range=d.diff_range,
-                    files=[SubmittedFile(path=f.path, content=f.content) for f in d.files])
+    return Revision(
+        id=d.revision,
+        created_at=at,
+        message=d.message,
+        diff=d.diff,
+        diff_range=d.diff_range,
+        files=[SubmittedFile(path=f.path, content=f.content) for f in d.files],
+    )
 
 
-def _assign(state: State, sub: Submission, reviewer: str, at: int,
-            claimed_until: int | None = None) -> None:
-    sub.assignments.append(Assignment(reviewer=reviewer, assigned_at=at,
-                                      claimed_until=claimed_until))
+def _assign(
+    state: State, sub: Submission, reviewer: str, at: int, claimed_until: int | None = None
+) -> None:
+    sub.assignments.append(
+        Assignment(reviewer=reviewer, assigned_at=at, claimed_until=claimed_until)
+    )
     state.review_load[reviewer] = state.review_load.get(reviewer, 0) + 1
     pairs = state.review_pairs.setdefault(sub.author, {})
     pairs[reviewer] = pairs.get(reviewer, 0) + 1
@@ -473,8 +530,14 @@ def _submission_create(state: State, op: Op, d: k.SubmissionCreate) -> Reason:
         return "submission id already used"
     if d.lesson not in state.lessons:
         return f"unknown lesson {d.lesson}"
-    sub = Submission(id=d.submission, lesson=d.lesson, author=op.author, title=d.title,
-                     created_at=op.at, revisions=[_revision(d.revision, op.at)])
+    sub = Submission(
+        id=d.submission,
+        lesson=d.lesson,
+        author=op.author,
+        title=d.title,
+        created_at=op.at,
+        revisions=[_revision(d.revision, op.at)],
+    )
     state.submissions[sub.id] = sub
     for reviewer in choose_reviewers(state, sub, reviewers_wanted(state, sub)):
         _assign(state, sub, reviewer, op.at)
@@ -562,9 +625,17 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
         if d.submission.removeprefix("example:") not in state.rubrics:
             return "calibration reviews score a rubric's example"
         state.reviews[d.review] = Review(
-            id=d.review, submission=d.submission, revision=d.revision, reviewer=op.author,
-            verdict=d.verdict, submitted_at=op.at, scores=dict(d.scores), comment=d.comment,
-            lines=lines, calibration=True)
+            id=d.review,
+            submission=d.submission,
+            revision=d.revision,
+            reviewer=op.author,
+            verdict=d.verdict,
+            submitted_at=op.at,
+            scores=dict(d.scores),
+            comment=d.comment,
+            lines=lines,
+            calibration=True,
+        )
         return None
     sub = state.submissions.get(d.submission)
     if sub is None:
@@ -579,9 +650,17 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
     if reason := _check_scores(state, sub, d.scores):
         return reason
     state.reviews[d.review] = Review(
-        id=d.review, submission=sub.id, revision=d.revision, reviewer=op.author,
-        verdict=d.verdict, submitted_at=op.at, scores=dict(d.scores), comment=d.comment,
-        lines=lines, assigned_at=assignment.assigned_at if assignment else None)
+        id=d.review,
+        submission=sub.id,
+        revision=d.revision,
+        reviewer=op.author,
+        verdict=d.verdict,
+        submitted_at=op.at,
+        scores=dict(d.scores),
+        comment=d.comment,
+        lines=lines,
+        assigned_at=assignment.assigned_at if assignment else None,
+    )
     sub.reviews.append(d.review)
     if assignment is not None:
         assignment.reviewed_at = op.at
@@ -610,15 +689,16 @@ def _review_reply(state: State, op: Op, d: k.ReviewReply) -> Reason:
     if review is None:
         return "unknown review"
     sub = state.submissions.get(review.submission)
-    if op.author != review.reviewer and (sub is None or op.author != sub.author):
-        if not state.has_role(op.author, *MODERATORS):
-            return "only the author, the reviewer or a mentor may reply"
+    involved = op.author == review.reviewer or (sub is not None and op.author == sub.author)
+    if not involved and not state.has_role(op.author, *MODERATORS):
+        return "only the author, the reviewer or a mentor may reply"
     if d.comment is not None and not any(c.id == d.comment for c in review.lines):
         return "unknown line comment"
     if any(r.id == d.reply for r in review.replies):
         return "reply id already used"
-    review.replies.append(Reply(id=d.reply, author=op.author, body=d.body, at=op.at,
-                                comment=d.comment))
+    review.replies.append(
+        Reply(id=d.reply, author=op.author, body=d.body, at=op.at, comment=d.comment)
+    )
     return None
 
 
@@ -643,9 +723,15 @@ def _milestone_upsert(state: State, op: Op, d: k.MilestoneUpsert) -> Reason:
         return "only a facilitator or curator may change milestones"
     old = state.milestones.get(d.milestone)
     state.milestones[d.milestone] = Milestone(
-        id=d.milestone, title=d.title, due=d.due, description=d.description,
-        lessons=list(d.lessons), projects=list(d.projects), archived=d.archived,
-        extensions=old.extensions if old else {})
+        id=d.milestone,
+        title=d.title,
+        due=d.due,
+        description=d.description,
+        lessons=list(d.lessons),
+        projects=list(d.projects),
+        archived=d.archived,
+        extensions=old.extensions if old else {},
+    )
     return None
 
 
@@ -668,9 +754,16 @@ def _session_upsert(state: State, op: Op, d: k.SessionUpsert) -> Reason:
         return "only a facilitator may schedule sessions"
     old = state.sessions.get(d.session)
     state.sessions[d.session] = LiveSession(
-        id=d.session, title=d.title, start=d.start, minutes=d.minutes, link=d.link,
-        agenda=d.agenda, cancelled=d.cancelled, rsvps=old.rsvps if old else {},
-        notes_thread=old.notes_thread if old else None)
+        id=d.session,
+        title=d.title,
+        start=d.start,
+        minutes=d.minutes,
+        link=d.link,
+        agenda=d.agenda,
+        cancelled=d.cancelled,
+        rsvps=old.rsvps if old else {},
+        notes_thread=old.notes_thread if old else None,
+    )
     return None
 
 
@@ -702,6 +795,7 @@ def _shoutout_create(state: State, op: Op, d: k.ShoutoutCreate) -> Reason:
         return "shoutout id already used"
     if d.to not in state.members:
         return "unknown member"
-    state.shoutouts[d.shoutout] = Shoutout(id=d.shoutout, author=op.author, to=d.to,
-                                           message=d.message, at=op.at)
+    state.shoutouts[d.shoutout] = Shoutout(
+        id=d.shoutout, author=op.author, to=d.to, message=d.message, at=op.at
+    )
     return None

@@ -47,10 +47,15 @@ def pulse(state: State, now: int) -> CohortPulse:
     first_day = week_ago // DAY_MS
     active = sum(1 for days in state.active_days.values() if days and days[-1] >= first_day)
     posts = sum(1 for p in state.posts.values() if p.created_at >= week_ago)
-    done = sum(1 for lessons in state.progress.values() for p in lessons.values()
-               if p.status == "done" and p.done_at is not None and p.done_at >= week_ago)
-    reviews = sum(1 for r in state.reviews.values()
-                  if not r.calibration and r.submitted_at >= week_ago)
+    done = sum(
+        1
+        for lessons in state.progress.values()
+        for p in lessons.values()
+        if p.status == "done" and p.done_at is not None and p.done_at >= week_ago
+    )
+    reviews = sum(
+        1 for r in state.reviews.values() if not r.calibration and r.submitted_at >= week_ago
+    )
     return CohortPulse(active, len(state.members), posts, done, reviews)
 
 
@@ -72,8 +77,9 @@ def today(state: State, member: str, now: int) -> Today:
         reviews_waiting=q.reviews_waiting(state, member),
         unread=q.unread_threads(state, member),
         mentions=q.unread_mentions(state, member),
-        submissions_changes=sum(1 for s in q.my_submissions(state, member)
-                                if q.submission_status(state, s) == "changes"),
+        submissions_changes=sum(
+            1 for s in q.my_submissions(state, member) if q.submission_status(state, s) == "changes"
+        ),
         pulse=pulse(state, now),
         my_rsvp=session.rsvps.get(member) if session else None,
     )

@@ -68,8 +68,13 @@ def load_snapshot(path: Path, log_path: Path) -> tuple[State, LogPosition] | Non
 
 def write_snapshot(path: Path, log_path: Path, state: State, pos: LogPosition) -> None:
     """Write the snapshot atomically; a failure leaves the old one (or none) in place."""
-    snap = Snapshot(format=SNAPSHOT_FORMAT, offset=pos.offset, lines=pos.lines,
-                    fingerprint=log_fingerprint(log_path, pos.offset), state=state)
+    snap = Snapshot(
+        format=SNAPSHOT_FORMAT,
+        offset=pos.offset,
+        lines=pos.lines,
+        fingerprint=log_fingerprint(log_path, pos.offset),
+        state=state,
+    )
     data = _encoder.encode(snap)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
     try:

@@ -40,8 +40,12 @@ class StoreConfig:
     format: int = STORE_FORMAT
 
     def to_toml(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"format": self.format, "cohort": self.cohort, "node": self.node,
-                                "default_member": self.default_member}
+        data: dict[str, Any] = {
+            "format": self.format,
+            "cohort": self.cohort,
+            "node": self.node,
+            "default_member": self.default_member,
+        }
         if self.remote:
             data["remote"] = self.remote
         return data
@@ -51,13 +55,17 @@ def read_config(root: Path) -> StoreConfig:
     """Read and check ``store.toml``; raises :class:`StoreError` naming the problem."""
     path = root / "store.toml"
     if not root.exists():
-        raise StoreError(f"{root} does not exist; create a store with `cohort demo {root}` "
-                         f"or `cohort init {root} --name NAME --handle HANDLE`.")
+        raise StoreError(
+            f"{root} does not exist; create a store with `cohort demo {root}` "
+            f"or `cohort init {root} --name NAME --handle HANDLE`."
+        )
     if not root.is_dir():
         raise StoreError(f"{root} is a file, not a cohort store directory.")
     if not path.is_file():
-        raise StoreError(f"{root} is not a cohort store (no store.toml); create one with "
-                         f"`cohort demo {root}` or `cohort init {root} ...`.")
+        raise StoreError(
+            f"{root} is not a cohort store (no store.toml); create one with "
+            f"`cohort demo {root}` or `cohort init {root} ...`."
+        )
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -66,14 +74,20 @@ def read_config(root: Path) -> StoreConfig:
         raise StoreError(f"{path} is empty; this is not a cohort store.")
     fmt = raw.get("format")
     if not isinstance(fmt, int) or fmt > STORE_FORMAT:
-        raise StoreError(f"{path} has store format {fmt!r}; this cohort-tui reads format "
-                         f"{STORE_FORMAT} (upgrade cohort-tui to open it).")
+        raise StoreError(
+            f"{path} has store format {fmt!r}; this cohort-tui reads format "
+            f"{STORE_FORMAT} (upgrade cohort-tui to open it)."
+        )
     cohort, node = raw.get("cohort"), raw.get("node")
     if not isinstance(cohort, str) or not isinstance(node, str) or not node:
         raise StoreError(f"{path} lacks its cohort or node id; this is not a cohort store.")
-    return StoreConfig(cohort=cohort, node=node,
-                       default_member=str(raw.get("default_member", "")),
-                       remote=str(raw.get("remote", "")), format=fmt)
+    return StoreConfig(
+        cohort=cohort,
+        node=node,
+        default_member=str(raw.get("default_member", "")),
+        remote=str(raw.get("remote", "")),
+        format=fmt,
+    )
 
 
 def write_config(root: Path, config: StoreConfig) -> None:

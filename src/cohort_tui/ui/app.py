@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from functools import partial
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -31,6 +33,7 @@ class CohortApp(App[None]):
         config: User settings; read from the config file when omitted.
         poll_interval: Seconds between looks at the op log for other processes' writes.
         save_settings: Whether a theme change is written to the config file.
+        clock: Epoch-ms "now" for due dates and relative times; tests pin it.
     """
 
     CSS_PATH = "app.tcss"
@@ -41,17 +44,33 @@ class CohortApp(App[None]):
     DEFAULT_MODE = "home"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(key, f"app.show_mode('{name}')", title, id=f"app.mode.{name}",
-                  tooltip=f"Go to {title}")
-          for name, (key, title, _) in SCREENS.items()),
-        Binding("question_mark", "app.help", "Help", id="app.help",
-                tooltip="List every key binding"),
+        *(
+            Binding(
+                key,
+                f"app.show_mode('{name}')",
+                title,
+                id=f"app.mode.{name}",
+                tooltip=f"Go to {title}",
+            )
+            for name, (key, title, _) in SCREENS.items()
+        ),
+        Binding(
+            "question_mark", "app.help", "Help", id="app.help", tooltip="List every key binding"
+        ),
         Binding("q", "app.quit", "Quit", id="app.quit", tooltip="Quit cohort"),
     ]
 
-    def __init__(self, replica: Replica, member_id: str, *, open_target: str | None = None,
-                 config: UserConfig | None = None, poll_interval: float = 0.5,
-                 save_settings: bool = True) -> None:
+    def __init__(
+        self,
+        replica: Replica,
+        member_id: str,
+        *,
+        open_target: str | None = None,
+        config: UserConfig | None = None,
+        poll_interval: float = 0.5,
+        save_settings: bool = True,
+        clock: Callable[[], int] | None = None,
+    ) -> None:
         self.replica = replica
         """The open store."""
         self.member_id = member_id
@@ -59,6 +78,8 @@ class CohortApp(App[None]):
         self.open_target = open_target
         self.poll_interval = poll_interval
         self.save_settings = save_settings
+        self.now_ms: Callable[[], int] = clock or (lambda: int(time.time() * 1000))
+        """Epoch-ms now, as every screen should read it."""
         self._config_problem: str | None = None
         if config is None:
             config, self._config_problem = load_config()
@@ -146,6 +167,28 @@ class CohortApp(App[None]):
             return
         if ops:
             self.screen.post_message(StoreChanged(ops, mine=False))
+            self.announce(ops)
+
+    def announce(self, ops: list[Op]) -> None:
+        """Run every announcer over ops that came from elsewhere."""
+        import importlib
+
+        from cohort_tui.ui.announcers import ANNOUNCERS
+
+        for spec in ANNOUNCERS:
+            module_name, _, function = spec.partition(":")
+            getattr(importlib.import_module(module_name), function)(self, ops)
+
+    def compose_thread(self, *, lesson: str | None = None, title: str = "",
+                       body: str = "") -> bool:
+        """Open the discussion composer for a new thread, prefilled; False if there is
+        no discussions screen in this build."""
+        if "discussions" not in SCREENS:
+            return False
+        self.switch_mode("discussions")
+        self.call_after_refresh(lambda: self.screen.start_new_thread(  # type: ignore[attr-defined]
+            lesson=lesson, title=title, body=body))
+        return True
 
     # -- screens, help, themes ----------------------------------------------------
 
@@ -176,8 +219,11 @@ class CohortApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for name, (key, title, _) in SCREENS.items():
-            yield SystemCommand(f"Go: {title}", f"Switch to the {title} screen ({key})",
-                                lambda name=name: self.action_show_mode(name))  # type: ignore[misc]
+            yield SystemCommand(
+                f"Go: {title}",
+                f"Switch to the {title} screen ({key})",
+                partial(self.action_show_mode, name),
+            )
         yield SystemCommand("Help: Keys", "List every key binding (?)", self.action_help)
 
     def watch_theme(self, theme: str) -> None:

@@ -6,13 +6,28 @@ Screens are imported when first shown, so start-up pays only for Home.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 
 from textual.screen import Screen
 
-SCREENS: dict[str, tuple[str, str, str]] = {
+ALL_SCREENS: dict[str, tuple[str, str, str]] = {
     "home": ("1", "Home", "cohort_tui.ui.screens.home:HomeScreen"),
+    "curriculum": ("2", "Curriculum", "cohort_tui.ui.screens.curriculum:CurriculumScreen"),
+    "discussions": ("3", "Discussions", "cohort_tui.ui.screens.discussions:DiscussionsScreen"),
+    "reviews": ("4", "Reviews", "cohort_tui.ui.screens.reviews:ReviewsScreen"),
+    "milestones": ("5", "Milestones", "cohort_tui.ui.screens.milestones:MilestonesScreen"),
 }
+"""Every screen the product has, by mode name."""
+
+
+def _installed(spec: str) -> bool:
+    # find_spec locates the module without importing it, keeping start-up cheap.
+    return importlib.util.find_spec(spec.partition(":")[0]) is not None
+
+
+SCREENS = {name: entry for name, entry in ALL_SCREENS.items() if _installed(entry[2])}
+"""The screens present in this build: a screen is routed once its module exists."""
 
 TARGET_MODES = {
     "lesson": "curriculum",

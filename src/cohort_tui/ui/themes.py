@@ -37,8 +37,7 @@ def load_theme(path: Path) -> Theme:
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
         spec = msgspec.convert(raw, ThemeFile)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError,
-            msgspec.ValidationError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         raise ValueError(f"{path.name}: {exc}") from None
     theme = Theme(**msgspec.structs.asdict(spec))
     try:  # Resolve colours now, so a typo is reported here and not mid-render.

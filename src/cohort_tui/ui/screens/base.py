@@ -41,6 +41,10 @@ class CohortScreen(Screen[None]):
         """The acting member's id."""
         return self.cohort_app.member_id
 
+    def now(self) -> int:
+        """Epoch-ms now (pinned in tests)."""
+        return self.cohort_app.now_ms()
+
     def write(self, data: Data) -> Op | None:
         """Write an op as me; a refusal or store error becomes a notification."""
         return self.cohort_app.write(data)

@@ -23,8 +23,9 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
-                tooltip="Close the help"),
+        Binding(
+            "escape,q,question_mark", "dismiss", "Close", id="help.close", tooltip="Close the help"
+        ),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]], title: str) -> None:
@@ -33,8 +34,13 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, expand=True, show_header=True, header_style="bold",
-                      title=Text(self.title_text, style="bold"))
+        table = Table(
+            box=None,
+            expand=True,
+            show_header=True,
+            header_style="bold",
+            title=Text(self.title_text, style="bold"),
+        )
         table.add_column("Key", no_wrap=True, style="bold")
         table.add_column("Action", no_wrap=True)
         table.add_column("What it does", ratio=1)

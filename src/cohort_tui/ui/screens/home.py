@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,16 +32,16 @@ class HomeScreen(CohortScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_item", "Open", id="home.open", tooltip="Open the selected item",
-                show=False),
-        Binding("r", "refresh_home", "Refresh", id="home.refresh",
-                tooltip="Re-read the store now"),
+        Binding(
+            "enter",
+            "open_item",
+            "Open",
+            id="home.open",
+            tooltip="Open the selected item",
+            show=False,
+        ),
+        Binding("r", "refresh_home", "Refresh", id="home.refresh", tooltip="Re-read the store now"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.now = lambda: int(time.time() * 1000)
-        """Clock used for 'due in' and 'ago' texts; tests pin it."""
 
     def compose(self) -> ComposeResult:
         yield CohortHeader()
@@ -83,49 +82,97 @@ class HomeScreen(CohortScreen):
         state = self.state
         if t.next_lesson is not None:
             minutes = f" · ~{t.next_lesson.minutes} min" if t.next_lesson.minutes else ""
-            verb = "Continue" if q.lesson_state(state, self.me, t.next_lesson) == "doing" else "Start"
-            options.append(Option(plain(("▶ ", "bold"), f"{verb} lesson: ",
-                                        member_line(t.next_lesson.title, "bold"), minutes),
-                                  id=f"lesson:{t.next_lesson.id}"))
+            verb = (
+                "Continue" if q.lesson_state(state, self.me, t.next_lesson) == "doing" else "Start"
+            )
+            options.append(
+                Option(
+                    plain(
+                        ("▶ ", "bold"),
+                        f"{verb} lesson: ",
+                        member_line(t.next_lesson.title, "bold"),
+                        minutes,
+                    ),
+                    id=f"lesson:{t.next_lesson.id}",
+                )
+            )
         if t.next_milestone is not None and t.milestone_due is not None:
             overdue = t.milestone_due < now
             due = relative_due(t.milestone_due, now)
-            options.append(Option(plain(("◆ ", "bold"), "Milestone: ",
-                                        member_line(t.next_milestone.title, "bold"),
-                                        (f" · {'OVERDUE ' if overdue else ''}{due}",
-                                         "bold red" if overdue else "")),
-                                  id=f"milestone:{t.next_milestone.id}"))
+            options.append(
+                Option(
+                    plain(
+                        ("◆ ", "bold"),
+                        "Milestone: ",
+                        member_line(t.next_milestone.title, "bold"),
+                        (f" · {'OVERDUE ' if overdue else ''}{due}", "bold red" if overdue else ""),
+                    ),
+                    id=f"milestone:{t.next_milestone.id}",
+                )
+            )
         if t.next_session is not None:
             rsvp = f" · you said {t.my_rsvp}" if t.my_rsvp else " · RSVP?"
-            options.append(Option(plain(("● ", "bold"), "Live: ",
-                                        member_line(t.next_session.title, "bold"),
-                                        f" · {local_time(t.next_session.start)}{rsvp}"),
-                                  id="milestones"))
+            options.append(
+                Option(
+                    plain(
+                        ("● ", "bold"),
+                        "Live: ",
+                        member_line(t.next_session.title, "bold"),
+                        f" · {local_time(t.next_session.start)}{rsvp}",
+                    ),
+                    id="milestones",
+                )
+            )
         for task in t.reviews_waiting[:5]:
             sub = task.submission
-            options.append(Option(plain(("✎ ", "bold"), "Review: ", member_line(sub.title, limit=40),
-                                        " by ", member_line("@" + self._handle(sub.author)),
-                                        f" · waiting {ago(task.assigned_at, now).replace(' ago', '')}"),
-                                  id=f"submission:{sub.id}"))
+            options.append(
+                Option(
+                    plain(
+                        ("✎ ", "bold"),
+                        "Review: ",
+                        member_line(sub.title, limit=40),
+                        " by ",
+                        member_line("@" + self._handle(sub.author)),
+                        f" · waiting {ago(task.assigned_at, now).replace(' ago', '')}",
+                    ),
+                    id=f"submission:{sub.id}",
+                )
+            )
         if t.submissions_changes:
             for sub in q.my_submissions(state, self.me):
                 if q.submission_status(state, sub) == "changes":
-                    options.append(Option(plain(("⚠ ", "bold"), "Changes requested: ",
-                                                member_line(sub.title, limit=40)),
-                                          id=f"submission:{sub.id}"))
+                    options.append(
+                        Option(
+                            plain(
+                                ("⚠ ", "bold"),
+                                "Changes requested: ",
+                                member_line(sub.title, limit=40),
+                            ),
+                            id=f"submission:{sub.id}",
+                        )
+                    )
         mentioned = {state.posts[p].thread for p in t.mentions if p in state.posts}
         for thread_id, unread in t.unread[:8]:
             thread = state.threads[thread_id]
             mark = ("@ ", "bold") if thread_id in mentioned else ("💬 ", "")
-            options.append(Option(plain(mark, member_line(thread.title, limit=50),
-                                        (f" · {unread} new", "bold")),
-                                  id=f"thread:{thread_id}"))
+            options.append(
+                Option(
+                    plain(mark, member_line(thread.title, limit=50), (f" · {unread} new", "bold")),
+                    id=f"thread:{thread_id}",
+                )
+            )
         if len(t.unread) > 8:
-            options.append(Option(f"   … {len(t.unread) - 8} more threads with new posts",
-                                  id="discussions"))
+            options.append(
+                Option(f"   … {len(t.unread) - 8} more threads with new posts", id="discussions")
+            )
         if not options:
-            options.append(Option(Text("Nothing needs you right now. Enjoy the calm.",
-                                       style="italic"), id="none", disabled=True))
+            options.append(
+                Option(
+                    Text("Nothing needs you right now. Enjoy the calm.", style="italic"),
+                    id="none",
+                    disabled=True,
+                )
+            )
         agenda.set_options(options)
         ids = [o.id for o in options]
         if highlighted in ids:

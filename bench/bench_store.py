@@ -1,0 +1,72 @@
+"""Log replay, snapshot load, peak memory at 100k ops, and ``cohort status --tmux``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _common import CACHE, fmt_ms, median, python, timed_runs
+from generate import big_store
+
+MEMORY = """
+import resource, sys
+from pathlib import Path
+from cohort_tui.store.workspace import Replica
+Replica(Path(sys.argv[1]))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def main() -> None:
+    from cohort_tui.demo.seed import write_demo_store
+    from cohort_tui.domain.reduce import fold_ops
+    from cohort_tui.store.log import LogPosition, OpLog
+    from cohort_tui.store.snapshot import load_snapshot
+
+    big = big_store(CACHE / "big100k")
+    log = OpLog(big)
+    t = time.perf_counter()
+    ops, _ = log.read_from(LogPosition())
+    decoded = time.perf_counter() - t
+    t = time.perf_counter()
+    state = fold_ops(ops)
+    folded = time.perf_counter() - t
+    print(
+        f"100k-op log: {len(ops)} ops, {log.size() / 1e6:.1f} MB, "
+        f"{len(state.members)} members, {len(state.posts)} posts, "
+        f"{len(state.submissions)} submissions"
+    )
+    print(
+        f"log replay: decode {fmt_ms(decoded)} + fold {fmt_ms(folded)} = {fmt_ms(decoded + folded)}"
+    )
+    del ops, state
+    loads = []
+    for _ in range(5):
+        t = time.perf_counter()
+        assert load_snapshot(big / "snapshot.json", log.path) is not None
+        loads.append(time.perf_counter() - t)
+    size = (big / "snapshot.json").stat().st_size / 1e6
+    print(f"snapshot load: {fmt_ms(median(loads))} ({size:.1f} MB)")
+    out = subprocess.run(
+        [python(), "-c", MEMORY, str(big)], capture_output=True, text=True, check=True
+    )
+    print(f"peak memory opening the 100k-op store: {int(out.stdout) / 1024:.0f} MB (target 150 MB)")
+    demo = CACHE / "demo"
+    if not (demo / "store.toml").exists():
+        write_demo_store(demo)
+    status = median(
+        timed_runs([python(), "-m", "cohort_tui", "status", "--tmux", "--store", str(demo)], runs=7)
+    )
+    print(f"cohort status --tmux on the demo store: {fmt_ms(status)} (target 150 ms)")
+    status_big = median(
+        timed_runs([python(), "-m", "cohort_tui", "status", "--tmux", "--store", str(big)], runs=3)
+    )
+    print(f"cohort status --tmux on the 100k-op store: {fmt_ms(status_big)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Toasts about other people's ops: each announcer is ``fn(app, ops) -> None``.
+
+The app calls every announcer listed here with the ops another process (a second tmux
+pane, or the sync) just folded in; one entry per feature that wants to tell the user
+something (a reply in my thread, a mention, a badge).
+"""
+
+from __future__ import annotations
+
+ANNOUNCERS: tuple[str, ...] = ()
+"""``"module:function"`` names, imported on first use."""

@@ -1,0 +1,27 @@
+"""Screens as pictures, at 100x30 and 80x24, on the demo store at a pinned time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.helpers import make_app
+
+SIZES = [(100, 30), (80, 24)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(tmp_path / "s"), terminal_size=size)
+
+
+@pytest.mark.parametrize("theme", ["cohort-light", "cohort-ansi"])
+def test_home_themes(snap_compare: Any, tmp_path: Path, theme: str) -> None:
+    assert snap_compare(make_app(tmp_path / "s", theme=theme), terminal_size=(100, 30))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(tmp_path / "s"), terminal_size=size, press=["question_mark"])
