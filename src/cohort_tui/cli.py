@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from cohort_tui import __version__
 
+
 def command_modules() -> list[str]:
     """Every module in :mod:`cohort_tui.commands` that registers subcommands.
 
@@ -24,6 +25,7 @@ def command_modules() -> list[str]:
 
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg)
     return [f"cohort_tui.commands.{name}" for name in names]
+
 
 SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
 

@@ -20,9 +20,17 @@ def demo_replica(root: Path) -> Replica:
     return write_demo_store(root, now=NOW)
 
 
-def make_app(root: Path, member: str = "m_sam", *, open_target: str | None = None,
-             theme: str = "cohort-dark") -> CohortApp:
+def make_app(
+    root: Path, member: str = "m_sam", *, open_target: str | None = None, theme: str = "cohort-dark"
+) -> CohortApp:
     """The app on the demo store, with a pinned clock and no polling or config writes."""
     replica = demo_replica(root)
-    return CohortApp(replica, member, open_target=open_target, config=UserConfig(theme=theme),
-                     poll_interval=0, save_settings=False, clock=lambda: NOW)
+    return CohortApp(
+        replica,
+        member,
+        open_target=open_target,
+        config=UserConfig(theme=theme),
+        poll_interval=0,
+        save_settings=False,
+        clock=lambda: NOW,
+    )

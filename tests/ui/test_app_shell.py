@@ -45,8 +45,9 @@ async def test_another_process_write_shows_up_live(tmp_path: Path) -> None:
         before = header.unread
         other = Replica(tmp_path / "s")
         thread = next(iter(other.state.threads))
-        other.write(k.PostCreate(post="p_live", thread=thread, body="hello from pane two"),
-                    author="m_priya")
+        other.write(
+            k.PostCreate(post="p_live", thread=thread, body="hello from pane two"), author="m_priya"
+        )
         app.poll_store()
         await pilot.pause()
         assert header.unread == before + 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -179,15 +179,17 @@ class CohortApp(App[None]):
             module_name, _, function = spec.partition(":")
             getattr(importlib.import_module(module_name), function)(self, ops)
 
-    def compose_thread(self, *, lesson: str | None = None, title: str = "",
-                       body: str = "") -> bool:
+    def compose_thread(self, *, lesson: str | None = None, title: str = "", body: str = "") -> bool:
         """Open the discussion composer for a new thread, prefilled; False if there is
         no discussions screen in this build."""
         if "discussions" not in SCREENS:
             return False
         self.switch_mode("discussions")
-        self.call_after_refresh(lambda: self.screen.start_new_thread(  # type: ignore[attr-defined]
-            lesson=lesson, title=title, body=body))
+        self.call_after_refresh(
+            lambda: self.screen.start_new_thread(  # type: ignore[attr-defined]
+                lesson=lesson, title=title, body=body
+            )
+        )
         return True
 
     # -- screens, help, themes ----------------------------------------------------

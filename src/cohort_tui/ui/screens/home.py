@@ -26,7 +26,10 @@ class HomeScreen(CohortScreen):
     HomeScreen #home-body { height: 1fr; }
     HomeScreen #agenda-panel { width: 3fr; }
     HomeScreen #side { width: 2fr; min-width: 30; }
-    HomeScreen #agenda { height: 1fr; border: none; background: $surface; }
+    HomeScreen #agenda {
+        height: 1fr; border: none; background: $surface;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     HomeScreen #progress, HomeScreen #pulse { height: auto; }
     HomeScreen #pulse { margin-top: 0; }
     """
@@ -78,93 +81,75 @@ class HomeScreen(CohortScreen):
     def _fill_agenda(self, t: Today, now: int) -> None:
         agenda = self.query_one("#agenda", OptionList)
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
-        options: list[Option] = []
         state = self.state
+        options: list[Option] = []
+
+        def row(glyph: str, target: str, *parts: str | tuple[str, str] | Text) -> None:
+            # What matters most goes first: narrow panes cut the end of a row.
+            options.append(Option(plain((f"{glyph} ", "bold"), *parts), id=target))
+
         if t.next_lesson is not None:
-            minutes = f" · ~{t.next_lesson.minutes} min" if t.next_lesson.minutes else ""
-            verb = (
-                "Continue" if q.lesson_state(state, self.me, t.next_lesson) == "doing" else "Start"
-            )
-            options.append(
-                Option(
-                    plain(
-                        ("▶ ", "bold"),
-                        f"{verb} lesson: ",
-                        member_line(t.next_lesson.title, "bold"),
-                        minutes,
-                    ),
-                    id=f"lesson:{t.next_lesson.id}",
-                )
+            lesson = t.next_lesson
+            doing = q.lesson_state(state, self.me, lesson) == "doing"
+            minutes = f" · ~{lesson.minutes} min" if lesson.minutes else ""
+            row(
+                "▶",
+                f"lesson:{lesson.id}",
+                "Continue: " if doing else "Start: ",
+                member_line(lesson.title, "bold"),
+                minutes,
             )
         if t.next_milestone is not None and t.milestone_due is not None:
             overdue = t.milestone_due < now
             due = relative_due(t.milestone_due, now)
-            options.append(
-                Option(
-                    plain(
-                        ("◆ ", "bold"),
-                        "Milestone: ",
-                        member_line(t.next_milestone.title, "bold"),
-                        (f" · {'OVERDUE ' if overdue else ''}{due}", "bold red" if overdue else ""),
-                    ),
-                    id=f"milestone:{t.next_milestone.id}",
-                )
+            row(
+                "◆",
+                f"milestone:{t.next_milestone.id}",
+                (f"OVERDUE {due}" if overdue else f"Due {due}", "bold red" if overdue else "bold"),
+                " · ",
+                member_line(t.next_milestone.title),
             )
         if t.next_session is not None:
-            rsvp = f" · you said {t.my_rsvp}" if t.my_rsvp else " · RSVP?"
-            options.append(
-                Option(
-                    plain(
-                        ("● ", "bold"),
-                        "Live: ",
-                        member_line(t.next_session.title, "bold"),
-                        f" · {local_time(t.next_session.start)}{rsvp}",
-                    ),
-                    id="milestones",
-                )
+            rsvp = f"you said {t.my_rsvp}" if t.my_rsvp else "RSVP?"
+            row(
+                "●",
+                "milestones",
+                f"Live {local_time(t.next_session.start)} · {rsvp} · ",
+                member_line(t.next_session.title),
             )
         for task in t.reviews_waiting[:5]:
             sub = task.submission
-            options.append(
-                Option(
-                    plain(
-                        ("✎ ", "bold"),
-                        "Review: ",
-                        member_line(sub.title, limit=40),
-                        " by ",
-                        member_line("@" + self._handle(sub.author)),
-                        f" · waiting {ago(task.assigned_at, now).replace(' ago', '')}",
-                    ),
-                    id=f"submission:{sub.id}",
-                )
+            waiting = ago(task.assigned_at, now).replace(" ago", "")
+            row(
+                "✎",
+                f"submission:{sub.id}",
+                ("Review", "bold"),
+                f" (waiting {waiting}) ",
+                member_line("@" + self._handle(sub.author)),
+                ": ",
+                member_line(sub.title),
             )
-        if t.submissions_changes:
-            for sub in q.my_submissions(state, self.me):
-                if q.submission_status(state, sub) == "changes":
-                    options.append(
-                        Option(
-                            plain(
-                                ("⚠ ", "bold"),
-                                "Changes requested: ",
-                                member_line(sub.title, limit=40),
-                            ),
-                            id=f"submission:{sub.id}",
-                        )
-                    )
+        for sub in q.my_submissions(state, self.me):
+            if q.submission_status(state, sub) == "changes":
+                row(
+                    "⚠",
+                    f"submission:{sub.id}",
+                    ("Changes requested", "bold"),
+                    ": ",
+                    member_line(sub.title),
+                )
         mentioned = {state.posts[p].thread for p in t.mentions if p in state.posts}
         for thread_id, unread in t.unread[:8]:
-            thread = state.threads[thread_id]
-            mark = ("@ ", "bold") if thread_id in mentioned else ("💬 ", "")
-            options.append(
-                Option(
-                    plain(mark, member_line(thread.title, limit=50), (f" · {unread} new", "bold")),
-                    id=f"thread:{thread_id}",
-                )
+            glyph = "@" if thread_id in mentioned else "✉"
+            row(
+                glyph,
+                f"thread:{thread_id}",
+                (f"{unread} new", "bold"),
+                " · ",
+                member_line(state.threads[thread_id].title),
             )
         if len(t.unread) > 8:
-            options.append(
-                Option(f"   … {len(t.unread) - 8} more threads with new posts", id="discussions")
-            )
+            row("…", "discussions", f"{len(t.unread) - 8} more threads with new posts")
         if not options:
             options.append(
                 Option(
@@ -187,14 +172,14 @@ class HomeScreen(CohortScreen):
     def _fill_progress(self, t: Today) -> None:
         total = t.lessons_total or 1
         mine = t.lessons_done / total
-        width = 18
+        width = 12
         text = Text(end="")
-        text.append("me     ", style="bold")
+        text.append("you    ", style="bold")
         text.append(progress_bar(mine, width), style="green")
         text.append(f" {t.lessons_done}/{t.lessons_total}\n")
-        text.append("cohort ", style="bold")
+        text.append("median ", style="bold")
         text.append(progress_bar(t.cohort_median, width), style="blue")
-        text.append(f" {round(t.cohort_median * t.lessons_total)}/{t.lessons_total} median\n")
+        text.append(f" {round(t.cohort_median * t.lessons_total)}/{t.lessons_total}\n")
         text.append(f"streak {t.streak} day{'s' if t.streak != 1 else ''}")
         if t.streak >= 3:
             text.append("  keep it going!", style="italic")
