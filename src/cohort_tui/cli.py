@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from cohort_tui import __version__
 
@@ -30,9 +31,16 @@ def command_modules() -> list[str]:
 SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (app options plus every subcommand)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cohort",
         description="A terminal client for study cohorts. With no command, opens the app.",
     )
@@ -56,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "lesson:ID, thread:ID, submission:ID, milestone:ID",
     )
     # Options repeated on every subcommand, so `cohort status --store X` works too.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--store", metavar="DIR", default=argparse.SUPPRESS, help="store directory")
     common.add_argument(
         "--as",
