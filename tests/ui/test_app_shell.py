@@ -32,7 +32,7 @@ async def test_help_lists_every_binding_and_closes(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = {row[1] for row in app.screen.rows}
+        keys = {row[2] for row in app.screen.rows}
         assert {"Help", "Quit", "Home"} <= keys
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -200,21 +200,32 @@ class CohortApp(App[None]):
             self.switch_mode(mode)
 
     def action_help(self) -> None:
-        """Show every active binding."""
+        """Show every active binding, grouped by where it applies."""
         from cohort_tui.ui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        rows = []
-        seen: set[tuple[str, str]] = set()
-        for key, active in self.screen.active_bindings.items():
+        sections: dict[str, dict[str, tuple[list[str], str]]] = {
+            "This screen": {},
+            "Everywhere": {},
+            "In the focused widget": {},
+        }
+        for active in self.screen.active_bindings.values():
             binding = active.binding
-            name = binding.description or binding.action
-            if (name, key) in seen or binding.system:
-                continue
-            seen.add((name, key))
-            rows.append((self.get_key_display(binding), name, binding.tooltip))
-        rows.sort(key=lambda r: (r[0][:1].isdigit() is False, r[1]))
+            if active.node is self:
+                section = "Everywhere"
+            elif active.node is self.screen:
+                section = "This screen"
+            else:
+                section = "In the focused widget"
+            name = binding.description or binding.action.rpartition(".")[2].replace("_", " ")
+            keys, _ = sections[section].setdefault(name, ([], binding.tooltip))
+            keys.append(self.get_key_display(binding))
+        rows = [
+            (section, ", ".join(keys), name, tooltip)
+            for section, entries in sections.items()
+            for name, (keys, tooltip) in sorted(entries.items(), key=lambda e: e[1][0][0])
+        ]
         title = getattr(self.screen, "TITLE_TEXT", "cohort") + " · keys"
         self.push_screen(HelpScreen(rows, title))
 

@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str]], title: str) -> None:
+    def __init__(self, rows: list[tuple[str, str, str, str]], title: str) -> None:
         super().__init__()
         self.rows = rows
         self.title_text = title
@@ -44,7 +44,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", no_wrap=True, style="bold")
         table.add_column("Action", no_wrap=True)
         table.add_column("What it does", ratio=1)
-        for key, description, tooltip in self.rows:
+        current = ""
+        for section, key, description, tooltip in self.rows:
+            if section != current:
+                current = section
+                table.add_row(Text(section, style="bold underline"), "", "")
             table.add_row(key, description, tooltip)
         with VerticalScroll():
             yield Static(table)

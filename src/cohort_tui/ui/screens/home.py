@@ -105,7 +105,10 @@ class HomeScreen(CohortScreen):
             row(
                 "◆",
                 f"milestone:{t.next_milestone.id}",
-                (f"OVERDUE {due}" if overdue else f"Due {due}", "bold red" if overdue else "bold"),
+                (
+                    f"OVERDUE by {due.removesuffix(' overdue')}" if overdue else f"Due {due}",
+                    "bold red" if overdue else "bold",
+                ),
                 " · ",
                 member_line(t.next_milestone.title),
             )
