@@ -26,6 +26,17 @@ def timed_runs(argv: list[str], runs: int = 5, env: dict[str, str] | None = None
     return times
 
 
+def first_frame_times(argv: list[str], runs: int = 5) -> list[float]:
+    """Seconds from starting ``argv`` to the wall time it prints at its first frame."""
+    subprocess.run(argv, check=True, capture_output=True)  # warm the disk cache
+    times = []
+    for _ in range(runs):
+        start = time.time()
+        out = subprocess.run(argv, check=True, capture_output=True, text=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]) - start)
+    return times
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

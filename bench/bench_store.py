@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -12,12 +14,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import CACHE, fmt_ms, median, python, timed_runs
 from generate import big_store
 
+# VmHWM is this process image's own peak; ru_maxrss would carry the parent's peak
+# across fork and exec and overstate it.
 MEMORY = """
-import resource, sys
+import sys
 from pathlib import Path
 from cohort_tui.store.workspace import Replica
 Replica(Path(sys.argv[1]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(int(line.split()[1]))
 """
 
 

@@ -185,9 +185,12 @@ def unread_mentions(state: State, member: str) -> list[str]:
     if me is None:
         return []
     pattern = mention_pattern(me.handle)
+    needle = "@" + me.handle.lower()
     marks = state.reads.get(member, {})
     found = []
     for post in state.posts.values():
+        if needle not in post.body.lower():
+            continue  # cheap filter before the exact, word-bounded regex
         marker = marks.get(post.thread)
         if post.author == member or post.hidden is not None:
             continue

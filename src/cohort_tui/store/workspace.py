@@ -22,7 +22,7 @@ from cohort_tui.domain.ops import Op, make_op
 from cohort_tui.domain.reduce import OutOfOrder, apply_op, fold_ops
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.log import LogPosition, OpLog
-from cohort_tui.store.snapshot import load_snapshot, write_snapshot
+from cohort_tui.store.snapshot import gc_paused, load_snapshot, write_snapshot
 
 STORE_FORMAT = 1
 SNAPSHOT_EVERY = 2_000
@@ -160,10 +160,15 @@ class Replica:
             self.save_snapshot()
 
     def _replay(self) -> None:
-        ops, self.position = self.log.read_from(LogPosition())
-        self.state = fold_ops(ops)
+        self._refold()
         self._observe()
         self.save_snapshot()
+
+    def _refold(self) -> None:
+        with gc_paused():
+            ops, self.position = self.log.read_from(LogPosition())
+            self.state = fold_ops(ops)
+            del ops
 
     def _observe(self) -> None:
         if self.state.last_clock is not None:
@@ -185,8 +190,7 @@ class Replica:
                 apply_op(self.state, op)
         except OutOfOrder:
             # An op older than what we folded (a sync brought in offline work): refold.
-            full, self.position = self.log.read_from(LogPosition())
-            self.state = fold_ops(full)
+            self._refold()
         self._observe()
         self._since_snapshot += len(ops)
         return ops

@@ -89,22 +89,31 @@ class CohortApp(App[None]):
         """What the header shows for sync: local, online, offline · N pending, syncing."""
         self._theme_ready = False
         super().__init__()
+        self._theme_problems = self._load_themes()
 
     # -- start-up ------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def _load_themes(self) -> list[str]:
+        """Register bundled and user themes and pick the configured one; returns problems.
+
+        Done before the first screen is composed, so the first frame is drawn once, in the
+        right colours.
+        """
         from cohort_tui.ui.themes import load_themes
 
         themes, problems = load_themes(bundled_themes_dir(), config_dir() / "themes")
         for theme in themes:
             self.register_theme(theme)
-        for problem in problems:
-            self.notify(f"Theme skipped: {problem}", severity="warning", timeout=8)
-        if self._config_problem:
-            self.notify(self._config_problem, severity="warning", timeout=8)
         wanted = self.user_config.theme
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
         self._theme_ready = True
+        return problems
+
+    def on_mount(self) -> None:
+        for problem in self._theme_problems:
+            self.notify(f"Theme skipped: {problem}", severity="warning", timeout=8)
+        if self._config_problem:
+            self.notify(self._config_problem, severity="warning", timeout=8)
         if self.user_config.keymap:
             self.set_keymap(self.user_config.keymap)
         self.go(self.open_target)
