@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import CACHE, first_frame_times, fmt_ms, median, python  # noqa: E402
-from generate import big_store  # noqa: E402
+from _common import CACHE, first_frame_times, fmt_ms, median, python
+from generate import big_store
 
 BARE = """
 from textual.app import App
