@@ -25,3 +25,26 @@ def test_home_themes(snap_compare: Any, tmp_path: Path, theme: str) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(tmp_path / "s"), terminal_size=size, press=["question_mark"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_curriculum(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    # Sam's map has done, in-progress, open and locked lessons.
+    async def settle(pilot: Any) -> None:
+        await pilot.pause(0.2)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="curriculum"), terminal_size=size, run_before=settle
+    )
+
+
+def test_curriculum_locked_lesson_with_hint(snap_compare: Any, tmp_path: Path) -> None:
+    async def settle(pilot: Any) -> None:
+        await pilot.pause(0.2)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="lesson:core-functions"),
+        terminal_size=(100, 30),
+        press=["h"],
+        run_before=settle,
+    )

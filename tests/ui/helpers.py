@@ -25,7 +25,7 @@ def make_app(
 ) -> CohortApp:
     """The app on the demo store, with a pinned clock and no polling or config writes."""
     replica = demo_replica(root)
-    return CohortApp(
+    app = CohortApp(
         replica,
         member,
         open_target=open_target,
@@ -34,3 +34,5 @@ def make_app(
         save_settings=False,
         clock=lambda: NOW,
     )
+    app.work_dir = Path("/home/learner/pod")  # the same in every snapshot, on every machine
+    return app

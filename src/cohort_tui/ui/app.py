@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -80,6 +81,8 @@ class CohortApp(App[None]):
         self.save_settings = save_settings
         self.now_ms: Callable[[], int] = clock or (lambda: int(time.time() * 1000))
         """Epoch-ms now, as every screen should read it."""
+        self.work_dir = Path.cwd()
+        """The folder cohort was started in: lesson checks run and files are picked here."""
         self._config_problem: str | None = None
         if config is None:
             config, self._config_problem = load_config()

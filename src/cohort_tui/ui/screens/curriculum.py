@@ -1,0 +1,643 @@
+"""The curriculum map: where am I, where is my cohort, what is next."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Input, OptionList, RichLog, Static
+from textual.widgets.option_list import Option
+
+from cohort_tui.checks import CheckOutcome, CheckRun
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain import queries as q
+from cohort_tui.domain.model import Lesson
+from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.ui.modes import SCREENS
+from cohort_tui.ui.screens.base import CohortScreen
+from cohort_tui.ui.text import ago, member_line, plain, progress_bar
+from cohort_tui.ui.widgets.cohort_header import CohortHeader
+
+GLYPHS = {"done": "✓", "doing": "▸", "open": "○", "locked": "⊘"}
+"""Each state has a glyph and a word, so it reads without colour (NO_COLOR)."""
+STYLES = {"done": "green", "doing": "bold yellow", "open": "", "locked": "dim"}
+WORDS = {
+    "done": "done",
+    "doing": "in progress",
+    "open": "open",
+    "locked": "locked (prerequisites first)",
+}
+
+
+class CheckFinished(Message):
+    """A lesson check ended (passed, failed, timed out, cancelled or could not run)."""
+
+    def __init__(self, lesson: str, outcome: CheckOutcome) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.outcome = outcome
+
+
+class CurriculumScreen(CohortScreen):
+    """Modules and lessons with my state and the cohort's, and the lesson itself."""
+
+    TITLE_TEXT = "Curriculum"
+    AUTO_FOCUS = "#lesson-list"
+    DEFAULT_CSS = """
+    CurriculumScreen #cur-summary { height: 1; padding: 0 1; background: $surface; }
+    CurriculumScreen #cur-body { height: 1fr; }
+    CurriculumScreen #cur-left { width: 2fr; min-width: 30; max-width: 48; }
+    CurriculumScreen #lesson-list {
+        height: 1fr; border: none; background: $surface;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    CurriculumScreen #lesson-search { height: 3; }
+    CurriculumScreen #cur-right { width: 3fr; }
+    CurriculumScreen #lesson-pane { height: 1fr; }
+    CurriculumScreen #lesson-body { padding: 0 1; }
+    CurriculumScreen #lesson-meta, CurriculumScreen #lesson-extra { padding: 0 1; }
+    CurriculumScreen #check-log { height: 10; display: none; border-top: solid $panel; }
+    CurriculumScreen #check-log.-shown { display: block; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor(1)", "Down", id="curriculum.down", show=False, tooltip="Next lesson"),
+        Binding("k", "cursor(-1)", "Up", id="curriculum.up", show=False, tooltip="Previous lesson"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="curriculum.search",
+            tooltip="Filter lessons by title, id or tag",
+        ),
+        Binding(
+            "s",
+            "set_status('doing')",
+            "Start",
+            id="curriculum.start",
+            tooltip="Mark the lesson in progress",
+        ),
+        Binding(
+            "d", "set_status('done')", "Done", id="curriculum.done", tooltip="Mark the lesson done"
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="curriculum.undo",
+            tooltip="Undo my last progress change on this lesson",
+        ),
+        Binding("h", "hint", "Hint", id="curriculum.hint", tooltip="Reveal the next hint"),
+        Binding(
+            "c",
+            "run_check",
+            "Check",
+            id="curriculum.check",
+            tooltip="Run the lesson's check in the current folder",
+        ),
+        Binding(
+            "x",
+            "cancel_check",
+            "Stop check",
+            id="curriculum.cancel_check",
+            tooltip="Stop the running check",
+        ),
+        Binding(
+            "r",
+            "rate",
+            "Rate skill",
+            id="curriculum.rate",
+            tooltip="Rate your skill for this lesson, before or after (1-5)",
+        ),
+        Binding(
+            "a",
+            "ask",
+            "Ask",
+            id="curriculum.ask",
+            tooltip="Ask the cohort a question about this lesson",
+        ),
+        Binding(
+            "f",
+            "ask_failure",
+            "Ask about failure",
+            id="curriculum.ask_failure",
+            tooltip="Open a thread on this lesson with the failing check output",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[str] = []
+        self._filter = ""
+        self._hints_shown: dict[str, int] = {}
+        self._history: dict[str, list[str]] = {}
+        self._check: CheckRun | None = None
+        self._check_lesson: str | None = None
+        self._failed: dict[str, CheckOutcome] = {}
+        self._shown_lesson: str | None = None
+        self._pane_timer: object | None = None
+        self._peers: dict[str, q.LessonPeers] = {}
+        self._bindings_signature: tuple[bool, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield CohortHeader()
+        yield Static(id="cur-summary")
+        with Horizontal(id="cur-body"):
+            with Vertical(id="cur-left", classes="panel") as left:
+                left.border_title = "Lessons"
+                search = Input(placeholder="filter: title, id or tag", id="lesson-search")
+                search.display = False
+                yield search
+                yield OptionList(id="lesson-list")
+            with Vertical(id="cur-right", classes="panel") as right:
+                right.border_title = "Lesson"
+                with VerticalScroll(id="lesson-pane"):
+                    yield Static(id="lesson-meta")
+                    # One Static holding a Rich Markdown renderable: Textual's Markdown
+                    # widget mounts a widget per block, which made opening the map 3x slower.
+                    yield Static(id="lesson-body")
+                    yield Static(id="lesson-extra")
+                yield RichLog(id="check-log", max_lines=2_000, markup=False, wrap=True)
+        yield Footer()
+
+    # -- state -> view -------------------------------------------------------------
+
+    @property
+    def lesson(self) -> Lesson | None:
+        """The highlighted lesson."""
+        option = self.query_one("#lesson-list", OptionList).highlighted_option
+        if option is None or not option.id or not option.id.startswith("lesson:"):
+            return None
+        return self.state.lessons.get(option.id.removeprefix("lesson:"))
+
+    def refresh_view(self) -> None:
+        state = self.state
+        header = self.query_one(CohortHeader)
+        header.cohort_name = state.cohort.name if state.cohort else "cohort"
+        header.screen_title = "Curriculum"
+        member = state.members.get(self.me)
+        header.handle = member.handle if member else self.me
+        header.unread = sum(n for _, n in q.unread_threads(state, self.me))
+        header.reviews = len(q.reviews_waiting(state, self.me))
+        header.sync_state = self.cohort_app.sync_state
+        self._peers = q.lesson_peers(state)
+        self._fill_summary()
+        self._fill_list()
+        self._fill_pane(force=True)
+
+    def _fill_summary(self) -> None:
+        state = self.state
+        total = len(q.ordered_lessons(state))
+        done = q.completed_lessons(state, self.me)
+        median = q.cohort_median_progress(state)
+        text = plain(
+            ("You ", "bold"),
+            (progress_bar(done / total if total else 0, 12), "green"),
+            f" {done}/{total}   ",
+            ("Cohort median ", "bold"),
+            (progress_bar(median, 12), "blue"),
+            f" {round(median * total)}/{total}   ",
+        )
+        if state.course:
+            text.append_text(member_line(state.course.title, "italic"))
+        self.query_one("#cur-summary", Static).update(text)
+
+    def _fill_list(self) -> None:
+        state, me = self.state, self.me
+        listing = self.query_one("#lesson-list", OptionList)
+        keep = listing.highlighted_option.id if listing.highlighted_option else None
+        peers = self._peers
+        needle = self._filter.lower()
+        options: list[Option] = []
+        for module, lessons in q.curriculum_outline(state):
+            rows = []
+            for lesson in lessons:
+                if needle and not any(
+                    needle in field.lower() for field in (lesson.title, lesson.id, *lesson.tags)
+                ):
+                    continue
+                status = q.lesson_state(state, me, lesson)
+                p = peers.get(lesson.id)
+                on_it = f" · {len(p.doing)} on it" if p and p.doing else ""
+                mark = " ✎" if lesson.project else " ⚙" if lesson.check else ""
+                rows.append(
+                    Option(
+                        plain(
+                            (f"{GLYPHS[status]} ", STYLES[status]),
+                            (f"{p.done if p else 0:>2}/{p.total if p else 0:<2} ", "dim"),
+                            member_line(lesson.title, "dim" if status == "locked" else ""),
+                            mark,
+                            (on_it, "dim"),
+                        ),
+                        id=f"lesson:{lesson.id}",
+                    )
+                )
+            if rows:
+                options.append(
+                    Option(
+                        member_line(module.title, "bold"), id=f"module:{module.id}", disabled=True
+                    )
+                )
+                options.extend(rows)
+        if not options:
+            options.append(
+                Option(
+                    Text(
+                        "No lesson matches." if needle else "This cohort has no curriculum yet.",
+                        style="italic",
+                    ),
+                    id="none",
+                    disabled=True,
+                )
+            )
+        listing.set_options(options)
+        self._rows = [o.id or "" for o in options]
+        target = keep if keep in self._rows else self._default_row()
+        if target in self._rows:
+            listing.highlighted = self._rows.index(target)
+
+    def _default_row(self) -> str | None:
+        nxt = q.next_lesson(self.state, self.me)
+        if nxt is not None:
+            return f"lesson:{nxt.id}"
+        return next((r for r in self._rows if r.startswith("lesson:")), None)
+
+    def _fill_pane(self, *, force: bool = False) -> None:
+        lesson = self.lesson
+        right = self.query_one("#cur-right")
+        if lesson is None:
+            right.border_title = "Lesson"
+            self.query_one("#lesson-meta", Static).update("")
+            self.query_one("#lesson-extra", Static).update("")
+            self.query_one("#lesson-body", Static).update("")
+            self._shown_lesson = None
+            return
+        right.border_title = clean_line(lesson.title)
+        self.query_one("#lesson-meta", Static).update(self._meta(lesson))
+        self.query_one("#lesson-extra", Static).update(self._extra(lesson))
+        if force or self._shown_lesson != lesson.id:
+            self.query_one("#lesson-body", Static).update(
+                Markdown(lesson.body, code_theme="ansi_dark", hyperlinks=False)
+            )
+            if self._shown_lesson != lesson.id:
+                self.query_one("#lesson-pane", VerticalScroll).scroll_home(animate=False)
+        self._shown_lesson = lesson.id
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        # The footer rebuilds every key widget on refresh_bindings(); only ask for that
+        # when what the actions allow actually changed (a check to run, a failure to ask about).
+        lesson = self.lesson
+        signature = (
+            lesson is not None,
+            lesson is not None and lesson.check is not None,
+            lesson is not None and lesson.id in self._failed,
+            self._check is not None,
+        )
+        if signature != self._bindings_signature:
+            self._bindings_signature = signature
+            self.refresh_bindings()
+
+    def _meta(self, lesson: Lesson) -> Text:
+        state, me = self.state, self.me
+        status = q.lesson_state(state, me, lesson)
+        text = plain((f"{GLYPHS[status]} {WORDS[status]}", STYLES[status] or "bold"))
+        if lesson.minutes:
+            text.append(f" · ~{lesson.minutes} min")
+        if lesson.tags:
+            text.append(" · ")
+            text.append_text(member_line(" ".join(f"#{t}" for t in lesson.tags), "dim"))
+        peers = self._peers.get(lesson.id)
+        if peers:
+            text.append(f"\n{peers.done}/{peers.total} of the cohort are past this lesson")
+            if peers.doing:
+                text.append(" · on it now: ")
+                names = [self._handle(m) for m in peers.doing[:6]]
+                text.append_text(member_line(", ".join("@" + n for n in names)))
+        if lesson.prerequisites:
+            text.append("\nNeeds: ")
+            for i, pid in enumerate(lesson.prerequisites):
+                other = state.lessons.get(pid)
+                if other is None:
+                    continue
+                pstate = q.lesson_state(state, me, other)
+                if i:
+                    text.append(", ")
+                text.append(f"{GLYPHS[pstate]} ", STYLES[pstate])
+                text.append_text(member_line(other.title))
+        skill = state.skills.get(me, {}).get(lesson.id)
+        if skill and (skill.before or skill.after):
+            text.append(f"\nMy skill: before {skill.before or '-'} · after {skill.after or '-'}")
+        shown = self._hints_shown.get(lesson.id, 0)
+        if lesson.hints:
+            text.append(
+                f"\nHints: {shown}/{len(lesson.hints)} shown (h for "
+                f"{'another' if shown else 'one'})",
+                style="bold",
+            )
+            for hint in lesson.hints[:shown]:
+                text.append("\n  • ")
+                text.append_text(member_line(hint))
+        check = state.checks.get(me, {}).get(lesson.id)
+        if lesson.check is not None:
+            text.append("\nCheck: ", style="bold")
+            text.append(f"press c to run it in {self.cohort_app.work_dir}")
+            if check is not None:
+                text.append(
+                    f" · last run {'passed' if check.passed else 'failed'} "
+                    f"{ago(check.at, self.now())}",
+                    style="green" if check.passed else "red",
+                )
+        return text
+
+    def _extra(self, lesson: Lesson) -> Text:
+        state = self.state
+        text = Text(end="")
+        if lesson.resources:
+            text.append("\nResources\n", style="bold")
+            for res in lesson.resources:
+                text.append("  • ")
+                text.append_text(member_line(res.title))
+                text.append("  ")
+                text.append_text(member_line(res.url, "dim underline"))
+                text.append("\n")
+        if lesson.project is not None:
+            text.append("\nProject: ", style="bold")
+            text.append_text(member_line(lesson.project.title, "bold"))
+            text.append("\n")
+            text.append(clean_line(lesson.project.brief).strip() + "\n")
+            rubric = state.rubrics.get(lesson.project.rubric or "")
+            if rubric is not None:
+                text.append("Rubric: ", style="bold")
+                text.append_text(member_line(rubric.title))
+                text.append("\n")
+                for criterion in rubric.criteria:
+                    text.append("  ")
+                    text.append_text(member_line(criterion.title, "bold"))
+                    text.append(": ")
+                    text.append(
+                        " / ".join(f"{lv.score} {clean_line(lv.label)}" for lv in criterion.levels)
+                    )
+                    text.append("\n")
+        threads = sorted(
+            (t for t in state.threads.values() if t.lesson == lesson.id),
+            key=lambda t: -t.last_activity,
+        )
+        text.append(
+            f"\nDiscussion ({len(threads)} thread{'s' if len(threads) != 1 else ''}"
+            f"{', a to ask' if 'discussions' in SCREENS else ''})\n",
+            style="bold",
+        )
+        for thread in threads[:8]:
+            mark = "✓ " if thread.answer else "? "
+            text.append(mark, style="green" if thread.answer else "yellow")
+            text.append_text(member_line(thread.title, limit=70))
+            text.append(f"  ({len(thread.posts)} posts)\n", style="dim")
+        return text
+
+    def _handle(self, member_id: str) -> str:
+        member = self.state.members.get(member_id)
+        return member.handle if member else member_id
+
+    # -- events ------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#lesson-list")
+    def _highlighted(self) -> None:
+        # Moving the cursor must stay within a frame: the pane (Markdown) is redrawn
+        # once the cursor rests, not on every key repeat.
+        if self._pane_timer is not None:
+            self._pane_timer.stop()  # type: ignore[attr-defined]
+        self._pane_timer = self.set_timer(0.08, self._fill_pane)
+
+    @on(OptionList.OptionSelected, "#lesson-list")
+    def _selected(self) -> None:
+        self.query_one("#lesson-pane", VerticalScroll).focus()
+
+    @on(Input.Changed, "#lesson-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value
+        self._fill_list()
+        self._fill_pane()
+
+    @on(Input.Submitted, "#lesson-search")
+    def _search_done(self) -> None:
+        self.query_one("#lesson-list", OptionList).focus()
+
+    def key_escape(self) -> None:
+        search = self.query_one("#lesson-search", Input)
+        log = self.query_one("#check-log", RichLog)
+        if search.display:
+            search.value = ""
+            search.display = False
+            self.query_one("#lesson-list", OptionList).focus()
+        elif log.has_class("-shown") and self._check is None:
+            log.remove_class("-shown")
+
+    def open_target(self, kind: str, target_id: str) -> None:
+        if kind != "lesson":
+            return
+        row = f"lesson:{target_id}"
+        if row not in self._rows and self._filter:
+            self.query_one("#lesson-search", Input).value = ""
+            self._filter = ""
+            self._fill_list()
+        if row in self._rows:
+            listing = self.query_one("#lesson-list", OptionList)
+            listing.highlighted = self._rows.index(row)
+            listing.focus()
+            self._fill_pane()
+        else:
+            self.notify(f"No lesson '{clean_line(target_id)}'.", severity="warning")
+
+    # -- actions -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        lesson = self.lesson
+        if action in ("ask", "ask_failure") and "discussions" not in SCREENS:
+            return False
+        if action == "ask_failure":
+            return lesson is not None and lesson.id in self._failed
+        if action == "run_check":
+            return lesson is not None and lesson.check is not None and self._check is None
+        if action == "cancel_check":
+            return self._check is not None
+        if action in ("set_status", "undo", "hint", "rate", "ask"):
+            return lesson is not None
+        return True
+
+    def action_cursor(self, step: int) -> None:
+        listing = self.query_one("#lesson-list", OptionList)
+        if step > 0:
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()
+
+    def action_search(self) -> None:
+        search = self.query_one("#lesson-search", Input)
+        search.display = True
+        search.focus()
+
+    def _status(self, lesson: Lesson) -> str:
+        p = self.state.progress.get(self.me, {}).get(lesson.id)
+        return p.status if p else "todo"
+
+    def action_set_status(self, status: str) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        previous = self._status(lesson)
+        if previous == status:
+            return
+        if status == "doing" and q.lesson_state(self.state, self.me, lesson) == "locked":
+            self.notify(
+                "Finish the prerequisites first (or mark this done if you know it).",
+                severity="warning",
+            )
+            return
+        if self.write(k.ProgressSet(lesson=lesson.id, status=status)):  # type: ignore[arg-type]
+            self._history.setdefault(lesson.id, []).append(previous)
+            verb = {"doing": "Started", "done": "Done:"}.get(status, "Reset:")
+            self.notify(f"{verb} {clean_line(lesson.title)}", timeout=3)
+
+    def action_undo(self) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        history = self._history.get(lesson.id)
+        if history:
+            previous = history.pop()
+        else:  # nothing undone this session: step back one state
+            previous = {"done": "doing", "doing": "todo"}.get(self._status(lesson), "")
+        if not previous or previous == self._status(lesson):
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        self.write(k.ProgressSet(lesson=lesson.id, status=previous))  # type: ignore[arg-type]
+
+    def action_hint(self) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        shown = self._hints_shown.get(lesson.id, 0)
+        if shown >= len(lesson.hints):
+            self.notify(
+                "No more hints for this lesson." if lesson.hints else "This lesson has no hints.",
+                timeout=3,
+            )
+            return
+        self._hints_shown[lesson.id] = shown + 1
+        self._fill_pane()
+
+    def action_rate(self) -> None:
+        from cohort_tui.ui.screens.rating import RatingScreen
+
+        lesson = self.lesson
+        if lesson is None:
+            return
+        skill = self.state.skills.get(self.me, {}).get(lesson.id)
+        current = {
+            "before": skill.before if skill else None,
+            "after": skill.after if skill else None,
+        }
+        phase = "after" if self._status(lesson) == "done" else "before"
+
+        def rated(result: tuple[str, int] | None) -> None:
+            if result is not None:
+                self.write(
+                    k.SkillRate(
+                        lesson=lesson.id,
+                        phase=result[0],  # type: ignore[arg-type]
+                        rating=result[1],
+                    )
+                )
+
+        self.app.push_screen(RatingScreen(lesson.title, phase, current), rated)
+
+    def action_ask(self) -> None:
+        lesson = self.lesson
+        if lesson is not None:
+            self.cohort_app.compose_thread(lesson=lesson.id)
+
+    def action_ask_failure(self) -> None:
+        lesson = self.lesson
+        if lesson is None or lesson.id not in self._failed:
+            return
+        outcome = self._failed[lesson.id]
+        tail = "\n".join(clean_line(line) for line in outcome.output[-40:])
+        body = (
+            f"The check for this lesson {outcome.summary()} and I'm stuck.\n\n"
+            f"```\n{tail}\n```\n\nWhat I tried: "
+        )
+        self.cohort_app.compose_thread(
+            lesson=lesson.id, title=f"Check fails: {lesson.title}"[:200], body=body
+        )
+
+    # -- checks ------------------------------------------------------------------
+
+    def action_run_check(self) -> None:
+        lesson = self.lesson
+        if lesson is None or lesson.check is None or self._check is not None:
+            return
+        log = self.query_one("#check-log", RichLog)
+        log.clear()
+        log.add_class("-shown")
+        log.write(Text(f"$ check {lesson.id} in {self.cohort_app.work_dir}", style="bold"))
+        run = CheckRun(
+            lesson.check,
+            self.cohort_app.work_dir,
+            on_line=lambda line: self.app.call_from_thread(self._check_line, line),
+        )
+        self._check, self._check_lesson = run, lesson.id
+        self._refresh_bindings_if_changed()
+        self._run_check_worker(run, lesson.id)
+
+    def _check_line(self, line: str) -> None:
+        self.query_one("#check-log", RichLog).write(Text(clean_line(line)))
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _run_check_worker(self, run: CheckRun, lesson_id: str) -> None:
+        outcome = run.run()
+        self.post_message(CheckFinished(lesson_id, outcome))
+
+    def on_check_finished(self, message: CheckFinished) -> None:
+        self._check = self._check_lesson = None
+        outcome = message.outcome
+        log = self.query_one("#check-log", RichLog)
+        style = "bold green" if outcome.passed else "bold red"
+        log.write(Text(outcome.summary(), style=style))
+        ops: list[k.Data] = []
+        if not outcome.cancelled and not outcome.error:
+            ops.append(
+                k.CheckRun(
+                    lesson=message.lesson, passed=outcome.passed, summary=outcome.summary()[:4_000]
+                )
+            )
+        progress = self.state.progress.get(self.me, {}).get(message.lesson)
+        if outcome.passed:
+            self._failed.pop(message.lesson, None)
+            if progress is None or progress.status != "done":
+                ops.append(k.ProgressSet(lesson=message.lesson, status="done"))
+                self._history.setdefault(message.lesson, []).append(
+                    progress.status if progress else "todo"
+                )
+            self.notify("Check passed: lesson marked done.", timeout=4)
+        else:
+            self._failed[message.lesson] = outcome
+            hint = " Press f to ask the cohort about it." if "discussions" in SCREENS else ""
+            self.notify(f"Check {outcome.summary()}.{hint}", severity="warning", timeout=6)
+        if ops:
+            self.cohort_app.write_many(ops)
+        self._refresh_bindings_if_changed()
+
+    def action_cancel_check(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
+
+    def on_unmount(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
