@@ -60,7 +60,7 @@ class CurriculumScreen(CohortScreen):
     CurriculumScreen #lesson-search { height: 3; }
     CurriculumScreen #cur-right { width: 3fr; }
     CurriculumScreen #lesson-pane { height: 1fr; }
-    CurriculumScreen #lesson-body { padding: 0 1; }
+    CurriculumScreen #lesson-body { padding: 0 1; margin-top: 1; }
     CurriculumScreen #lesson-meta, CurriculumScreen #lesson-extra { padding: 0 1; }
     CurriculumScreen #check-log { height: 10; display: none; border-top: solid $panel; }
     CurriculumScreen #check-log.-shown { display: block; }
