@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList
-
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.screens.curriculum import CurriculumScreen
 from cohort_tui.ui.screens.rating import RatingScreen
+from cohort_tui.ui.widgets.row_list import RowList
 from tests.ui.helpers import make_app
 
 SIZE = (100, 30)
@@ -32,8 +31,8 @@ async def test_opens_on_the_lesson_i_am_on_with_every_state(tmp_path: Path) -> N
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         assert screen.lesson is not None and screen.lesson.id == "core-collections"
-        listing = screen.query_one("#lesson-list", OptionList)
-        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        listing = screen.query_one("#lesson-list", RowList)
+        prompts = [str(row.text) for row in listing.rows]
         glyphs = {p[0] for p in prompts if p[:1] in "✓▸○⊘"}
         assert glyphs == {"✓", "▸", "○", "⊘"}
 
@@ -142,11 +141,11 @@ async def test_search_filters_and_escape_clears(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        listing = screen.query_one("#lesson-list", OptionList)
-        before = listing.option_count
+        listing = screen.query_one("#lesson-list", RowList)
+        before = len(listing.rows)
         await pilot.press("slash", *"json")
         await settle(pilot)
-        ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        ids = [row.id for row in listing.rows]
         assert "lesson:io-json" in ids and len(ids) < before
         await pilot.press("enter")
         assert listing.has_focus
@@ -160,11 +159,10 @@ async def test_progress_from_another_process_shows_and_keeps_my_cursor(tmp_path:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
-        listing = screen.query_one("#lesson-list", OptionList)
+        listing = screen.query_one("#lesson-list", RowList)
 
         def peers_prompt() -> str:
-            index = screen._rows.index("lesson:quality-pytest")
-            return str(listing.get_option_at_index(index).prompt)
+            return str(next(r.text for r in listing.rows if r.id == "lesson:quality-pytest"))
 
         before = peers_prompt()
         Replica(tmp_path / "s").write(

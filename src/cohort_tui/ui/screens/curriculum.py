@@ -11,8 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, OptionList, RichLog, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, RichLog, Static
 
 from cohort_tui.checks import CheckOutcome, CheckRun
 from cohort_tui.domain import op_kinds as k
@@ -23,6 +22,7 @@ from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, member_line, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
+from cohort_tui.ui.widgets.row_list import Row, RowList
 
 GLYPHS = {"done": "✓", "doing": "▸", "open": "○", "locked": "⊘"}
 """Each state has a glyph and a word, so it reads without colour (NO_COLOR)."""
@@ -53,10 +53,7 @@ class CurriculumScreen(CohortScreen):
     CurriculumScreen #cur-summary { height: 1; padding: 0 1; background: $surface; }
     CurriculumScreen #cur-body { height: 1fr; }
     CurriculumScreen #cur-left { width: 2fr; min-width: 30; max-width: 48; }
-    CurriculumScreen #lesson-list {
-        height: 1fr; border: none; background: $surface;
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
+    CurriculumScreen #lesson-list { height: 1fr; }
     CurriculumScreen #lesson-search { height: 3; }
     CurriculumScreen #cur-right { width: 3fr; }
     CurriculumScreen #lesson-pane { height: 1fr; }
@@ -91,9 +88,12 @@ class CurriculumScreen(CohortScreen):
             "undo",
             "Undo",
             id="curriculum.undo",
+            show=False,
             tooltip="Undo my last progress change on this lesson",
         ),
-        Binding("h", "hint", "Hint", id="curriculum.hint", tooltip="Reveal the next hint"),
+        Binding(
+            "h", "hint", "Hint", id="curriculum.hint", show=False, tooltip="Reveal the next hint"
+        ),
         Binding(
             "c",
             "run_check",
@@ -113,6 +113,7 @@ class CurriculumScreen(CohortScreen):
             "rate",
             "Rate skill",
             id="curriculum.rate",
+            show=False,
             tooltip="Rate your skill for this lesson, before or after (1-5)",
         ),
         Binding(
@@ -154,7 +155,7 @@ class CurriculumScreen(CohortScreen):
                 search = Input(placeholder="filter: title, id or tag", id="lesson-search")
                 search.display = False
                 yield search
-                yield OptionList(id="lesson-list")
+                yield RowList(id="lesson-list")
             with Vertical(id="cur-right", classes="panel") as right:
                 right.border_title = "Lesson"
                 with VerticalScroll(id="lesson-pane"):
@@ -171,10 +172,10 @@ class CurriculumScreen(CohortScreen):
     @property
     def lesson(self) -> Lesson | None:
         """The highlighted lesson."""
-        option = self.query_one("#lesson-list", OptionList).highlighted_option
-        if option is None or not option.id or not option.id.startswith("lesson:"):
+        row = self.query_one("#lesson-list", RowList).highlighted_id
+        if row is None or not row.startswith("lesson:"):
             return None
-        return self.state.lessons.get(option.id.removeprefix("lesson:"))
+        return self.state.lessons.get(row.removeprefix("lesson:"))
 
     def refresh_view(self) -> None:
         state = self.state
@@ -210,57 +211,38 @@ class CurriculumScreen(CohortScreen):
 
     def _fill_list(self) -> None:
         state, me = self.state, self.me
-        listing = self.query_one("#lesson-list", OptionList)
-        keep = listing.highlighted_option.id if listing.highlighted_option else None
+        listing = self.query_one("#lesson-list", RowList)
+        keep = listing.highlighted_id
         peers = self._peers
         needle = self._filter.lower()
-        options: list[Option] = []
+        rows: list[Row] = []
         for module, lessons in q.curriculum_outline(state):
-            rows = []
+            module_rows = []
             for lesson in lessons:
-                if needle and not any(
-                    needle in field.lower() for field in (lesson.title, lesson.id, *lesson.tags)
-                ):
+                fields = (lesson.title, lesson.id, *lesson.tags)
+                if needle and not any(needle in field.lower() for field in fields):
                     continue
                 status = q.lesson_state(state, me, lesson)
                 p = peers.get(lesson.id)
                 on_it = f" · {len(p.doing)} on it" if p and p.doing else ""
                 mark = " ✎" if lesson.project else " ⚙" if lesson.check else ""
-                rows.append(
-                    Option(
-                        plain(
-                            (f"{GLYPHS[status]} ", STYLES[status]),
-                            (f"{p.done if p else 0:>2}/{p.total if p else 0:<2} ", "dim"),
-                            member_line(lesson.title, "dim" if status == "locked" else ""),
-                            mark,
-                            (on_it, "dim"),
-                        ),
-                        id=f"lesson:{lesson.id}",
-                    )
+                text = plain(
+                    (f"{GLYPHS[status]} ", STYLES[status]),
+                    (f"{p.done if p else 0:>2}/{p.total if p else 0:<2} ", "dim"),
+                    member_line(lesson.title, "dim" if status == "locked" else ""),
+                    mark,
+                    (on_it, "dim"),
                 )
-            if rows:
-                options.append(
-                    Option(
-                        member_line(module.title, "bold"), id=f"module:{module.id}", disabled=True
-                    )
-                )
-                options.extend(rows)
-        if not options:
-            options.append(
-                Option(
-                    Text(
-                        "No lesson matches." if needle else "This cohort has no curriculum yet.",
-                        style="italic",
-                    ),
-                    id="none",
-                    disabled=True,
-                )
-            )
-        listing.set_options(options)
-        self._rows = [o.id or "" for o in options]
-        target = keep if keep in self._rows else self._default_row()
-        if target in self._rows:
-            listing.highlighted = self._rows.index(target)
+                module_rows.append(Row(f"lesson:{lesson.id}", text))
+            if module_rows:
+                heading = member_line(module.title, "bold")
+                rows.append(Row(f"module:{module.id}", heading, selectable=False))
+                rows.extend(module_rows)
+        if not rows:
+            empty = "No lesson matches." if needle else "This cohort has no curriculum yet."
+            rows.append(Row("none", Text(empty, style="italic"), selectable=False))
+        self._rows = [row.id for row in rows]
+        listing.set_rows(rows, keep=keep if keep in self._rows else self._default_row())
 
     def _default_row(self) -> str | None:
         nxt = q.next_lesson(self.state, self.me)
@@ -407,7 +389,7 @@ class CurriculumScreen(CohortScreen):
 
     # -- events ------------------------------------------------------------------
 
-    @on(OptionList.OptionHighlighted, "#lesson-list")
+    @on(RowList.Highlighted, "#lesson-list")
     def _highlighted(self) -> None:
         # Moving the cursor must stay within a frame: the pane (Markdown) is redrawn
         # once the cursor rests, not on every key repeat.
@@ -415,7 +397,7 @@ class CurriculumScreen(CohortScreen):
             self._pane_timer.stop()  # type: ignore[attr-defined]
         self._pane_timer = self.set_timer(0.08, self._fill_pane)
 
-    @on(OptionList.OptionSelected, "#lesson-list")
+    @on(RowList.Selected, "#lesson-list")
     def _selected(self) -> None:
         self.query_one("#lesson-pane", VerticalScroll).focus()
 
@@ -427,7 +409,7 @@ class CurriculumScreen(CohortScreen):
 
     @on(Input.Submitted, "#lesson-search")
     def _search_done(self) -> None:
-        self.query_one("#lesson-list", OptionList).focus()
+        self.query_one("#lesson-list", RowList).focus()
 
     def key_escape(self) -> None:
         search = self.query_one("#lesson-search", Input)
@@ -435,7 +417,7 @@ class CurriculumScreen(CohortScreen):
         if search.display:
             search.value = ""
             search.display = False
-            self.query_one("#lesson-list", OptionList).focus()
+            self.query_one("#lesson-list", RowList).focus()
         elif log.has_class("-shown") and self._check is None:
             log.remove_class("-shown")
 
@@ -447,9 +429,8 @@ class CurriculumScreen(CohortScreen):
             self.query_one("#lesson-search", Input).value = ""
             self._filter = ""
             self._fill_list()
-        if row in self._rows:
-            listing = self.query_one("#lesson-list", OptionList)
-            listing.highlighted = self._rows.index(row)
+        listing = self.query_one("#lesson-list", RowList)
+        if listing.highlight(row):
             listing.focus()
             self._fill_pane()
         else:
@@ -472,11 +453,7 @@ class CurriculumScreen(CohortScreen):
         return True
 
     def action_cursor(self, step: int) -> None:
-        listing = self.query_one("#lesson-list", OptionList)
-        if step > 0:
-            listing.action_cursor_down()
-        else:
-            listing.action_cursor_up()
+        self.query_one("#lesson-list", RowList).action_move(step)
 
     def action_search(self) -> None:
         search = self.query_one("#lesson-search", Input)
