@@ -414,20 +414,7 @@ def curriculum_changes(state: State, parsed: ParsedCurriculum) -> list[k.Data]:
             out.append(r)
     for le in parsed.lessons:
         old_l = state.lessons.get(le.lesson)
-        if old_l is None or _lesson_tuple(old_l) != (
-            le.module,
-            le.title,
-            le.body,
-            le.order,
-            le.minutes,
-            le.prerequisites,
-            le.tags,
-            le.hints,
-            le.resources,
-            le.check,
-            le.project,
-            False,
-        ):
+        if old_l is None or _lesson_tuple(old_l) != _lesson_tuple(le):
             out.append(le)
     new_lessons = {le.lesson for le in parsed.lessons}
     for old_l in state.lessons.values():
@@ -475,6 +462,7 @@ def curriculum_changes(state: State, parsed: ParsedCurriculum) -> list[k.Data]:
 
 
 def _lesson_tuple(le: Any) -> tuple[Any, ...]:
+    """The fields a stored lesson and a ``LessonUpsert`` share, for change detection."""
     return (
         le.module,
         le.title,
