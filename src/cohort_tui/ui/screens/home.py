@@ -13,9 +13,16 @@ from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.today import Today, relative_due, today
+from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, local_time, member_line, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
+
+
+def can_open(target: str) -> bool:
+    """Whether this build has the screen that shows ``target`` (``thread:ID``, ``reviews``)."""
+    kind, _, _ = target.partition(":")
+    return TARGET_MODES.get(kind, kind) in SCREENS
 
 
 class HomeScreen(CohortScreen):
@@ -86,7 +93,12 @@ class HomeScreen(CohortScreen):
 
         def row(glyph: str, target: str, *parts: str | tuple[str, str] | Text) -> None:
             # What matters most goes first: narrow panes cut the end of a row.
-            options.append(Option(plain((f"{glyph} ", "bold"), *parts), id=target))
+            # A row whose screen is not in this build is shown, but not offered to open.
+            options.append(
+                Option(
+                    plain((f"{glyph} ", "bold"), *parts), id=target, disabled=not can_open(target)
+                )
+            )
 
         if t.next_lesson is not None:
             lesson = t.next_lesson
@@ -165,8 +177,10 @@ class HomeScreen(CohortScreen):
         ids = [o.id for o in options]
         if highlighted in ids:
             agenda.highlighted = ids.index(highlighted)
-        elif options and not options[0].disabled:
-            agenda.highlighted = 0
+        else:
+            first = next((i for i, o in enumerate(options) if not o.disabled), None)
+            if first is not None:
+                agenda.highlighted = first
 
     def _handle(self, member_id: str) -> str:
         member = self.state.members.get(member_id)
