@@ -120,7 +120,7 @@ def run_threads(args: argparse.Namespace) -> int:
     replica = open_replica(args)
     me = acting_member(replica, args)
     state, now = replica.state, now_ms()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for thread in sorted(state.threads.values(), key=lambda t: (-t.last_activity, t.id)):
         unread = q.unread_count(state, me.id, thread.id)
         if args.unread and not unread:
