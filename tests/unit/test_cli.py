@@ -9,47 +9,28 @@ from pathlib import Path
 
 import pytest
 
-from cohort_tui.cli import main
-
-NOW = 1_795_000_000_000
+from tests.unit.conftest import CliRunner
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    from cohort_tui.demo.seed import write_demo_store
-
-    root = tmp_path / "demo"
-    write_demo_store(root, now=NOW)
-    return root
-
-
-def test_demo_and_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "demo", str(tmp_path / "d"))
+def test_demo_and_status(cli: CliRunner, tmp_path: Path) -> None:
+    code, out, _ = cli("demo", str(tmp_path / "d"))
     assert code == 0 and "wrote the demo cohort" in out
-    code, out, _ = run(capsys, "status", "--store", str(tmp_path / "d"))
+    code, out, _ = cli("status", "--store", str(tmp_path / "d"))
     assert code == 0 and "progress" in out and "@sam" in out
-    code, out, _ = run(capsys, "--store", str(tmp_path / "d"), "status", "--tmux")
+    code, out, _ = cli("--store", str(tmp_path / "d"), "status", "--tmux")
     assert code == 0 and len(out.strip().splitlines()) == 1
-    code, out, _ = run(capsys, "status", "--store", str(tmp_path / "d"), "--json", "--as", "priya")
+    code, out, _ = cli("status", "--store", str(tmp_path / "d"), "--json", "--as", "priya")
     data = json.loads(out)
     assert data["member"]["handle"] == "priya"
     assert data["progress"]["total"] >= 10
 
 
 def test_export_is_deterministic_across_replicas_and_members(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, demo: Path
+    cli: CliRunner, tmp_path: Path, demo: Path
 ) -> None:
-    run(capsys, "ops", "export", "--store", str(demo))
-    log = capsys.readouterr()
-    code, log_text, _ = run(capsys, "ops", "export", "--store", str(demo))
+    code, log_text, _ = cli("ops", "export", "--store", str(demo))
     other = tmp_path / "other"
-    run(capsys, "init", str(other), "--name", "x", "--handle", "zed")
+    cli("init", str(other), "--name", "x", "--handle", "zed")
     # A second replica holding the same ops prints the same bytes.
     replica2 = tmp_path / "replica2"
     from cohort_tui.store.workspace import StoreConfig, write_config
@@ -59,10 +40,10 @@ def test_export_is_deterministic_across_replicas_and_members(
     (replica2 / "ops.jsonl").touch()
     src = tmp_path / "ops.jsonl"
     src.write_text(log_text)
-    code, out, _ = run(capsys, "ops", "import", str(src), "--store", str(replica2))
+    code, out, _ = cli("ops", "import", str(src), "--store", str(replica2))
     assert code == 0 and "imported" in out
-    code, a, _ = run(capsys, "export", "--store", str(demo))
-    code, b, _ = run(capsys, "export", "--store", str(replica2), "--as", "ada")
+    code, a, _ = cli("export", "--store", str(demo))
+    code, b, _ = cli("export", "--store", str(replica2), "--as", "ada")
     assert a == b
     data = json.loads(a)
     for key in (
@@ -81,19 +62,16 @@ def test_export_is_deterministic_across_replicas_and_members(
         assert key in data
         if isinstance(data[key], list):
             assert all("id" in row for row in data[key])
-    code, out, _ = run(capsys, "ops", "import", str(src), "--store", str(replica2))
+    code, out, _ = cli("ops", "import", str(src), "--store", str(replica2))
     assert "imported 0 op(s)" in out
-    del log
 
 
-def test_markdown_export(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, out, _ = run(capsys, "export", "--format", "markdown", "--store", str(demo))
+def test_markdown_export(cli: CliRunner, demo: Path) -> None:
+    code, out, _ = cli("export", "--format", "markdown", "--store", str(demo))
     assert code == 0 and out.startswith("# ") and "## Milestones" in out
 
 
-def test_import_is_all_or_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, demo: Path
-) -> None:
+def test_import_is_all_or_nothing(cli: CliRunner, tmp_path: Path, demo: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     good = (
         '{"id":"x1","kind":"progress.set","author":"m_sam","clock":[1795000000001,0,"n"],'
@@ -101,7 +79,7 @@ def test_import_is_all_or_nothing(
     )
     bad.write_text(good + "\n{broken\n")
     before = (demo / "ops.jsonl").read_bytes()
-    code, _, err = run(capsys, "ops", "import", str(bad), "--store", str(demo))
+    code, _, err = cli("ops", "import", str(bad), "--store", str(demo))
     assert code == 1 and "line 2" in err and "nothing was imported" in err
     assert (demo / "ops.jsonl").read_bytes() == before
 
@@ -116,30 +94,25 @@ def test_import_is_all_or_nothing(
         (["--open", "nowhere"], "--open takes"),
     ],
 )
-def test_user_errors_are_one_line(
-    capsys: pytest.CaptureFixture[str], demo: Path, argv: list[str], needle: str
-) -> None:
+def test_user_errors_are_one_line(cli: CliRunner, demo: Path, argv: list[str], needle: str) -> None:
     if "--store" not in argv and argv[0] != "init":
         argv = [*argv, "--store", str(demo)] if argv[0] != "--open" else argv
-    code, _, err = run(capsys, *argv)
+    code, _, err = cli(*argv)
     assert code != 0
     assert needle in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
 
 
-def test_init_refuses_a_non_empty_directory(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, _, err = run(capsys, "init", str(demo), "--name", "x", "--handle", "ann")
+def test_init_refuses_a_non_empty_directory(cli: CliRunner, demo: Path) -> None:
+    code, _, err = cli("init", str(demo), "--name", "x", "--handle", "ann")
     assert code == 1 and "not empty" in err
 
 
-def test_init_with_curriculum_imports_it(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_init_with_curriculum_imports_it(cli: CliRunner, tmp_path: Path) -> None:
     from cohort_tui.paths import demo_curriculum_dir
 
-    code, _, _ = run(
-        capsys,
+    code, _, _ = cli(
         "init",
         str(tmp_path / "n"),
         "--name",
@@ -150,25 +123,25 @@ def test_init_with_curriculum_imports_it(
         str(demo_curriculum_dir()),
     )
     assert code == 0
-    code, out, _ = run(capsys, "export", "--store", str(tmp_path / "n"))
+    code, out, _ = cli("export", "--store", str(tmp_path / "n"))
     assert len(json.loads(out)["lessons"]) >= 10
 
 
-def test_repair_sets_damaged_lines_aside(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+def test_repair_sets_damaged_lines_aside(cli: CliRunner, demo: Path) -> None:
     log = demo / "ops.jsonl"
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join([*lines[:5], b"garbage\n", *lines[5:]]))
-    code, _, err = run(capsys, "status", "--store", str(demo))
+    code, _, err = cli("status", "--store", str(demo))
     assert code == 1 and "line 6" in err and "cohort repair" in err
-    code, out, _ = run(capsys, "repair", "--store", str(demo))
+    code, out, _ = cli("repair", "--store", str(demo))
     assert code == 0 and "set 1 damaged line(s) aside" in out
     assert (demo / "ops.rejected.jsonl").read_bytes() == b"garbage\n"
-    code, _, _ = run(capsys, "status", "--store", str(demo))
+    code, _, _ = cli("status", "--store", str(demo))
     assert code == 0
 
 
-def test_default_store_is_created_from_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _out, err = run(capsys, "status")
+def test_default_store_is_created_from_the_demo(cli: CliRunner) -> None:
+    code, _out, err = cli("status")
     assert code == 0 and "created the demo cohort" in err
 
 

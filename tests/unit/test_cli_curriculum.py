@@ -7,82 +7,60 @@ from pathlib import Path
 
 import pytest
 
-from cohort_tui.cli import main
-from cohort_tui.demo.seed import write_demo_store
 from cohort_tui.paths import demo_curriculum_dir
-
-NOW = 1_795_000_000_000
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    write_demo_store(tmp_path / "demo", now=NOW)
-    return tmp_path / "demo"
+from tests.unit.conftest import CliRunner
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_lessons_json_has_every_state(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, out, _ = run(capsys, "lessons", "--json", "--store", str(demo))
+def test_lessons_json_has_every_state(cli: CliRunner, demo: Path) -> None:
+    code, out, _ = cli("lessons", "--json", "--store", str(demo))
     rows = json.loads(out)
     assert code == 0 and len(rows) == 13
     assert {r["state"] for r in rows} == {"done", "doing", "open", "locked"}
     assert all(r["learners"] == 7 for r in rows)
-    code, out, _ = run(capsys, "lessons", "--store", str(demo))
+    code, out, _ = cli("lessons", "--store", str(demo))
     assert "▸ doing" in out and "⊘ locked" in out
 
 
-def test_progress_then_lessons(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, out, _ = run(
-        capsys, "progress", "quality-pytest", "--status", "done", "--store", str(demo)
-    )
+def test_progress_then_lessons(cli: CliRunner, demo: Path) -> None:
+    code, out, _ = cli("progress", "quality-pytest", "--status", "done", "--store", str(demo))
     assert code == 0 and out.strip() == "quality-pytest: done"
-    code, out, _ = run(capsys, "lessons", "--json", "--store", str(demo))
+    code, out, _ = cli("lessons", "--json", "--store", str(demo))
     assert next(r for r in json.loads(out) if r["id"] == "quality-pytest")["state"] == "done"
-    code, _, err = run(capsys, "progress", "nope", "--status", "done", "--store", str(demo))
+    code, _, err = cli("progress", "nope", "--status", "done", "--store", str(demo))
     assert code == 1 and "no lesson 'nope'" in err
 
 
 def test_check_exit_code_is_the_result(
-    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    code, out, err = run(capsys, "check", "core-functions", "--store", str(demo))
+    code, out, err = cli("check", "core-functions", "--store", str(demo))
     assert code == 1 and "does not exist" in out and "failed" in err
     (work / "fizzbuzz.py").write_text(
         "def fizzbuzz(n):\n    return ['FizzBuzz' if i % 15 == 0 else 'Fizz' if i % 3 == 0 "
         "else 'Buzz' if i % 5 == 0 else str(i) for i in range(1, n + 1)]\n"
     )
-    code, out, err = run(capsys, "check", "core-functions", "--store", str(demo), "--as", "tomas")
+    code, out, err = cli("check", "core-functions", "--store", str(demo), "--as", "tomas")
     assert code == 0 and "All checks passed." in out and "marked done" in err
-    code, _, err = run(capsys, "check", "setup-git", "--store", str(demo))
+    code, _, err = cli("check", "setup-git", "--store", str(demo))
     assert code == 1 and "has no check" in err
 
 
 def test_check_defaults_to_the_lesson_i_am_on(
-    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     # Tomás is on the git lesson, which has no check: the message names the lesson.
-    code, _, err = run(capsys, "check", "--store", str(demo), "--as", "tomas")
+    code, _, err = cli("check", "--store", str(demo), "--as", "tomas")
     assert code == 1 and "lesson 'setup-git' has no check" in err
 
 
-def test_import_needs_a_curator_or_facilitator(
-    capsys: pytest.CaptureFixture[str], demo: Path
-) -> None:
-    code, _, err = run(
-        capsys, "curriculum", "import", str(demo_curriculum_dir()), "--store", str(demo)
-    )
+def test_import_needs_a_curator_or_facilitator(cli: CliRunner, demo: Path) -> None:
+    code, _, err = cli("curriculum", "import", str(demo_curriculum_dir()), "--store", str(demo))
     assert code == 1 and "not a facilitator or curator" in err
-    code, out, _ = run(
-        capsys,
+    code, out, _ = cli(
         "curriculum",
         "import",
         str(demo_curriculum_dir()),

@@ -7,32 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cohort_tui.cli import main
-from cohort_tui.demo.seed import write_demo_store
+from tests.unit.conftest import CliRunner
 
-NOW = 1_795_000_000_000
 HOSTILE = "[bold]x[/bold] \x1b]52;c;SGVsbG8=\x07\x1b[2J\u202eevil [@click=app.quit]"
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    write_demo_store(tmp_path / "demo", now=NOW)
-    return tmp_path / "demo"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_new_post_read_and_unread(
-    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
-) -> None:
+def test_new_post_read_and_unread(cli: CliRunner, demo: Path, tmp_path: Path) -> None:
     body_file = tmp_path / "body.md"
     body_file.write_text("How do I write JSON with **accents**? @priya")
-    code, out, _ = run(
-        capsys,
+    code, out, _ = cli(
         "thread",
         "new",
         "--title",
@@ -48,13 +31,10 @@ def test_new_post_read_and_unread(
     )
     thread = out.strip()
     assert code == 0 and thread.startswith("t_")
-    code, out, _ = run(
-        capsys, "threads", "--unread", "--json", "--as", "priya", "--store", str(demo)
-    )
+    code, out, _ = cli("threads", "--unread", "--json", "--as", "priya", "--store", str(demo))
     mine = next(r for r in json.loads(out) if r["id"] == thread)
     assert mine["unread"] == 1 and mine["lesson"] == "io-json" and mine["tags"] == ["json"]
-    code, out, _ = run(
-        capsys,
+    code, out, _ = cli(
         "post",
         thread,
         "--body",
@@ -67,8 +47,7 @@ def test_new_post_read_and_unread(
         str(demo),
     )
     assert code == 1
-    code, out, _ = run(
-        capsys,
+    code, out, _ = cli(
         "post",
         thread,
         "--body",
@@ -79,26 +58,20 @@ def test_new_post_read_and_unread(
         str(demo),
     )
     assert code == 0 and out.strip().startswith("p_")
-    code, out, _ = run(capsys, "read", thread, "--as", "priya", "--store", str(demo))
+    code, out, _ = cli("read", thread, "--as", "priya", "--store", str(demo))
     assert "Accents in JSON" in out and "@sam" in out and "ensure_ascii=False" in out
-    code, out, _ = run(
-        capsys, "threads", "--unread", "--json", "--as", "priya", "--store", str(demo)
-    )
+    code, out, _ = cli("threads", "--unread", "--json", "--as", "priya", "--store", str(demo))
     assert thread not in {r["id"] for r in json.loads(out)}  # reading marked it read
 
 
-def test_hostile_text_is_printed_literally_without_escapes(
-    capsys: pytest.CaptureFixture[str], demo: Path
-) -> None:
-    code, out, _ = run(
-        capsys, "thread", "new", "--title", HOSTILE, "--body", HOSTILE, "--store", str(demo)
-    )
+def test_hostile_text_is_printed_literally_without_escapes(cli: CliRunner, demo: Path) -> None:
+    code, out, _ = cli("thread", "new", "--title", HOSTILE, "--body", HOSTILE, "--store", str(demo))
     thread = out.strip()
-    code, out, _ = run(capsys, "read", thread, "--store", str(demo))
+    code, out, _ = cli("read", thread, "--store", str(demo))
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "[bold]x[/bold]" in out and "⟪U+202E⟫evil" in out
-    code, out, _ = run(capsys, "threads", "--store", str(demo))
+    code, out, _ = cli("threads", "--store", str(demo))
     assert "\x1b" not in out
 
 
@@ -113,8 +86,6 @@ def test_hostile_text_is_printed_literally_without_escapes(
         (["thread", "new", "--title", "t", "--body-file", "/nonexistent"], "does not exist"),
     ],
 )
-def test_errors_are_one_line(
-    capsys: pytest.CaptureFixture[str], demo: Path, argv: list[str], needle: str
-) -> None:
-    code, _, err = run(capsys, *argv, "--store", str(demo))
+def test_errors_are_one_line(cli: CliRunner, demo: Path, argv: list[str], needle: str) -> None:
+    code, _, err = cli(*argv, "--store", str(demo))
     assert code == 1 and needle in err and len(err.strip().splitlines()) == 1

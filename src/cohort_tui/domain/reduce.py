@@ -620,11 +620,8 @@ def _review_reassign(state: State, op: Op, d: k.ReviewReassign) -> Reason:
 def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
     if d.review in state.reviews:
         return "review id already used"
-    lines = [ReviewLine(id=c.id, path=c.path, line=c.line, body=c.body) for c in d.lines]
-    if d.calibration:
-        if d.submission.removeprefix("example:") not in state.rubrics:
-            return "calibration reviews score a rubric's example"
-        state.reviews[d.review] = Review(
+    def review(assigned_at: int | None = None) -> Review:
+        return Review(
             id=d.review,
             submission=d.submission,
             revision=d.revision,
@@ -633,9 +630,15 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
             submitted_at=op.at,
             scores=dict(d.scores),
             comment=d.comment,
-            lines=lines,
-            calibration=True,
+            lines=[ReviewLine(id=c.id, path=c.path, line=c.line, body=c.body) for c in d.lines],
+            assigned_at=assigned_at,
+            calibration=d.calibration,
         )
+
+    if d.calibration:
+        if d.submission.removeprefix("example:") not in state.rubrics:
+            return "calibration reviews score a rubric's example"
+        state.reviews[d.review] = review()
         return None
     sub = state.submissions.get(d.submission)
     if sub is None:
@@ -649,18 +652,7 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
         return "you are not assigned to review this submission"
     if reason := _check_scores(state, sub, d.scores):
         return reason
-    state.reviews[d.review] = Review(
-        id=d.review,
-        submission=sub.id,
-        revision=d.revision,
-        reviewer=op.author,
-        verdict=d.verdict,
-        submitted_at=op.at,
-        scores=dict(d.scores),
-        comment=d.comment,
-        lines=lines,
-        assigned_at=assignment.assigned_at if assignment else None,
-    )
+    state.reviews[d.review] = review(assignment.assigned_at if assignment else None)
     sub.reviews.append(d.review)
     if assignment is not None:
         assignment.reviewed_at = op.at
