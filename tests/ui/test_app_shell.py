@@ -97,3 +97,16 @@ async def test_enter_on_an_agenda_item_routes(tmp_path: Path) -> None:
         app.go = routed.append  # type: ignore[method-assign]
         await pilot.press("enter")
         assert routed and routed[0] is not None and routed[0].startswith("lesson:")
+
+
+async def test_a_log_damaged_while_running_is_reported_once(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=(100, 30)) as pilot:
+        with (tmp_path / "s" / "ops.jsonl").open("ab") as f:
+            f.write(b"garbage line\n")
+        for _ in range(3):
+            app.poll_store()
+        await pilot.pause()
+        problems = [n for n in app._notifications if "damaged op" in n.message]
+        assert len(problems) == 1 and "cohort repair" in problems[0].message
+        assert app.is_running

@@ -620,6 +620,7 @@ def _review_reassign(state: State, op: Op, d: k.ReviewReassign) -> Reason:
 def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
     if d.review in state.reviews:
         return "review id already used"
+
     def review(assigned_at: int | None = None) -> Review:
         return Review(
             id=d.review,

@@ -91,6 +91,7 @@ class CohortApp(App[None]):
         self.sync_state = "local"
         """What the header shows for sync: local, online, offline · N pending, syncing."""
         self._theme_ready = False
+        self._store_problem = ""
         super().__init__()
         self._theme_problems = self._load_themes()
 
@@ -175,8 +176,12 @@ class CohortApp(App[None]):
         try:
             ops = self.replica.refresh()
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            # The poll runs twice a second: say it once, not every half second.
+            if str(exc) != self._store_problem:
+                self._store_problem = str(exc)
+                self.notify(str(exc), severity="error", timeout=15)
             return
+        self._store_problem = ""
         if ops:
             self.screen.post_message(StoreChanged(ops, mine=False))
             self.announce(ops)
