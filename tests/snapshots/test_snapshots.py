@@ -48,3 +48,29 @@ def test_curriculum_locked_lesson_with_hint(snap_compare: Any, tmp_path: Path) -
         press=["h"],
         run_before=settle,
     )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_discussions_thread(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def open_first(pilot: Any) -> None:
+        await pilot.pause(0.1)
+        await pilot.press("down", "enter")
+        await pilot.pause(0.1)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="discussions"),
+        terminal_size=size,
+        run_before=open_first,
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_discussions_composer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def compose(pilot: Any) -> None:
+        await pilot.pause(0.1)
+        await pilot.press("n", *"Help with venv", "tab", *"It fails")
+        await pilot.pause(0.1)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="discussions"), terminal_size=size, run_before=compose
+    )

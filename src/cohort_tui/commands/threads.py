@@ -143,7 +143,7 @@ def run_threads(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     for row in rows:
-        marks = ("📌" if row["pinned"] else "  ") + ("✓" if row["answered"] else " ")
+        marks = ("⚑ " if row["pinned"] else "  ") + ("✓" if row["answered"] else " ")
         new = f"{row['unread']} new" if row["unread"] else ""
         hours = max(0, (now - row["last_activity"]) // 3_600_000)
         age = f"{hours}h" if hours < 48 else f"{hours // 24}d"
