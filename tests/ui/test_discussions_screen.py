@@ -102,3 +102,28 @@ async def test_unread_filter(tmp_path: Path) -> None:
         await settle(pilot)
         unread_rows = app.screen.query_one("#thread-list").rows
         assert 0 < len(unread_rows) < len(rows)
+
+
+async def test_mentions_and_replies_from_another_process_toast(tmp_path: Path) -> None:
+    from cohort_tui.domain import op_kinds as k
+    from cohort_tui.store.workspace import Replica
+
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other = Replica(tmp_path / "s")
+        mine = pathlib_thread(app)  # Sam started this thread
+        other.write(k.PostCreate(post="p_r1", thread=mine, body="Use pathlib."), author="m_lin")
+        welcome = next(t.id for t in app.replica.state.threads.values() if "Welcome" in t.title)
+        other.write(
+            k.PostCreate(post="p_m1", thread=welcome, body="hey @sam, welcome"), author="m_zoe"
+        )
+        other.write(
+            k.PostCreate(post="p_x1", thread=welcome, body="nothing for sam"), author="m_zoe"
+        )
+        app.poll_store()
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("@lin replied in your thread" in m for m in messages)
+        assert any("@zoe mentioned you" in m for m in messages)
+        assert len([m for m in messages if "@zoe" in m]) == 1

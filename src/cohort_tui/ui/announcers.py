@@ -7,5 +7,5 @@ something (a reply in my thread, a mention, a badge).
 
 from __future__ import annotations
 
-ANNOUNCERS: tuple[str, ...] = ()
+ANNOUNCERS: tuple[str, ...] = ("cohort_tui.ui.discussion_toasts:announce",)
 """``"module:function"`` names, imported on first use."""
