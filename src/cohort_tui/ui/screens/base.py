@@ -64,6 +64,23 @@ class CohortScreen(Screen[None]):
             self._seen_applied = applied
             self.refresh_view()
 
+    def fill_header(self, *, unread: int | None = None, reviews: int | None = None) -> None:
+        """Fill the screen's header from the state; pass counts already computed."""
+        from cohort_tui.domain import queries as q
+        from cohort_tui.ui.widgets.cohort_header import CohortHeader
+
+        state = self.state
+        header = self.query_one(CohortHeader)
+        header.cohort_name = state.cohort.name if state.cohort else "cohort"
+        header.screen_title = getattr(self, "TITLE_TEXT", "")
+        member = state.members.get(self.me)
+        header.handle = member.handle if member else self.me
+        header.unread = (
+            sum(n for _, n in q.unread_threads(state, self.me)) if unread is None else unread
+        )
+        header.reviews = len(q.reviews_waiting(state, self.me)) if reviews is None else reviews
+        header.sync_state = self.cohort_app.sync_state
+
     def refresh_view(self) -> None:
         """Redraw from ``self.state``; keep the cursor where the user left it."""
 

@@ -179,14 +179,7 @@ class CurriculumScreen(CohortScreen):
 
     def refresh_view(self) -> None:
         state = self.state
-        header = self.query_one(CohortHeader)
-        header.cohort_name = state.cohort.name if state.cohort else "cohort"
-        header.screen_title = "Curriculum"
-        member = state.members.get(self.me)
-        header.handle = member.handle if member else self.me
-        header.unread = sum(n for _, n in q.unread_threads(state, self.me))
-        header.reviews = len(q.reviews_waiting(state, self.me))
-        header.sync_state = self.cohort_app.sync_state
+        self.fill_header()
         self._peers = q.lesson_peers(state)
         self._fill_summary()
         self._fill_list()

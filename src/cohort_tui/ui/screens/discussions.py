@@ -82,16 +82,7 @@ class DiscussionsScreen(CohortScreen):
     # -- state -> view -------------------------------------------------------------
 
     def refresh_view(self) -> None:
-        state = self.state
-        header = self.query_one(CohortHeader)
-        header.cohort_name = state.cohort.name if state.cohort else "cohort"
-        header.screen_title = "Discussions"
-        member = state.members.get(self.me)
-        header.handle = member.handle if member else self.me
-        unread = q.unread_threads(state, self.me)
-        header.unread = sum(n for _, n in unread)
-        header.reviews = len(q.reviews_waiting(state, self.me))
-        header.sync_state = self.cohort_app.sync_state
+        self.fill_header()
         self._fill_list()
         self._fill_thread()
 

@@ -71,14 +71,7 @@ class HomeScreen(CohortScreen):
     def refresh_view(self) -> None:
         now = self.now()
         t = today(self.state, self.me, now)
-        header = self.query_one(CohortHeader)
-        header.cohort_name = self.state.cohort.name if self.state.cohort else "cohort"
-        header.screen_title = "Home"
-        member = self.state.members.get(self.me)
-        header.handle = member.handle if member else self.me
-        header.unread = sum(n for _, n in t.unread)
-        header.reviews = len(t.reviews_waiting)
-        header.sync_state = self.cohort_app.sync_state
+        self.fill_header(unread=sum(n for _, n in t.unread), reviews=len(t.reviews_waiting))
         self._fill_agenda(t, now)
         self._fill_progress(t)
         self._fill_pulse(t)
