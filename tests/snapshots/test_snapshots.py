@@ -68,7 +68,7 @@ def test_discussions_thread(snap_compare: Any, tmp_path: Path, size: tuple[int, 
 def test_discussions_composer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     async def compose(pilot: Any) -> None:
         await pilot.pause(0.1)
-        await pilot.press("n", *"Help with venv", "tab", *"It fails")
+        await pilot.press("n", *"Help with venv", "tab", *"venv", "tab", "tab", *"It fails, @li")
         await pilot.pause(0.1)
 
     assert snap_compare(

@@ -156,11 +156,20 @@ def unread_count(state: State, member: str, thread_id: str) -> int:
     thread = state.threads.get(thread_id)
     if thread is None:
         return 0
+    posts = state.posts
     marker = state.reads.get(member, {}).get(thread_id)
     count = 0
+    if marker is None:  # never opened: every post by someone else counts
+        for post_id in thread.posts:
+            post = posts[post_id]
+            if post.author != member and post.hidden is None:
+                count += 1
+        return count
+    upto = tuple(marker)
     for post_id in reversed(thread.posts):
-        post = state.posts[post_id]
-        if marker is not None and tuple(post.clock) <= tuple(marker):
+        post = posts[post_id]
+        clock = post.clock
+        if (clock if type(clock) is tuple else tuple(clock)) <= upto:
             break
         if post.author != member and post.hidden is None:
             count += 1

@@ -10,14 +10,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 
 from cohort_tui.domain.model import State
+from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
 SNAPSHOT_FORMAT = 1
@@ -94,20 +93,4 @@ def write_snapshot(path: Path, log_path: Path, state: State, pos: LogPosition) -
         fingerprint=log_fingerprint(log_path, pos.offset),
         state=state,
     )
-    data = _encoder.encode(snap)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    atomic_write(path, _encoder.encode(snap))

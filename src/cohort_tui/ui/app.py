@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from cohort_tui.config import UserConfig, load_config, save_config
@@ -20,6 +22,8 @@ from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.messages import StoreChanged
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory
+
+T = TypeVar("T")
 
 DEFAULT_THEME = "cohort-dark"
 
@@ -123,6 +127,26 @@ class CohortApp(App[None]):
         self.go(self.open_target)
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self.poll_store, name="store-poll")
+        self.call_after_refresh(self._freeze_heap)
+
+    _frozen_state = 0
+
+    def _freeze_heap(self) -> None:
+        """Move the folded state out of the garbage collector's sight.
+
+        A big cohort's state is hundreds of thousands of containers; every full
+        collection walked them all, which showed up as 50-100 ms pauses while opening a
+        big thread or list. Frozen objects are never scanned. When a refold replaces the
+        state, the old one is unfrozen, collected, and the new one frozen.
+        """
+        state_id = id(self.replica.state)
+        if state_id == self._frozen_state:
+            return
+        if self._frozen_state:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+        self._frozen_state = state_id
 
     def go(self, target: str | None) -> None:
         """Show a screen (``curriculum``) or an entity (``lesson:ID``); None is Home."""
@@ -149,6 +173,34 @@ class CohortApp(App[None]):
             self.screen.open_target(kind, target_id)
 
     # -- the store -------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text: messages quote member text (titles, names), and
+        Widget.notify passes ``markup=True`` by default, so it is switched off here."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    _memo_key: tuple[int, int] = (0, -1)
+    _memo: dict[str, object]
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """A value derived from the state, computed once per state change: the header's
+        unread count is asked for by every screen on every refresh."""
+        state = self.replica.state
+        key = (id(state), state.applied)
+        if key != self._memo_key:
+            self._memo = {}
+            self._memo_key = key
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return cast(T, self._memo[name])
 
     def write(self, data: Data) -> Op | None:
         """Write one op as the acting member; problems become notifications."""
@@ -183,6 +235,7 @@ class CohortApp(App[None]):
             return
         self._store_problem = ""
         if ops:
+            self._freeze_heap()
             self.screen.post_message(StoreChanged(ops, mine=False))
             self.announce(ops)
 

@@ -75,8 +75,12 @@ class CohortScreen(Screen[None]):
         header.screen_title = getattr(self, "TITLE_TEXT", "")
         member = state.members.get(self.me)
         header.handle = member.handle if member else self.me
-        header.unread = (
-            sum(n for _, n in q.unread_threads(state, self.me)) if unread is None else unread
+        given = unread  # a screen that counted already (Home) saves the others the work
+        header.unread = self.cohort_app.memo(
+            "unread",
+            lambda: (
+                given if given is not None else sum(n for _, n in q.unread_threads(state, self.me))
+            ),
         )
         header.reviews = len(q.reviews_waiting(state, self.me)) if reviews is None else reviews
         header.sync_state = self.cohort_app.sync_state

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, RichLog, Static
+from textual.widgets import Input, RichLog, Static
 
 from cohort_tui.checks import CheckOutcome, CheckRun
 from cohort_tui.domain import op_kinds as k
@@ -21,6 +21,7 @@ from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, member_line, plain, progress_bar
+from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
 
@@ -165,14 +166,15 @@ class CurriculumScreen(CohortScreen):
                     yield Static(id="lesson-body")
                     yield Static(id="lesson-extra")
                 yield RichLog(id="check-log", max_lines=2_000, markup=False, wrap=True)
-        yield Footer()
+        yield CohortFooter()
 
     # -- state -> view -------------------------------------------------------------
 
     @property
     def lesson(self) -> Lesson | None:
         """The highlighted lesson."""
-        row = self.query_one("#lesson-list", RowList).highlighted_id
+        listing = next(self.query("#lesson-list").results(RowList), None)  # None: unmounting
+        row = listing.highlighted_id if listing is not None else None
         if row is None or not row.startswith("lesson:"):
             return None
         return self.state.lessons.get(row.removeprefix("lesson:"))
@@ -253,7 +255,7 @@ class CurriculumScreen(CohortScreen):
             self.query_one("#lesson-body", Static).update("")
             self._shown_lesson = None
             return
-        right.border_title = clean_line(lesson.title)
+        right.border_title = member_line(lesson.title)  # a str would be parsed as markup
         self.query_one("#lesson-meta", Static).update(self._meta(lesson))
         self.query_one("#lesson-extra", Static).update(self._extra(lesson))
         if force or self._shown_lesson != lesson.id:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
@@ -16,6 +16,7 @@ from cohort_tui.domain.today import Today, relative_due, today
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, local_time, member_line, plain, progress_bar
+from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 
@@ -66,7 +67,7 @@ class HomeScreen(CohortScreen):
                 pulse = Static(id="pulse", classes="panel")
                 pulse.border_title = "Cohort pulse"
                 yield pulse
-        yield Footer()
+        yield CohortFooter()
 
     def refresh_view(self) -> None:
         now = self.now()

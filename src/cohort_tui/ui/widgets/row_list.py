@@ -7,8 +7,8 @@ caller (member text already sanitised); headings are rows that cannot be selecte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,13 +22,19 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line: an id for the caller, what to show, and whether the cursor stops on it."""
+class Row(NamedTuple):
+    """One line: an id for the caller, what to show, and whether the cursor stops on it.
+
+    ``text`` may be a function that builds the line: it is called only when the row is
+    drawn, so a list of 20k rows costs 20k small objects, not 20k formatted lines.
+    """
 
     id: str
-    text: Text
+    text: Text | Callable[[], Text]
     selectable: bool = True
+
+    def content(self) -> Text:
+        return self.text if isinstance(self.text, Text) else self.text()
 
 
 class RowList(ScrollView, can_focus=True):
@@ -120,6 +126,11 @@ class RowList(ScrollView, can_focus=True):
         if target >= 0:
             self.call_after_refresh(self._scroll_to_cursor)
 
+    def redraw(self) -> None:
+        """Same rows, but what lazy rows show may have changed: draw them again."""
+        self._cache.clear()
+        self.refresh()
+
     def highlight(self, row_id: str) -> bool:
         """Move the cursor to a row by id; False if there is no such selectable row."""
         index = self._index.get(row_id)
@@ -209,7 +220,7 @@ class RowList(ScrollView, can_focus=True):
         key = (index, width, selected)
         strip = self._cache.get(key)
         if strip is None:
-            text = self._rows[index].text.copy()
+            text = self._rows[index].content().copy()
             text.no_wrap = True
             text.overflow = "ellipsis"
             text.truncate(max(0, width - 1), overflow="ellipsis")
