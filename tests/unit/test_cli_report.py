@@ -30,7 +30,13 @@ def test_text_report(cli: CliRunner, demo: Path) -> None:
     rows = [line for line in lines if line.startswith("  @") and line.endswith(("today", "ago"))]
     assert len(rows) == 9
     assert len({len(line.rsplit("  ", 1)[0]) for line in rows}) == 1
-    assert "@tomas          Tomás Silva          behind on 'Toolbox ready'" in out
+    at_risk = lines[lines.index("At risk (3)") + 1 :]
+    assert at_risk[:3] == [
+        "  @tomas          Tomás Silva",
+        "      behind on 'Toolbox ready': 1 of 3 left, 7d overdue",
+        "      behind on 'Core language': 4 of 4 left, 18h overdue",
+    ]
+    assert max(len(line) for line in lines) <= 80
 
 
 def test_json_report_is_stable_and_complete(cli: CliRunner, demo: Path) -> None:

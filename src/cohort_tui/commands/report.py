@@ -180,9 +180,8 @@ def text_report(report: CohortReport) -> str:
     if not r.at_risk:
         out.append("  nobody: every learner is active and on track")
     for a in r.at_risk:
-        for i, reason in enumerate(a.reasons):
-            lead = who(a.handle, a.name) if i == 0 else " " * 36
-            out.append(f"  {lead} {_clean(reason, 200)}")
+        out.append(f"  {who(a.handle, a.name).rstrip()}")
+        out += [f"      {_clean(reason, 200)}" for reason in a.reasons]
     return "\n".join(out)
 
 
