@@ -25,7 +25,10 @@ def test_text_report(cli: CliRunner, demo: Path) -> None:
     assert lines[1] == "2026-11-18 11:06 UTC · 7 learners, 9 members"
     for heading in ("Completion", "Participation", "At risk (3)"):
         assert heading in lines
-    assert "  lessons    51 of 91 (56%)" in lines
+    assert "  lessons done        51 of 91 (56%)" in lines
+    assert "  projects approved   1 of 7 (14%)" in lines
+    assert "  2026-10-22 .. 2026-10-28   no learners yet" in lines
+    assert "  2026-11-12 .. 2026-11-18      7 of 7    ########## 100%" in lines
     # Participation rows line up: every count column ends at the same cell.
     rows = [line for line in lines if line.startswith("  @") and line.endswith(("today", "ago"))]
     assert len(rows) == 9
@@ -96,10 +99,7 @@ def test_member_text_is_sanitised(cli: CliRunner, demo: Path) -> None:
 def test_learners_may_not_read_the_report(cli: CliRunner, demo: Path) -> None:
     code, out, err = cli("report", "--store", str(demo))  # the demo acts as @sam
     assert code == 1 and out == ""
-    assert err.strip() == (
-        "cohort: the report is for facilitators and mentors; @sam is neither "
-        "(pick one with --as HANDLE)"
-    )
+    assert err == "cohort: only facilitators and mentors may read the report; try --as ada\n"
 
 
 def test_bad_store_and_bad_weeks_are_one_line_errors(

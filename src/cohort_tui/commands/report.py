@@ -44,10 +44,11 @@ def run_report(args: argparse.Namespace) -> int:
     replica = context.open_replica(args)
     me = context.acting_member(replica, args)
     if not any(role in me.roles for role in ROLES):
-        context.fail(
-            f"the report is for facilitators and mentors; @{me.handle} is neither "
-            "(pick one with --as HANDLE)"
+        staff = sorted(
+            m.handle for m in replica.state.members.values() if not set(ROLES).isdisjoint(m.roles)
         )
+        hint = f"; try --as {staff[0]}" if staff else ""
+        context.fail(f"only facilitators and mentors may read the report{hint}")
     report = cohort_report(replica.state, context.now_ms(), args.weeks)
     if args.json:
         import msgspec
@@ -137,8 +138,8 @@ def text_report(report: CohortReport) -> str:
         f"{utc_minute(r.generated_at)} · {r.learners} learners, {r.members} members",
         "",
         "Completion",
-        f"  lessons    {fraction(r.lessons)}",
-        f"  projects   {fraction(r.projects)}   (approved)",
+        f"  lessons done        {fraction(r.lessons)}",
+        f"  projects approved   {fraction(r.projects)}",
         "",
         f"Review response (assignment to review; target {r.reviews.target_hours}h)",
     ]
@@ -167,6 +168,9 @@ def text_report(report: CohortReport) -> str:
     out += ["", "Retention (learners active each week, UTC days)"]
     for w in r.retention:
         span = f"{utc_day(w.start_ms)} .. {utc_day(w.end_ms - 86_400_000)}"
+        if not w.learners:
+            out.append(f"  {span}   no learners yet")
+            continue
         bar = "#" * round(w.rate * 10) + "." * (10 - round(w.rate * 10))
         out.append(f"  {span}   {w.active:>4} of {w.learners:<4} {bar} {percent(w.rate):>4}")
     out += ["", "Participation"]
