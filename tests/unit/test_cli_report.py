@@ -127,3 +127,16 @@ def test_columns_count_terminal_cells() -> None:
         "1h 01m",
         "2d 1h",
     ]
+
+
+def test_report_on_a_new_empty_cohort(cli: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "new")
+    assert cli("init", store, "--name", "Fresh", "--handle", "fay")[0] == 0
+    code, text, _ = cli("report", "--store", store)
+    assert code == 0 and "nothing to count yet" in text and "At risk (0)" in text
+    assert "  reviews    none yet" in text.splitlines()
+    code, md, _ = cli("report", "--markdown", "--store", store)
+    assert code == 0 and "No member has rated a lesson" in md and "Nobody:" in md
+    code, raw, _ = cli("report", "--json", "--store", store)
+    data = json.loads(raw)
+    assert data["learners"] == 1 and data["reviews"]["median_ms"] is None

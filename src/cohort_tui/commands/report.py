@@ -222,15 +222,20 @@ def markdown_report(report: CohortReport) -> str:
         "",
         "## Skill self-rating growth",
         "",
-        f"Overall: {signed(r.skill_growth)}",
-        "",
-        "| lesson | raters | before | after | growth |",
-        "|---|---:|---:|---:|---:|",
     ]
-    out += [
-        f"| {_md(s.title)} | {s.raters} | {s.before:.2f} | {s.after:.2f} | {signed(s.growth)} |"
-        for s in r.skills
-    ]
+    if r.skills:
+        out += [
+            f"Overall: {signed(r.skill_growth)}",
+            "",
+            "| lesson | raters | before | after | growth |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        out += [
+            f"| {_md(s.title)} | {s.raters} | {s.before:.2f} | {s.after:.2f} | {signed(s.growth)} |"
+            for s in r.skills
+        ]
+    else:
+        out.append("No member has rated a lesson both before and after yet.")
     out += [
         "",
         "## Retention",
