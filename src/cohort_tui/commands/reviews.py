@@ -326,6 +326,10 @@ def _claim(args: argparse.Namespace, sub_id: str) -> int:
     sub = _submission(replica.state, sub_id)
     if sub.author == me.id:
         fail("you cannot review your own submission")
+    if active_assignment(replica.state, sub, me.id) is None and not replica.state.has_role(
+        me.id, "reviewer", "mentor", "facilitator"
+    ):
+        fail("only assigned reviewers, or members with a review role, may claim")
     _write(replica, ReviewClaim(submission=sub.id), me)
     mine = active_assignment(replica.state, replica.state.submissions[sub.id], me.id)
     until = mine.claimed_until if mine and mine.claimed_until else now_ms()
@@ -335,10 +339,13 @@ def _claim(args: argparse.Namespace, sub_id: str) -> int:
 
 def _release(args: argparse.Namespace, sub_id: str) -> int:
     from cohort_tui.domain.op_kinds import ReviewRelease
+    from cohort_tui.domain.reduce import active_assignment
 
     replica = open_replica(args)
     me = acting_member(replica, args)
     sub = _submission(replica.state, sub_id)
+    if active_assignment(replica.state, sub, me.id) is None:
+        fail(f"you have no open assignment on {sub.id}")
     before = len(sub.assignments)
     _write(replica, ReviewRelease(submission=sub.id), me)
     after = replica.state.submissions[sub.id].assignments
