@@ -15,7 +15,6 @@ the second is refused by the fold as "no open assignment" and changes nothing.
 from __future__ import annotations
 
 from cohort_tui.domain import op_kinds as k
-from cohort_tui.domain.allocation import choose_reviewers
 from cohort_tui.domain.model import DAY_MS, State, Submission
 
 REASSIGNERS = ("facilitator", "mentor")
@@ -40,13 +39,15 @@ def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
     ops: list[k.ReviewReassign] = []
     for sub_id in sorted(state.submissions):
         sub = state.submissions[sub_id]
-        past = {a.reviewer for a in sub.assignments}
+        # The fold replaces from everyone never assigned to this submission (nor its author);
+        # when nobody is left, reassigning would only drop the request.
+        barred = {a.reviewer for a in sub.assignments} | {sub.author}
+        if len(state.members) <= sum(1 for m in barred if m in state.members):
+            continue
         for a in sub.assignments:
             if not a.active or now_ms - a.assigned_at < wait:
                 continue
             if a.claimed_until is not None and a.claimed_until > now_ms:
-                continue
-            if not choose_reviewers(state, sub, 1, exclude=past):
                 continue
             ops.append(k.ReviewReassign(submission=sub.id, reviewer=a.reviewer))
     return ops
