@@ -162,6 +162,56 @@ def test_any_text_under_the_limits_round_trips(files: dict[str, str]) -> None:
     assert {f.path: f.content for f in data.files} == files
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"diff --git a/x.py b/x.py\n",
+                b'diff --git "a/q x" "b/q x"\n',
+                b"@@ -1,2 +1,3 @@\n",
+                b"@@ -0,0 +0,1 @@\n",
+                b"@@ garbage @@\n",
+                b"Binary files a/x and b/x differ\n",
+                b"+added\n",
+                b"-removed\n",
+                b" context\n",
+                b"\\ No newline at end of file\n",
+                b"\xff\xfe",
+                b"\x00",
+                b"\n",
+            ]
+        ),
+        max_size=30,
+    ),
+    st.binary(max_size=20),
+)
+def test_any_diff_bytes_give_a_revision_or_a_problem(parts: list[bytes], tail: bytes) -> None:
+    raw = b"".join(parts) + tail
+    try:
+        rev = build_revision(diff=raw, revision_id="r")
+    except SubmissionProblem:
+        return
+    stored = Revision(id="r", created_at=0, diff=rev.diff)
+    for path, lines in commentable_lines(stored).items():
+        assert path and (isinstance(lines, int) or all(n >= 1 for n in lines))
+    diff_between_revisions(stored, _rev("e"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=30), max_size=4))
+def test_any_line_specs_give_comments_or_a_problem(specs: list[str]) -> None:
+    _, ops, sid = _submitted({"a.py": "1\n2\n"}, GIT_DIFF)
+    sub = fold_ops(ops).submissions[sid]
+    try:
+        comments = parse_line_comments(sub, specs)
+    except ReviewProblem:
+        return
+    for c in comments:
+        assert c.line >= 1 and c.body.strip()
+        assert msgspec.json.decode(msgspec.json.encode(c), type=k.LineComment) == c
+
+
 # -- reading a revision -----------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""``cohort reviews`` (my inbox) and ``cohort review`` (submit, claim, release)."""
+"""``cohort reviews``: my review inbox (and the stale-assignment upkeep)."""
 
 from __future__ import annotations
 
@@ -27,39 +27,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--no-reassign", action="store_true", help="do not reassign stale assignments")
     p.set_defaults(run=run_reviews)
 
-    p = sub.add_parser(
-        "review",
-        parents=[common],
-        help="review a submission (or claim / release one)",
-        usage="cohort review SUBMISSION --verdict approve|changes [--score CRITERION=LEVEL]... "
-        "[--comment TEXT] [--line FILE:LINE=TEXT]...\n"
-        "       cohort review claim SUBMISSION\n"
-        "       cohort review release SUBMISSION",
-    )
-    p.add_argument("words", nargs="+", metavar="[claim|release] SUBMISSION")
-    p.add_argument("--verdict", choices=("approve", "changes"))
-    p.add_argument(
-        "--score",
-        action="append",
-        default=[],
-        metavar="CRITERION=LEVEL",
-        help="a rubric score; LEVEL is a level's label or number",
-    )
-    p.add_argument("--comment", metavar="TEXT", default="", help="the general comment")
-    p.add_argument(
-        "--line",
-        action="append",
-        default=[],
-        metavar="FILE:LINE=TEXT",
-        help="a comment on one line of the latest revision",
-    )
-    p.set_defaults(run=run_review)
-
 
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _handle(state: State, member_id: str) -> str:
+def handle_of(state: State, member_id: str) -> str:
+    """``@handle`` of a member, sanitised for the terminal."""
     from cohort_tui.domain.sanitize import clean_line
 
     member = state.members.get(member_id)
@@ -71,18 +44,20 @@ def _age(ms: int) -> str:
     return f"{hours}h" if hours < 48 else f"{hours // 24}d {hours % 24}h"
 
 
-def _when(ms: int) -> str:
+def when(ms: int) -> str:
+    """A local date and time."""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ms / 1000))
 
 
-def _submission(state: State, sub_id: str) -> Submission:
+def find_submission(state: State, sub_id: str) -> Submission:
     sub = state.submissions.get(sub_id)
     if sub is None:
         fail(f"no submission '{sub_id}' (see `cohort reviews`)")
     return sub
 
 
-def _write(replica: Replica, data: Any, me: Member) -> None:
+def write_checked(replica: Replica, data: Any, me: Member) -> None:
+    """Write one op; a refusal by the fold becomes a one-line error."""
     op = replica.write(data, author=me.id)
     for refusal in replica.state.refused:
         if refusal.op == op.id:
@@ -223,19 +198,19 @@ def run_reviews(args: argparse.Namespace) -> int:
     for row in data["to_review"]:
         flags = []
         if row["claimed"]:
-            flags.append(f"claimed until {_when(row['claimed_until'])}")
+            flags.append(f"claimed until {when(row['claimed_until'])}")
         if row["overdue"]:
             flags.append("overdue")
         print(
             f"  {row['submission']:<30} {title(row['title']):<40} "
-            f"by {_handle(state, row['author']):<12} waiting {_age(row['waiting_ms']):>7}"
+            f"by {handle_of(state, row['author']):<12} waiting {_age(row['waiting_ms']):>7}"
             + (f"  {', '.join(flags)}" if flags else "")
         )
     status_words = {"awaiting": "awaiting review", "changes": "changes requested"}
     print(f"\nMy submissions ({len(data['my_submissions'])})")
     for row in data["my_submissions"]:
         verdicts = ", ".join(
-            f"{_handle(state, r['reviewer'])} {r['verdict']}" for r in row["reviews"]
+            f"{handle_of(state, r['reviewer'])} {r['verdict']}" for r in row["reviews"]
         )
         print(
             f"  {row['submission']:<30} {title(row['title']):<40} "
@@ -246,112 +221,6 @@ def run_reviews(args: argparse.Namespace) -> int:
     for row in data["done"]:
         print(
             f"  {row['submission']:<30} {title(row['title']):<40} "
-            f"{row['verdict']:<8} rev {row['revision_number']}  {_when(row['submitted_at'])}"
+            f"{row['verdict']:<8} rev {row['revision_number']}  {when(row['submitted_at'])}"
         )
-    return 0
-
-
-# -- cohort review ------------------------------------------------------------------------
-
-
-def run_review(args: argparse.Namespace) -> int:
-    words: list[str] = args.words
-    if words[0] in ("claim", "release"):
-        if len(words) != 2:
-            fail(f"usage: cohort review {words[0]} SUBMISSION", 2)
-        if args.verdict or args.score or args.comment or args.line:
-            fail(f"review {words[0]} takes only a submission", 2)
-        return _claim(args, words[1]) if words[0] == "claim" else _release(args, words[1])
-    if len(words) != 1:
-        fail(f"'{words[0]}' is not claim or release; to review: cohort review SUBMISSION", 2)
-    if args.verdict is None:
-        fail("give --verdict approve or --verdict changes", 2)
-    return _submit_review(args, words[0])
-
-
-def _submit_review(args: argparse.Namespace, sub_id: str) -> int:
-    from cohort_tui.domain.clock import new_id
-    from cohort_tui.domain.op_kinds import Body, ReviewSubmit
-    from cohort_tui.domain.reduce import active_assignment
-    from cohort_tui.domain.review_input import ReviewProblem, parse_line_comments, parse_scores
-
-    replica = open_replica(args)
-    me = acting_member(replica, args)
-    state = replica.state
-    sub = _submission(state, sub_id)
-    if sub.author == me.id:
-        fail("you cannot review your own submission")
-    assigned = active_assignment(state, sub, me.id) is not None
-    if not assigned and not state.has_role(me.id, "mentor", "facilitator"):
-        hint = (
-            f"; claim it first with `cohort review claim {sub.id}`"
-            if state.has_role(me.id, "reviewer")
-            else ""
-        )
-        fail(f"you are not assigned to review {sub.id}{hint}")
-    limit = Body.__metadata__[0].max_length  # type: ignore[attr-defined]
-    if len(args.comment) > limit:
-        fail(f"the comment is {len(args.comment):,} characters; the limit is {limit:,}")
-    try:
-        scores = parse_scores(state, sub, args.score)
-        lines = parse_line_comments(sub, args.line)
-    except ReviewProblem as exc:
-        fail(str(exc))
-    if len(lines) > 500:
-        fail("at most 500 line comments in one review")
-    review_id = new_id("v")
-    _write(
-        replica,
-        ReviewSubmit(
-            review=review_id,
-            submission=sub.id,
-            revision=sub.revisions[-1].id,
-            verdict=args.verdict,
-            scores=scores,
-            comment=args.comment.strip(),
-            lines=lines,
-        ),
-        me,
-    )
-    print(review_id)
-    return 0
-
-
-def _claim(args: argparse.Namespace, sub_id: str) -> int:
-    from cohort_tui.domain.op_kinds import ReviewClaim
-    from cohort_tui.domain.reduce import active_assignment
-
-    replica = open_replica(args)
-    me = acting_member(replica, args)
-    sub = _submission(replica.state, sub_id)
-    if sub.author == me.id:
-        fail("you cannot review your own submission")
-    if active_assignment(replica.state, sub, me.id) is None and not replica.state.has_role(
-        me.id, "reviewer", "mentor", "facilitator"
-    ):
-        fail("only assigned reviewers, or members with a review role, may claim")
-    _write(replica, ReviewClaim(submission=sub.id), me)
-    mine = active_assignment(replica.state, replica.state.submissions[sub.id], me.id)
-    until = mine.claimed_until if mine and mine.claimed_until else now_ms()
-    print(f"claimed {sub.id} until {_when(until)}")
-    return 0
-
-
-def _release(args: argparse.Namespace, sub_id: str) -> int:
-    from cohort_tui.domain.op_kinds import ReviewRelease
-    from cohort_tui.domain.reduce import active_assignment
-
-    replica = open_replica(args)
-    me = acting_member(replica, args)
-    sub = _submission(replica.state, sub_id)
-    if active_assignment(replica.state, sub, me.id) is None:
-        fail(f"you have no open assignment on {sub.id}")
-    before = len(sub.assignments)
-    _write(replica, ReviewRelease(submission=sub.id), me)
-    after = replica.state.submissions[sub.id].assignments
-    handed = [_handle(replica.state, a.reviewer) for a in after[before:]]
-    print(
-        f"released {sub.id}; "
-        + (f"now with {', '.join(handed)}" if handed else "no other reviewer was free")
-    )
     return 0

@@ -136,7 +136,7 @@ def run_submit(args: argparse.Namespace) -> int:
             else subs.build_create(lesson=args.lesson, title=args.title, revision=revision)
         )
     except subs.SubmissionProblem as exc:
-        fail(str(exc))
+        fail(clean_line(str(exc)))  # it may quote file names from the disk or the diff
     if args.revise and args.title is not None:
         print("cohort: --title is kept from the first revision; ignored", file=sys.stderr)
     op = replica.write(data, author=me.id)

@@ -83,6 +83,8 @@ def parse_line_comments(sub: Submission, specs: list[str]) -> list[k.LineComment
         if lines is None:
             names = ", ".join(sorted(where)) or "none"
             raise ReviewProblem(f"no file {path} in the latest revision (files: {names})")
+        if line < 1:
+            raise ReviewProblem(f"line numbers start at 1, not {line}")
         if isinstance(lines, int):
             if not 1 <= line <= lines:
                 raise ReviewProblem(f"{path} has {lines} lines; line {line} is not one of them")

@@ -212,7 +212,8 @@ def diff_new_lines(section: str) -> set[int]:
         if number is None or line.startswith("\\"):
             continue
         if line.startswith((" ", "+")) or line == "":
-            lines.add(number)
+            if number >= 1:
+                lines.add(number)
             number += 1
     return lines
 
