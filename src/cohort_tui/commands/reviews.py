@@ -191,36 +191,27 @@ def run_reviews(args: argparse.Namespace) -> int:
     if reassigned:
         print(f"cohort: reassigned {len(reassigned)} stale review assignment(s)", file=sys.stderr)
 
-    def title(text: str) -> str:
-        return truncate(clean_line(text), 40)
+    # Two lines per item (id and facts, then the title) so the inbox fits 80 columns.
+    def item(sub_id: str, facts: list[str], title: str) -> None:
+        print(f"  {sub_id}  " + " · ".join(facts))
+        print(f"    {truncate(clean_line(title), 74)}")
 
     print(f"To review ({len(data['to_review'])})")
     for row in data["to_review"]:
-        flags = []
+        facts = [f"by {handle_of(state, row['author'])}", f"waiting {_age(row['waiting_ms'])}"]
         if row["claimed"]:
-            flags.append(f"claimed until {when(row['claimed_until'])}")
+            facts.append(f"claimed until {when(row['claimed_until'])}")
         if row["overdue"]:
-            flags.append("overdue")
-        print(
-            f"  {row['submission']:<30} {title(row['title']):<40} "
-            f"by {handle_of(state, row['author']):<12} waiting {_age(row['waiting_ms']):>7}"
-            + (f"  {', '.join(flags)}" if flags else "")
-        )
+            facts.append("overdue")
+        item(row["submission"], facts, row["title"])
     status_words = {"awaiting": "awaiting review", "changes": "changes requested"}
     print(f"\nMy submissions ({len(data['my_submissions'])})")
     for row in data["my_submissions"]:
-        verdicts = ", ".join(
-            f"{handle_of(state, r['reviewer'])} {r['verdict']}" for r in row["reviews"]
-        )
-        print(
-            f"  {row['submission']:<30} {title(row['title']):<40} "
-            f"{status_words.get(row['status'], row['status']):<18} rev {row['revisions']}"
-            + (f"  ({verdicts})" if verdicts else "")
-        )
+        facts = [status_words.get(row["status"], row["status"]), f"rev {row['revisions']}"]
+        facts += [f"{handle_of(state, r['reviewer'])} {r['verdict']}" for r in row["reviews"]]
+        item(row["submission"], facts, row["title"])
     print(f"\nDone ({len(data['done'])})")
     for row in data["done"]:
-        print(
-            f"  {row['submission']:<30} {title(row['title']):<40} "
-            f"{row['verdict']:<8} rev {row['revision_number']}  {when(row['submitted_at'])}"
-        )
+        facts = [row["verdict"], f"rev {row['revision_number']}", when(row["submitted_at"])]
+        item(row["submission"], facts, row["title"])
     return 0
