@@ -238,7 +238,7 @@ def test_review_errors_claim_and_release(
             "no file other.py in the latest revision (files: notes.py)",
         ),
         (["review", "claim", "--as", reviewer], "usage: cohort review claim SUBMISSION"),
-        (["review", "frob", sid, "--as", reviewer], "'frob' is not claim or release"),
+        (["review", "frob", sid, "--as", reviewer], "'frob' is not show, claim or release"),
         (["review", "claim", sid, "--as", outsider], "only assigned reviewers, or members with"),
         (["review", "release", sid, "--as", outsider], "you have no open assignment"),
     ]
@@ -295,3 +295,47 @@ def test_text_inbox_sanitises_member_text(cli: CliRunner, demo: Path, tmp_path: 
     assert code == 0
     code, out, _ = cli("reviews", "--no-reassign", "--as", "zoe", "--store", str(demo))
     assert code == 0 and "\x1b" not in out and "\u202e" not in out and "evil" in out
+
+
+def test_show_numbers_lines_with_comments_changes_and_warnings(
+    cli: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.py").write_text(V2)
+    base = ["--store", str(demo)]
+    code, out, _ = cli(
+        "submit", "--lesson", PROJECT, "--title", "t", "notes.py", "--as", "zoe", *base
+    )
+    sid = out.strip()
+    reviewer = _handle(demo, _inbox(cli, demo, "zoe")["my_submissions"][0]["waiting_on"][0])
+    code, _, err = cli(
+        "review", sid, "--verdict", "changes", "--score", "tests=Some", "--comment", "close",
+        "--line", "notes.py:5=\x1b[31mred\x1b[0m save?", "--as", reviewer, *base,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = cli("review", "show", sid, *base)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "t" and "revision 1 of 1" in lines[1] and "changes" in lines[1]
+    at = lines.index("    5  def save(notes):")
+    assert lines[at + 1] == f"       ▸ @{reviewer}: red save?"
+    assert f"─── review by @{reviewer}: changes · tests=1" in lines and "close" in lines
+    # A revision with a bidi control: shown as a token, with a warning.
+    (tmp_path / "notes.py").write_text(V2 + "access = 'user\u202e'  # admin\n")
+    code, out, err = cli("submit", "--revise", sid, "notes.py", "--as", "zoe", *base)
+    assert code == 0, err
+    code, out, _ = cli("review", "show", sid, *base)
+    assert "warning: this revision has invisible or bidi characters" in out
+    assert "\u202e" not in out and "⟪U+202E⟫" in out and "revision 2 of 2" in out
+    code, out, _ = cli("review", "show", sid, "--changes", *base)
+    assert "─── notes.py (changed)" in out and "+access = 'user⟪U+202E⟫'  # admin" in out
+    code, out, _ = cli("review", "show", sid, "--revision", "1", *base)
+    assert "revision 1 of 2" in out and "▸ @" in out
+    for argv, needle in (
+        (["review", "show", sid, "--revision", "3"], "has 2 revision(s); --revision takes 1 to 2"),
+        (["review", "show", sid, "--verdict", "approve"], "takes no --verdict"),
+        (["review", sid, "--changes", "--verdict", "approve"], "go with `cohort review show`"),
+        (["review", "claim", sid, "--changes"], "takes only a submission"),
+    ):
+        code, _, err = cli(*argv, *base)
+        assert code != 0 and needle in err and len(err.strip().splitlines()) == 1, (argv, err)

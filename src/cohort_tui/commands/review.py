@@ -16,10 +16,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="review a submission (or claim / release one)",
         usage="cohort review SUBMISSION --verdict approve|changes [--score CRITERION=LEVEL]... "
         "[--comment TEXT] [--line FILE:LINE=TEXT]...\n"
+        "       cohort review show SUBMISSION [--revision N] [--changes]\n"
         "       cohort review claim SUBMISSION\n"
         "       cohort review release SUBMISSION",
     )
-    p.add_argument("words", nargs="+", metavar="[claim|release] SUBMISSION")
+    p.add_argument("words", nargs="+", metavar="[show|claim|release] SUBMISSION")
     p.add_argument("--verdict", choices=("approve", "changes"))
     p.add_argument(
         "--score",
@@ -36,19 +37,34 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="FILE:LINE=TEXT",
         help="a comment on one line of the latest revision",
     )
+    p.add_argument(
+        "--revision",
+        type=int,
+        metavar="N",
+        help="show: revision N (1 is the first; default: latest)",
+    )
+    p.add_argument(
+        "--changes", action="store_true", help="show: what changed since the previous revision"
+    )
     p.set_defaults(run=run_review)
 
 
 def run_review(args: argparse.Namespace) -> int:
     words: list[str] = args.words
-    if words[0] in ("claim", "release"):
+    if words[0] in ("show", "claim", "release"):
         if len(words) != 2:
             fail(f"usage: cohort review {words[0]} SUBMISSION", 2)
         if args.verdict or args.score or args.comment or args.line:
+            fail(f"review {words[0]} takes no --verdict, --score, --comment or --line", 2)
+        if words[0] == "show":
+            return _show(args, words[1])
+        if args.revision is not None or args.changes:
             fail(f"review {words[0]} takes only a submission", 2)
         return _claim(args, words[1]) if words[0] == "claim" else _release(args, words[1])
     if len(words) != 1:
-        fail(f"'{words[0]}' is not claim or release; to review: cohort review SUBMISSION", 2)
+        fail(f"'{words[0]}' is not show, claim or release; to review: cohort review SUBMISSION", 2)
+    if args.revision is not None or args.changes:
+        fail("--revision and --changes go with `cohort review show`", 2)
     if args.verdict is None:
         fail("give --verdict approve or --verdict changes", 2)
     return _submit_review(args, words[0])
@@ -140,4 +156,19 @@ def _release(args: argparse.Namespace, sub_id: str) -> int:
         f"released {sub.id}; "
         + (f"now with {', '.join(handed)}" if handed else "no other reviewer was free")
     )
+    return 0
+
+
+def _show(args: argparse.Namespace, sub_id: str) -> int:
+    from cohort_tui.commands.review_show import render_submission
+
+    replica = open_replica(args)
+    acting_member(replica, args)
+    sub = find_submission(replica.state, sub_id)
+    count = len(sub.revisions)
+    number = count if args.revision is None else args.revision
+    if not 1 <= number <= count:
+        fail(f"{sub.id} has {count} revision(s); --revision takes 1 to {count}")
+    for line in render_submission(replica.state, sub, number - 1, changes=args.changes):
+        print(line)
     return 0

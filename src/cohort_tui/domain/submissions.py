@@ -200,22 +200,27 @@ def diff_by_file(diff: str) -> dict[str, str]:
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
-def diff_new_lines(section: str) -> set[int]:
-    """New-side line numbers a diff section shows (added and context lines)."""
-    lines: set[int] = set()
+def diff_rows(section: str) -> list[tuple[int | None, str]]:
+    """Every line of a diff section with its new-side line number (None for headers,
+    removed lines and notes), as a review view numbers them."""
+    rows: list[tuple[int | None, str]] = []
     number: int | None = None
     for line in section.splitlines():
         hunk = _HUNK.match(line)
         if hunk:
             number = int(hunk.group(1))
-            continue
-        if number is None or line.startswith("\\"):
-            continue
-        if line.startswith((" ", "+")) or line == "":
-            if number >= 1:
-                lines.add(number)
+            rows.append((None, line))
+        elif number is not None and (line.startswith((" ", "+")) or line == ""):
+            rows.append((number if number >= 1 else None, line))
             number += 1
-    return lines
+        else:
+            rows.append((None, line))
+    return rows
+
+
+def diff_new_lines(section: str) -> set[int]:
+    """New-side line numbers a diff section shows (added and context lines)."""
+    return {n for n, _ in diff_rows(section) if n is not None}
 
 
 def commentable_lines(revision: Revision) -> dict[str, set[int] | int]:
