@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -78,6 +79,10 @@ def test_git_diff_submitted_reviewed_and_seen_by_the_author(
     assert code == 0, err
     sid = out.strip()
     assert sid.startswith("s_") and "waiting on @" in err
+    code, out, _ = cli("review", "show", sid, "--store", str(demo))
+    header = out.splitlines()[1]
+    assert re.search(r"HEAD~1\.\.HEAD \([0-9a-f]{10}\.\.[0-9a-f]{10}\)$", header), header
+    assert "    6  +    print(notes)" in out.splitlines()
     mine = _inbox(cli, demo, "mei")["my_submissions"]
     row = next(r for r in mine if r["submission"] == sid)
     assert row["status"] == "awaiting" and len(row["waiting_on"]) == 2

@@ -72,6 +72,33 @@ def git_diff(rev_range: str, cwd: Path | None = None) -> bytes:
     return done.stdout
 
 
+def describe_range(rev_range: str, cwd: Path | None = None) -> str:
+    """``REV_RANGE (abc123..def456)``: the range as given and the commits it named then,
+    since ``HEAD~1`` means nothing to a reviewer later. Falls back to the range alone."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--revs-only", rev_range, "--"],
+            cwd=cwd or Path.cwd(),
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+            text=True,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return rev_range
+    revs = done.stdout.split() if done.returncode == 0 else []
+    plus = [r[:10] for r in revs if not r.startswith("^")]
+    minus = [r[1:11] for r in revs if r.startswith("^")]
+    if len(plus) == 1 and len(minus) == 1:
+        commits = f"{minus[0]}..{plus[0]}"
+    elif len(plus) == 1 and not minus:
+        commits = f"{plus[0]}..working tree"
+    else:
+        return rev_range
+    described = f"{rev_range} ({commits})"
+    return described if len(described) <= 200 else rev_range[:200]
+
+
 def read_files(names: list[str]) -> list[tuple[str, bytes]]:
     """``(path as stored, bytes)`` for each file, paths relative to the current directory."""
     here = Path.cwd().resolve()
@@ -123,12 +150,13 @@ def run_submit(args: argparse.Namespace) -> int:
         raw = git_diff(args.diff)
         if not raw.strip():
             fail(f"git diff {args.diff} is empty: nothing changed in that range")
+        diff_range = describe_range(args.diff)
         files: list[tuple[str, bytes]] = []
     else:
-        raw, files = b"", read_files(args.files)
+        raw, files, diff_range = b"", read_files(args.files), ""
     try:
         revision = subs.build_revision(
-            files=files, diff=raw, diff_range=args.diff or "", message=args.message
+            files=files, diff=raw, diff_range=diff_range, message=args.message
         )
         data: Any = (
             subs.build_revise(submission=args.revise, revision=revision)
