@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def git_diff(rev_range: str, cwd: Path | None = None) -> bytes:
     """The output of ``git diff REV_RANGE`` in ``cwd`` (default: the current directory)."""
+    import subprocess
+
     if not rev_range.strip() or rev_range.startswith("-"):
         fail(f"'{rev_range}' is not a revision range (try HEAD~1..HEAD)")
     argv = [
@@ -75,6 +76,8 @@ def git_diff(rev_range: str, cwd: Path | None = None) -> bytes:
 def describe_range(rev_range: str, cwd: Path | None = None) -> str:
     """``REV_RANGE (abc123..def456)``: the range as given and the commits it named then,
     since ``HEAD~1`` means nothing to a reviewer later. Falls back to the range alone."""
+    import subprocess
+
     try:
         done = subprocess.run(
             ["git", "rev-parse", "--revs-only", rev_range, "--"],
