@@ -231,6 +231,19 @@ def test_diff_new_lines_and_commentable_lines() -> None:
     assert commentable_lines(_rev("r", {"empty.py": ""})) == {"empty.py": 1}
 
 
+def test_hostile_diffs_are_read_without_crashing() -> None:
+    # A hunk number past Python's int-from-string limit is not a hunk header.
+    huge = "diff --git a/x b/x\n@@ -1 +" + "9" * 5_000 + " @@\n+a\n"
+    assert commentable_lines(_rev("r", diff=huge)) == {"x": set()}
+    # Quoted names, and a header with many " b/" in it, resolve to the last new-side path.
+    quoted = 'diff --git "a/q x.py" "b/q x.py"\n@@ -0,0 +1 @@\n+a\n'
+    assert commentable_lines(_rev("r", diff=quoted)) == {"q x.py": {1}}
+    tricky = "diff --git a/a b/b b/c\n@@ -0,0 +1 @@\n+a\n"
+    assert list(commentable_lines(_rev("r", diff=tricky))) == ["c"]
+    with pytest.raises(SubmissionProblem, match="leave out: the diff"):
+        build_revision(diff="Binary files " + " and x" * 20_000 + " differ\n")
+
+
 def test_diff_between_revisions_per_file() -> None:
     a = _rev("a", {"keep.py": "same\n", "gone.py": "bye\n", "notes.py": "one\ntwo\n"})
     b = _rev("b", {"keep.py": "same\n", "new.py": "hi\n", "notes.py": "one\n2\n"})

@@ -57,23 +57,41 @@ def _clean_path(path: str) -> str:
     return cleaned
 
 
-_DIFF_HEADER = re.compile(rb"^diff --git (?:\"?a/)(.+?)\"? (?:\"?b/)(.+?)\"?$", re.MULTILINE)
-_BINARY_NOTE = re.compile(rb"^Binary files (?:a/)?(.+?) and (?:b/)?(.+?) differ$", re.MULTILINE)
+# Plain string work rather than one clever regex: diffs come from other members too, and
+# a backtracking pattern over a crafted 500 kB line takes minutes.
+_DIFF_START = re.compile(rb"^diff --git ", re.MULTILINE)
+
+
+def _header_path(line: bytes) -> str:
+    """The new-side path of a ``diff --git a/X b/X`` line (quoted names too)."""
+    rest = line[len(b"diff --git ") :].rstrip(b"\r")
+    _, sep, new = rest.rpartition(b" b/")
+    if not sep:
+        _, sep, new = rest.rpartition(b' "b/')
+    return (new.rstrip(b'"') if sep else rest).decode("utf-8", "replace")
 
 
 def _diff_sections(diff: bytes) -> list[tuple[str, bytes]]:
     """``(path, section)`` per file of a git diff; one unnamed section for a plain patch."""
-    starts = list(_DIFF_HEADER.finditer(diff))
+    starts = [m.start() for m in _DIFF_START.finditer(diff)]
     if not starts:
         return [("", diff)]
     sections = []
-    if starts[0].start() > 0:
-        sections.append(("", diff[: starts[0].start()]))
-    for n, match in enumerate(starts):
-        end = starts[n + 1].start() if n + 1 < len(starts) else len(diff)
-        path = match.group(2).decode("utf-8", "replace")
-        sections.append((path, diff[match.start() : end]))
+    if starts[0] > 0:
+        sections.append(("", diff[: starts[0]]))
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(diff)
+        eol = diff.find(b"\n", start, end)
+        path = _header_path(diff[start : eol if eol >= 0 else end])
+        sections.append((path, diff[start:end]))
     return sections
+
+
+def _has_binary_note(section: bytes) -> bool:
+    return any(
+        line.startswith(b"Binary files ") and line.rstrip(b"\r").endswith(b" differ")
+        for line in section.splitlines()
+    )
 
 
 def _check_diff(diff: bytes) -> str:
@@ -81,7 +99,7 @@ def _check_diff(diff: bytes) -> str:
     binary: list[str] = []
     for path, section in _diff_sections(diff):
         name = path or "the diff"
-        if b"GIT binary patch" in section or _BINARY_NOTE.search(section) or is_binary(section):
+        if b"GIT binary patch" in section or _has_binary_note(section) or is_binary(section):
             binary.append(name)
     if binary:
         raise SubmissionProblem(
@@ -197,7 +215,7 @@ def diff_by_file(diff: str) -> dict[str, str]:
     }
 
 
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d{1,9})(?:,\d+)? @@")
 
 
 def diff_rows(section: str) -> list[tuple[int | None, str]]:
