@@ -200,7 +200,8 @@ def run_reviews(args: argparse.Namespace) -> int:
     for row in data["to_review"]:
         facts = [f"by {handle_of(state, row['author'])}", f"waiting {_age(row['waiting_ms'])}"]
         if row["claimed"]:
-            facts.append(f"claimed until {when(row['claimed_until'])}")
+            until = time.strftime("%m-%d %H:%M", time.localtime(row["claimed_until"] / 1000))
+            facts.append(f"claimed until {until}")
         if row["overdue"]:
             facts.append("overdue")
         item(row["submission"], facts, row["title"])
