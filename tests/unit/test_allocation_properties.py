@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.allocation import choose_reviewers, open_load, pair_counts, qualification
-from cohort_tui.domain.model import State, Submission
+from cohort_tui.domain.model import DAY_MS, State, Submission
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.reduce import active_assignment, apply_op, fold_ops, reviewers_wanted
+from cohort_tui.domain.review_upkeep import stale_assignments
 from tests.factories import OpMaker
 
 LESSON = "proj"
@@ -283,3 +284,49 @@ def test_finished_reviewers_are_preferred_to_role_only_and_progress_only() -> No
     sub = state.submissions["s"]
     pick = choose_reviewers(state, sub, 3, load={})
     assert pick[0] == "m_1" and set(pick[1:]) == {"m_2", "m_3"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), st.integers(0, 10 * DAY_MS))
+def test_stale_reassignments_are_all_accepted_and_keep_every_request(
+    case: tuple[list[Op], int], later: int
+) -> None:
+    ops, _ = case
+    state = fold_ops(ops)
+    now = ops[-1].at + later
+    stale = stale_assignments(state, now)
+    open_before = {
+        sid: sum(a.active for a in s.assignments) for sid, s in state.submissions.items()
+    }
+    m = OpMaker(node="n_upkeep", start=now)
+    for data in stale:
+        apply_op(state, m.op("m_0", data, at=now))
+    assert not [r for r in state.refused if r.kind == "review.reassign"]
+    for sid, sub in state.submissions.items():
+        # Every stale request was handed to someone new, none was dropped.
+        assert sum(a.active for a in sub.assignments) == open_before[sid]
+        assert sub.author not in {a.reviewer for a in sub.assignments}
+    assert stale_assignments(state, now) == []
+    assert state.review_load == open_load(state)
+
+
+def test_stale_reassignments_stop_when_nobody_new_is_left() -> None:
+    m = OpMaker()
+    ops = _cohort(m, [["learner"], ["reviewer"], ["reviewer"]], [False] * 4, 2)
+    ops.append(
+        m.op(
+            "m_1",
+            k.SubmissionCreate(
+                submission="s",
+                lesson=LESSON,
+                title="t",
+                revision=k.RevisionData(revision="r", diff="+"),
+            ),
+        )
+    )
+    state = fold_ops(ops)
+    first = [a.reviewer for a in state.submissions["s"].assignments]
+    assert sorted(first) == ["m_2", "m_3"]
+    now = m.now + 4 * DAY_MS
+    # Both are stale, but only m_0 is left to take one: reassigning both would drop one.
+    assert stale_assignments(state, now) == [k.ReviewReassign(submission="s", reviewer=first[0])]

@@ -29,9 +29,9 @@ def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
     """Reassign ops for every assignment the fold would accept as stale at ``now_ms``.
 
     An assignment is stale when it is still open, has no live claim, and was made at least
-    the cohort's ``reassign_after_days`` ago. It is left alone when nobody else could take
-    it (the fold would drop the request without a replacement). Sorted by submission id,
-    then by assignment order, so equal states give equal ops.
+    the cohort's ``reassign_after_days`` ago. It is left alone when nobody else is left to
+    take it (the fold would drop the request without a replacement). Sorted by submission
+    id, then by assignment order, so equal states give equal ops.
     """
     if state.cohort is None:
         return []
@@ -39,17 +39,19 @@ def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
     ops: list[k.ReviewReassign] = []
     for sub_id in sorted(state.submissions):
         sub = state.submissions[sub_id]
-        # The fold replaces from everyone never assigned to this submission (nor its author);
-        # when nobody is left, reassigning would only drop the request.
+        # The fold replaces from everyone never assigned to this submission (nor its author),
+        # one new reviewer per reassignment; past that, reassigning only drops the request.
         barred = {a.reviewer for a in sub.assignments} | {sub.author}
-        if len(state.members) <= sum(1 for m in barred if m in state.members):
-            continue
+        free = len(state.members) - sum(1 for m in barred if m in state.members)
         for a in sub.assignments:
+            if free <= 0:
+                break
             if not a.active or now_ms - a.assigned_at < wait:
                 continue
             if a.claimed_until is not None and a.claimed_until > now_ms:
                 continue
             ops.append(k.ReviewReassign(submission=sub.id, reviewer=a.reviewer))
+            free -= 1
     return ops
 
 
