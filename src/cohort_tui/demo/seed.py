@@ -8,8 +8,10 @@ to what the fold decided (who was allocated to review a submission, say).
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
+from collections.abc import Generator
 from pathlib import Path
 
 from cohort_tui.commands.curriculum_io import load_curriculum_dir
@@ -68,6 +70,12 @@ MEMBERS: list[tuple[str, str, str, list[k.Role], int, str]] = [
 ]
 
 
+Event = tuple[int, str, k.Data]
+"""``(when, author, data)``: one thing a member does in the demo's story."""
+Script = Generator[Event, Op, None]
+"""A strand of the story (one thread, one member's progress), in time order."""
+
+
 class _Seeder:
     """Makes ops at chosen past times and folds them as it goes."""
 
@@ -91,6 +99,30 @@ class _Seeder:
 
     def new_id(self, prefix: str, at: int) -> str:
         return f"{prefix}_{self.ulid(at)}"
+
+    def run(self, scripts: list[Script]) -> None:
+        """Play several scripts together in time order.
+
+        Each script yields ``(when, author, data)`` and gets the op back. Interleaving
+        them by time means every op is folded at its own moment, so the fold's
+        decisions (who reviews what) and the times (response times, streaks, retention)
+        are those a real cohort would have had. An event a script dates before what was
+        already played happens now instead.
+        """
+        heap: list[tuple[int, int, Script, Event]] = []
+
+        def advance(n: int, script: Script, sent: Op | None) -> None:
+            try:
+                event = next(script) if sent is None else script.send(sent)
+            except StopIteration:
+                return
+            heapq.heappush(heap, (event[0], n, script, event))
+
+        for n, script in enumerate(scripts):
+            advance(n, script, None)
+        while heap:
+            when, n, script, (_, author, data) = heapq.heappop(heap)
+            advance(n, script, self.emit(author, data, when))
 
     def emit(self, author: str, data: k.Data, at: int) -> Op:
         at = min(at, self.now - 60_000)
@@ -169,38 +201,42 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
             day(0, 10 + i),
         )
 
-    # Progress: each learner walks the lessons in order at their own pace.
-    pace = {m[0]: m[4] for m in MEMBERS}
-    for member, done in pace.items():
-        if not done:
-            continue
-        span = 14 * done / max(1, len(lessons))
-        for i, lesson in enumerate(lessons[:done]):
-            when = day(
-                int(i * span / max(1, done) * 1.0) + 1, 9 + (i * 3) % 11, s.rng.randrange(60)
-            )
-            s.emit(member, k.ProgressSet(lesson=lesson.id, status="doing"), when - 2 * HOUR_MS)
-            if i == 0:
-                s.emit(
-                    member,
-                    k.SkillRate(lesson=lesson.id, phase="before", rating=s.rng.randint(1, 3)),
-                    when - 2 * HOUR_MS,
-                )
-            s.emit(member, k.ProgressSet(lesson=lesson.id, status="done"), when)
-            if i == 0:
-                s.emit(
-                    member,
-                    k.SkillRate(lesson=lesson.id, phase="after", rating=s.rng.randint(3, 5)),
-                    when,
-                )
-        if done < len(lessons) and member != "m_omar":
-            s.emit(member, k.ProgressSet(lesson=lessons[done].id, status="doing"), day(14, 20))
-
-    _discussions(s, lessons)
-    _reviews(s, lessons)
-    _sessions_and_shoutouts(s)
-    # The ops are made in time order per section; the log itself must be in fold order.
+    scripts: list[Script] = [
+        _progress(s, lessons, member, done) for member, done in ((m[0], m[4]) for m in MEMBERS)
+    ]
+    scripts += _discussions(s, lessons)
+    scripts += _reviews(s, lessons)
+    scripts += _sessions_and_shoutouts(s)
+    s.run(scripts)
+    # Played in time order already; sorting makes the log's order the fold's exactly.
     return sorted(s.ops, key=Op.sort_key)
+
+
+def _progress(s: _Seeder, lessons: list[Lesson], member: str, done: int) -> Script:
+    """A learner walks the lessons in order at their own pace."""
+    if not done:
+        return
+    span = 14 * done / max(1, len(lessons))
+    for i, lesson in enumerate(lessons[:done]):
+        when = s.day(int(i * span / max(1, done) * 1.0) + 1, 9 + (i * 3) % 11, s.rng.randrange(60))
+        yield when - 2 * HOUR_MS, member, k.ProgressSet(lesson=lesson.id, status="doing")
+        if i == 0:
+            rating = s.rng.randint(1, 3)
+            yield (
+                when - 2 * HOUR_MS,
+                member,
+                k.SkillRate(lesson=lesson.id, phase="before", rating=rating),
+            )
+        yield when, member, k.ProgressSet(lesson=lesson.id, status="done")
+        if i == 0:
+            rating = s.rng.randint(3, 5)
+            yield when, member, k.SkillRate(lesson=lesson.id, phase="after", rating=rating)
+    if done < len(lessons) and member != "m_omar":
+        yield s.day(14, 20), member, k.ProgressSet(lesson=lessons[done].id, status="doing")
+
+
+def _event(author: str, data: k.Data, when: int) -> Event:
+    return when, author, data
 
 
 def _lesson_like(lessons: list[Lesson], *words: str) -> str:
@@ -211,7 +247,7 @@ def _lesson_like(lessons: list[Lesson], *words: str) -> str:
     return lessons[min(len(lessons) - 1, 2)].id
 
 
-def _discussions(s: _Seeder, lessons: list[Lesson]) -> None:
+def _discussions(s: _Seeder, lessons: list[Lesson]) -> list[Script]:
     threads = [
         (
             "m_tomas",
@@ -330,50 +366,60 @@ def _discussions(s: _Seeder, lessons: list[Lesson]) -> None:
             None,
         ),
     ]
-    for author, lesson, when, title, body, tags, replies, answer in threads:
-        tid, first = s.new_id("t", when), s.new_id("p", when)
-        s.emit(
-            author,
-            k.ThreadCreate(
-                thread=tid, post=first, title=title, body=body, lesson=lesson, tags=tags
-            ),
-            when,
-        )
-        post_ids = []
-        for i, (who, text) in enumerate(replies):
-            pid = s.new_id("p", when)
-            post_ids.append(pid)
-            s.emit(
-                who,
-                k.PostCreate(post=pid, thread=tid, body=text, reply_to=first if i == 0 else None),
-                when + (i + 1) * 47 * 60_000,
-            )
-        if answer is not None:
-            s.emit(
-                author,
-                k.ThreadAnswer(thread=tid, post=post_ids[answer]),
-                when + (len(replies) + 1) * 50 * 60_000,
-            )
-            s.emit(
-                author,
-                k.PostReact(post=post_ids[answer], emoji="👍"),
-                when + (len(replies) + 1) * 50 * 60_000,
-            )
-        # Readers: everyone who took part has read up to their own last post; a few
-        # others caught up too. Sam (you) has some threads unread.
-        for reader in ("m_ada", "m_lin", "m_priya"):
-            last = s.state.posts[s.state.threads[tid].posts[-1]]
-            if reader != "m_sam":
-                s.emit(reader, k.ThreadRead(thread=tid, upto=last.clock), when + 6 * HOUR_MS)
+    scripts = [_thread(s, *thread) for thread in threads]
+    scripts.append(_pin_welcome(s))
+    return scripts
+
+
+def _pin_welcome(s: _Seeder) -> Script:
     pinned = s.state.cohort.welcome_thread if s.state.cohort else None
     if pinned:
-        s.emit("m_ada", k.ThreadPin(thread=pinned), s.day(0, 9, 30))
+        yield s.day(0, 9, 30), "m_ada", k.ThreadPin(thread=pinned)
 
 
-def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
+def _thread(
+    s: _Seeder,
+    author: str,
+    lesson: str,
+    when: int,
+    title: str,
+    body: str,
+    tags: list[str],
+    replies: list[tuple[str, str]],
+    answer: int | None,
+) -> Script:
+    """One thread: the question, its replies 47 minutes apart, the answer, the readers."""
+    tid, first = s.new_id("t", when), s.new_id("p", when)
+    yield (
+        when,
+        author,
+        k.ThreadCreate(thread=tid, post=first, title=title, body=body, lesson=lesson, tags=tags),
+    )
+    post_ids = []
+    for i, (who, text) in enumerate(replies):
+        pid = s.new_id("p", when)
+        post_ids.append(pid)
+        reply_to = first if i == 0 else None
+        yield (
+            when + (i + 1) * 47 * 60_000,
+            who,
+            k.PostCreate(post=pid, thread=tid, body=text, reply_to=reply_to),
+        )
+    if answer is not None:
+        at = when + (len(replies) + 1) * 50 * 60_000
+        yield at, author, k.ThreadAnswer(thread=tid, post=post_ids[answer])
+        yield at, author, k.PostReact(post=post_ids[answer], emoji="👍")
+    # Readers: everyone who took part has read up to their own last post; a few others
+    # caught up too. Sam (you) has some threads unread.
+    for reader in ("m_ada", "m_lin", "m_priya"):
+        last = s.state.posts[s.state.threads[tid].posts[-1]]
+        yield when + 6 * HOUR_MS, reader, k.ThreadRead(thread=tid, upto=last.clock)
+
+
+def _reviews(s: _Seeder, lessons: list[Lesson]) -> list[Script]:
     project = next((le for le in lessons if le.project), None)
     if project is None or project.project is None:
-        return
+        return []
     rubric = s.state.rubrics.get(project.project.rubric or "")
     top = {c.id: c.levels[-1].score for c in rubric.criteria} if rubric else {}
     mid = {c.id: c.levels[len(c.levels) // 2].score for c in rubric.criteria} if rubric else {}
@@ -389,9 +435,16 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
         '\n        for i, note in enumerate(notes, 1):\n            print(i, note["text"])\n'
         '\n\nif __name__ == "__main__":\n    main()\n'
     )
-    # Jonas: submitted a week ago, reviewed by whoever the fold allocated.
+    return [_reviewed_submission(s, project, code, top, mid), _fresh_submission(s, project, code)]
+
+
+def _reviewed_submission(
+    s: _Seeder, project: Lesson, code: str, top: dict[str, int], mid: dict[str, int]
+) -> Script:
+    """Jonas: submitted a week ago, reviewed by whoever the fold allocated, revised,
+    approved."""
     sub_j = s.new_id("s", s.day(8))
-    s.emit(
+    yield _event(
         "m_jonas",
         k.SubmissionCreate(
             submission=sub_j,
@@ -407,9 +460,9 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
     )
     sub = s.state.submissions[sub_j]
     for n, a in enumerate(list(sub.assignments)):
-        when = s.day(8 + n + 1, 14 + n)
+        when = s.day(9, 14 + 4 * n)
         verdict: k.Verdict = "changes" if n == 0 else "approve"
-        s.emit(
+        yield _event(
             a.reviewer,
             k.ReviewSubmit(
                 review=s.new_id("v", when),
@@ -436,8 +489,8 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
         )
     review_ids = list(s.state.submissions[sub_j].reviews)
     if review_ids:
-        s.emit("m_jonas", k.ReviewHelpful(review=review_ids[0]), s.day(10, 9))
-        s.emit(
+        yield _event("m_jonas", k.ReviewHelpful(review=review_ids[0]), s.day(10, 9))
+        yield _event(
             "m_jonas",
             k.ReviewReply(
                 review=review_ids[0],
@@ -453,7 +506,7 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
         "    except json.JSONDecodeError as exc:\n        raise SystemExit("
         'f"notes: {STORE} is damaged ({exc})")',
     )
-    s.emit(
+    yield _event(
         "m_jonas",
         k.SubmissionRevise(
             submission=sub_j,
@@ -469,7 +522,7 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
     for a in list(sub.assignments):
         if active_assignment(s.state, sub, a.reviewer) is not None:
             when = s.day(11, 15)
-            s.emit(
+            yield _event(
                 a.reviewer,
                 k.ReviewSubmit(
                     review=s.new_id("v", when),
@@ -482,9 +535,11 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
                 when,
             )
 
-    # Priya: submitted two days ago; Sam (you) claimed a review of it.
+
+def _fresh_submission(s: _Seeder, project: Lesson, code: str) -> Script:
+    """Priya: submitted two days ago; Sam (you) claimed a review of it."""
     sub_p = s.new_id("s", s.day(13))
-    s.emit(
+    yield _event(
         "m_priya",
         k.SubmissionCreate(
             submission=sub_p,
@@ -516,15 +571,19 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> None:
         s.day(13, 17),
     )
     if YOU not in {a.reviewer for a in s.state.submissions[sub_p].assignments}:
-        s.emit(YOU, k.ReviewClaim(submission=sub_p), s.day(14, 9))
+        yield _event(YOU, k.ReviewClaim(submission=sub_p), s.day(14, 9))
 
 
-def _sessions_and_shoutouts(s: _Seeder) -> None:
+def _sessions_and_shoutouts(s: _Seeder) -> list[Script]:
+    return [_sessions(s), _shoutouts(s)]
+
+
+def _sessions(s: _Seeder) -> Script:
     week = 7 * DAY_MS
     first = s.day(3, 18)
     for n in range(4):
         sid = f"live-week-{n + 1}"
-        s.emit(
+        yield _event(
             "m_ada",
             k.SessionUpsert(
                 session=sid,
@@ -550,8 +609,11 @@ def _sessions_and_shoutouts(s: _Seeder) -> None:
         ("m_tomas", "no"),
     )
     for member, answer in rsvps:
-        s.emit(member, k.SessionRsvp(session="live-week-3", answer=answer), s.day(14, 8))
-    s.emit(
+        yield _event(member, k.SessionRsvp(session="live-week-3", answer=answer), s.day(14, 8))
+
+
+def _shoutouts(s: _Seeder) -> Script:
+    yield _event(
         "m_priya",
         k.ShoutoutCreate(
             shoutout=s.new_id("h", s.day(13)),
@@ -560,7 +622,7 @@ def _sessions_and_shoutouts(s: _Seeder) -> None:
         ),
         s.day(13, 19),
     )
-    s.emit(
+    yield _event(
         "m_tomas",
         k.ShoutoutCreate(
             shoutout=s.new_id("h", s.day(2)),
