@@ -60,8 +60,10 @@ def pulse(state: State, now: int) -> CohortPulse:
 
 
 def today(state: State, member: str, now: int) -> Today:
-    """What needs ``member`` at ``now``."""
-    milestone = q.next_milestone(state, member, now)
+    """What needs ``member`` at ``now``. Lessons and milestones are a learner's agenda:
+    a facilitator or mentor who is not also a learner is not told they are overdue."""
+    learning = member in q.learners(state)
+    milestone = q.next_milestone(state, member, now) if learning else None
     sessions = q.upcoming_sessions(state, now)
     session = sessions[0] if sessions else None
     return Today(
@@ -70,7 +72,7 @@ def today(state: State, member: str, now: int) -> Today:
         lessons_total=len(q.ordered_lessons(state)),
         cohort_median=q.cohort_median_progress(state),
         streak=q.streak_days(state, member, now),
-        next_lesson=q.next_lesson(state, member),
+        next_lesson=q.next_lesson(state, member) if learning else None,
         next_milestone=milestone,
         milestone_due=q.due_for(milestone, member) if milestone else None,
         next_session=session,
