@@ -502,3 +502,18 @@ async def test_a_post_arriving_in_the_open_thread_appears_and_is_read(tmp_path: 
         await settle(pilot)
         assert "live from pane two" in posts_text(app)
         assert q.unread_count(app.replica.state, "m_sam", thread) == 0
+
+
+async def test_a_body_past_the_limit_is_refused_with_its_size(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=SIZE) as pilot:
+        thread = pathlib_thread(app)
+        await open_thread(app, pilot, thread)
+        before = len(app.replica.state.threads[thread].posts)
+        await pilot.press("r")
+        app.screen.query_one(TextArea).load_text("x" * 1_000_000)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)  # still open: nothing lost
+        assert "1,000,000 characters" in [n.message for n in app._notifications][-1]
+        assert len(app.replica.state.threads[thread].posts) == before
