@@ -517,3 +517,18 @@ async def test_a_body_past_the_limit_is_refused_with_its_size(tmp_path: Path) ->
         assert isinstance(app.screen, ComposeScreen)  # still open: nothing lost
         assert "1,000,000 characters" in [n.message for n in app._notifications][-1]
         assert len(app.replica.state.threads[thread].posts) == before
+
+
+async def test_moving_focus_does_not_rebuild_the_footer(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_thread(app, pilot, pathlib_thread(app))
+        keys = list(screen.query(FooterKey))
+        assert keys
+        await pilot.press("escape")  # to the list
+        await settle(pilot)
+        await pilot.press("enter")  # back to the thread
+        await settle(pilot)
+        assert list(screen.query(FooterKey)) == keys  # the same widgets: nothing rebuilt

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -21,7 +23,11 @@ from cohort_tui.paths import bundled_themes_dir, config_dir
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.messages import StoreChanged
-from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory
+from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory, warm_screens
+from cohort_tui.ui.widgets.cohort_header import CohortHeader
+
+if TYPE_CHECKING:
+    from cohort_tui.sync.live import LiveStatus, LiveSync
 
 T = TypeVar("T")
 
@@ -75,6 +81,7 @@ class CohortApp(App[None]):
         poll_interval: float = 0.5,
         save_settings: bool = True,
         clock: Callable[[], int] | None = None,
+        background_sync: bool = True,
     ) -> None:
         self.replica = replica
         """The open store."""
@@ -94,6 +101,8 @@ class CohortApp(App[None]):
         """Settings from ``config.toml``."""
         self.sync_state = "local"
         """What the header shows for sync: local, online, offline · N pending, syncing."""
+        self.background_sync = background_sync
+        self._sync: LiveSync | None = None
         self._theme_ready = False
         self._store_problem = ""
         super().__init__()
@@ -128,6 +137,35 @@ class CohortApp(App[None]):
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self.poll_store, name="store-poll")
         self.call_after_refresh(self._freeze_heap)
+        self.set_timer(0.3, warm_screens, name="warm-screens")
+        if self.background_sync and self.replica.config.remote:
+            self._start_sync()
+
+    def _start_sync(self) -> None:
+        """Sync with the server in the background (only stores that joined one: the
+        network code is not even imported for a local store)."""
+        from cohort_tui.sync.live import LiveSync
+
+        sync = LiveSync(self.replica.root, self._sync_report)
+        self._sync = sync
+        if not sync.start():
+            self._sync = None  # another pane of this pod syncs; its ops reach us via the log
+
+    def _sync_report(self, status: LiveStatus) -> None:
+        """Called by the sync threads (and once from here): show it on the event loop."""
+        if threading.current_thread() is threading.main_thread():
+            self.show_sync_status(status)
+            return
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.call_from_thread(self.show_sync_status, status)
+
+    def show_sync_status(self, status: LiveStatus) -> None:
+        """Put the sync state in the header; fetch at once what a sync brought in."""
+        self.sync_state = status.label()
+        for header in self.screen.query(CohortHeader):
+            header.sync_state = self.sync_state
+        if status.state == "online" and status.pulled:
+            self.poll_store()
 
     _frozen_state = 0
 
@@ -221,6 +259,8 @@ class CohortApp(App[None]):
             if refusal.op in mine:
                 self.notify(f"Not allowed: {refusal.reason}.", severity="warning")
         self.screen.post_message(StoreChanged(ops, mine=True))
+        if self._sync is not None:
+            self._sync.poke()
         return [op for op in ops if all(r.op != op.id for r in refused)]
 
     def poll_store(self) -> None:
@@ -320,4 +360,6 @@ class CohortApp(App[None]):
                 self.notify(f"Could not save the theme choice: {exc}", severity="warning")
 
     def on_unmount(self) -> None:
+        if self._sync is not None:
+            self._sync.stop()
         self.replica.save_snapshot()
