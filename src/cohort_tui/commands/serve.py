@@ -1,0 +1,123 @@
+"""``cohort serve`` and ``cohort server new-cohort``: running the sync server.
+
+Starlette and uvicorn come with the ``server`` extra and are imported only here, when a
+server command runs, so the rest of the CLI works without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from cohort_tui.commands.context import fail
+
+EXTRA_HINT = "the server needs the 'server' extra: pip install 'cohort-tui[server]'"
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("serve", help="run the sync server (needs the 'server' extra)")
+    p.add_argument("--db", required=True, metavar="FILE", help="SQLite database file")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=50.0,
+        metavar="N",
+        help="requests per second allowed per token, with bursts of 4N (default 50)",
+    )
+    p.set_defaults(run=run_serve)
+
+    s = sub.add_parser("server", help="server administration")
+    s_sub = s.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    n = s_sub.add_parser(
+        "new-cohort", help="create a cohort; prints its id and the facilitator's invite"
+    )
+    n.add_argument("--db", required=True, metavar="FILE", help="SQLite database file")
+    n.add_argument("--name", required=True, help="the cohort's name")
+    n.add_argument(
+        "--expires-days", type=float, default=30, metavar="D", help="invite lifetime (default 30)"
+    )
+    n.set_defaults(run=run_new_cohort)
+
+
+def _storage(db: str) -> Any:
+    import sqlite3
+
+    from cohort_tui.server.storage import SqliteStorage
+
+    path = Path(db).expanduser()
+    if path.is_dir():
+        fail(f"{path} is a directory; --db takes a database file")
+    if not path.parent.is_dir():
+        fail(f"{path.parent} does not exist")
+    try:
+        return SqliteStorage(path)
+    except sqlite3.DatabaseError as exc:
+        fail(f"cannot open {path} as a server database: {exc}")
+
+
+def run_new_cohort(args: argparse.Namespace) -> int:
+    from cohort_tui.domain.clock import new_id
+    from cohort_tui.server.storage import now_ms
+
+    name = args.name.strip()
+    if not name or len(name) > 300:
+        fail("--name must be 1-300 characters", 2)
+    if not 0 < args.expires_days <= 365:
+        fail("--expires-days must be more than 0 and at most 365", 2)
+    storage = _storage(args.db)
+    cohort = new_id("c")
+    invite = storage.create_cohort(
+        cohort, name, expires_at=now_ms() + int(args.expires_days * 86_400_000)
+    )
+    storage.close()
+    print(json.dumps({"cohort": cohort, "name": name, "invite": invite}))
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from cohort_tui.server.app import create_app
+        from cohort_tui.server.http import RateLimiter
+    except ImportError:
+        fail(EXTRA_HINT)
+    if not 0 < args.port < 65536:
+        fail("--port must be 1-65535", 2)
+    if args.rate <= 0:
+        fail("--rate must be more than 0", 2)
+    storage = _storage(args.db)
+    app = create_app(storage, RateLimiter(rate=args.rate, burst=4 * args.rate))
+    sync = app.state.sync
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            # End the event streams too, or a graceful stop waits for every listener.
+            loop = getattr(self, "_cohort_loop", None)
+            if loop is not None:
+                loop.call_soon_threadsafe(sync.begin_shutdown)
+            super().handle_exit(sig, frame)
+
+        async def startup(self, sockets: Any = None) -> None:
+            import asyncio
+
+            self._cohort_loop = asyncio.get_running_loop()
+            await super().startup(sockets)
+
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+        lifespan="on",
+    )
+    try:
+        Server(config).run()
+    finally:
+        storage.close()
+    return 0
