@@ -1,0 +1,182 @@
+"""``cohort join``, ``cohort invite`` and ``cohort sync``: working with a sync server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cohort_tui.commands.context import acting_member, fail, open_replica
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "join",
+        parents=[common],
+        help="join a cohort on a server: a new store, or one more member in a pod store",
+    )
+    p.add_argument("url", metavar="URL", help="the server, e.g. http://127.0.0.1:8765")
+    p.add_argument("--invite", required=True, metavar="CODE", help="the invite code")
+    p.add_argument("--handle", required=True, help="your handle (lowercase, digits, - and _)")
+    p.add_argument("--display-name", default="", help="your name as others see it")
+    p.set_defaults(run=run_join)
+
+    p = sub.add_parser("invite", parents=[common], help="make an invite code (facilitators)")
+    p.add_argument(
+        "--role",
+        default="learner",
+        choices=("learner", "mentor", "reviewer", "curator", "facilitator"),
+        help="the role the new member gets (default learner)",
+    )
+    p.add_argument("--uses", type=int, default=1, metavar="N", help="how many people (default 1)")
+    p.add_argument(
+        "--expires-days", type=float, default=7, metavar="D", help="lifetime in days (default 7)"
+    )
+    p.set_defaults(run=run_invite)
+
+    p = sub.add_parser(
+        "sync", parents=[common], help="push local ops to the server and pull new ones"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run_sync)
+
+
+def _url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        fail(f"'{url}' is not a server URL (http://HOST:PORT or https://...)", 2)
+    return url.rstrip("/")
+
+
+def run_join(args: argparse.Namespace) -> int:
+    import re
+
+    from cohort_tui.domain.clock import new_node_id
+    from cohort_tui.paths import resolve_store
+    from cohort_tui.store.workspace import Replica, StoreConfig, read_config, write_config
+    from cohort_tui.sync.client import ServerClient, SyncError
+    from cohort_tui.sync.credentials import Credential, add_credential
+    from cohort_tui.sync.engine import sync_once
+
+    url = _url(args.url)
+    handle = args.handle.removeprefix("@")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,31}", handle):
+        fail(f"handle '{args.handle}' must be 1-32 lowercase letters, digits, '-' or '_'", 2)
+    root, _ = resolve_store(getattr(args, "store", None))
+    existing = (root / "store.toml").is_file()
+    config = read_config(root) if existing else None
+    if config is not None and config.remote and config.remote != url:
+        fail(f"{root} syncs with {config.remote}, not {url}")
+    if config is None:
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            fail(f"{root} exists and is not a cohort store; pick a new directory with --store")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"cannot create {root}: {exc.strerror}")
+    with ServerClient(url) as client:
+        try:
+            joined = client.join(
+                args.invite, handle, args.display_name, config.cohort if config else None
+            )
+        except SyncError as exc:
+            fail(str(exc))
+        if config is None:
+            config = StoreConfig(
+                cohort=joined.cohort, node=new_node_id(), default_member=joined.member, remote=url
+            )
+            write_config(root, config)
+            (root / "ops.jsonl").touch()
+        elif not config.remote:
+            config.remote = url
+            write_config(root, config)
+        add_credential(
+            root,
+            Credential(
+                member=joined.member,
+                handle=joined.handle,
+                token=joined.token,
+                server=url,
+                cohort=joined.cohort,
+            ),
+        )
+        print(f"joined as @{joined.handle} ({joined.member}) in {root}")
+        replica = Replica(root)
+        from cohort_tui.sync.credentials import load_credentials
+
+        try:
+            result = sync_once(replica, load_credentials(root), client, wait=30)
+        except SyncError as exc:
+            print(
+                f"cohort: joined, but the first sync failed: {exc}; run `cohort sync`",
+                file=sys.stderr,
+            )
+            return 0
+    print(f"synced: {result.summary()}")
+    if existing:
+        print(f"act as the new member with --as {joined.handle}")
+    return 0
+
+
+def run_invite(args: argparse.Namespace) -> int:
+    from cohort_tui.sync.client import ServerClient, SyncError
+    from cohort_tui.sync.credentials import load_credentials
+
+    if not 1 <= args.uses <= 1_000:
+        fail("--uses must be 1-1000", 2)
+    if not 0 < args.expires_days <= 365:
+        fail("--expires-days must be more than 0 and at most 365", 2)
+    replica = open_replica(args)
+    me = acting_member(replica, args)
+    cred = load_credentials(replica.root).get(me.id)
+    if cred is None or not replica.config.remote:
+        fail(f"@{me.handle} has no server token in this store; join with `cohort join` first")
+    with ServerClient(replica.config.remote) as client:
+        try:
+            made = client.invite(
+                replica.config.cohort,
+                cred.token,
+                role=args.role,
+                uses=args.uses,
+                expires_days=args.expires_days,
+            )
+        except SyncError as exc:
+            fail(str(exc))
+    print(made["invite"])
+    print(
+        f"cohort join {replica.config.remote} --invite {made['invite']} --handle HANDLE"
+        f"  ({args.role}, {args.uses} use(s), {args.expires_days:g} day(s))",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from cohort_tui.sync.client import SyncError
+    from cohort_tui.sync.credentials import load_credentials
+    from cohort_tui.sync.engine import sync_once
+
+    replica = open_replica(args)
+    show = not args.quiet and sys.stderr.isatty()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if not show:
+            return
+        if total:
+            filled = int(30 * done / total)
+            bar = "#" * filled + "-" * (30 - filled)
+            print(f"\r{phase} [{bar}] {done}/{total}", end="", file=sys.stderr, flush=True)
+        else:
+            print(f"\r{phase} {done} op(s)" + " " * 20, end="", file=sys.stderr, flush=True)
+
+    try:
+        result = sync_once(replica, load_credentials(replica.root), wait=30, progress=progress)
+    except SyncError as exc:
+        if show:
+            print(file=sys.stderr)
+        fail(f"sync failed: {exc}; nothing was lost, run `cohort sync` again later")
+    if show:
+        print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
+    print(result.summary())
+    for op_id, reason in sorted(result.rejected.items()):
+        print(f"  refused {op_id}: {reason}", file=sys.stderr)
+    return 0

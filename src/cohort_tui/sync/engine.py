@@ -1,0 +1,410 @@
+"""Sync one store with its server: push the outbox, pull after the cursor, follow the stream.
+
+``sync.json`` remembers how far the server is known to hold this store's log (a byte
+offset into ``ops.jsonl`` plus the ids acknowledged past it) and the server cursor. The
+outbox is every op this replica wrote (its clock's node is this store's node) past that
+offset that the server has not acknowledged or refused. The cursor is saved only after
+the pulled ops are durably in the log, so it never moves past what is stored, and the
+offset only moves over ops the server has answered for, so a failed sync loses nothing:
+the next one resends (the server deduplicates by op id).
+
+Everything here is blocking and thread-safe per store (a lock file lets one process sync
+a store at a time), so the app can call :func:`sync_once` and :func:`follow` from a worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cohort_tui.domain.ops import Op, OpError, decode_op
+from cohort_tui.store.workspace import Replica
+from cohort_tui.sync.client import ServerClient, SyncError
+from cohort_tui.sync.credentials import Credential
+
+BATCH_OPS = 500
+"""Most ops per push request."""
+BATCH_BYTES = 900_000
+"""Most bytes per push request (the server refuses bodies over 1 MiB)."""
+PULL_PAGE = 1_000
+KEEP_REJECTED = 1_000
+STATE_FILE = "sync.json"
+LOCK_FILE = "sync.lock"
+
+
+class SyncBusy(SyncError):
+    """Another process is syncing this store right now."""
+
+
+@dataclass
+class SyncState:
+    """``sync.json``."""
+
+    cursor: int = 0
+    """The server seq of the last op pulled and stored."""
+    offset: int = 0
+    """Byte offset in ``ops.jsonl`` before which the server holds or refused every op."""
+    log_inode: int = 0
+    """The log's inode when ``offset`` was taken (a repaired log starts over at 0)."""
+    acked: list[str] = field(default_factory=list)
+    """Ids of local ops past ``offset`` the server acknowledged."""
+    rejected: dict[str, str] = field(default_factory=dict)
+    """Local ops the server refused: id -> reason (kept in the log, not resent)."""
+
+    @classmethod
+    def load(cls, root: Path) -> SyncState:
+        try:
+            raw = json.loads((root / STATE_FILE).read_text("utf-8"))
+            return cls(
+                cursor=int(raw.get("cursor", 0)),
+                offset=int(raw.get("offset", 0)),
+                log_inode=int(raw.get("log_inode", 0)),
+                acked=[str(i) for i in raw.get("acked", [])],
+                rejected={str(k): str(v) for k, v in raw.get("rejected", {}).items()},
+            )
+        except (OSError, ValueError, TypeError, AttributeError):
+            # Missing or damaged: starting over only costs a resend (deduplicated).
+            return cls()
+
+    def save(self, root: Path) -> None:
+        """Write atomically (temp file, fsync, replace)."""
+        tmp = root / f".{STATE_FILE}.tmp"
+        data = {
+            "cursor": self.cursor,
+            "offset": self.offset,
+            "log_inode": self.log_inode,
+            "acked": self.acked,
+            "rejected": self.rejected,
+        }
+        with tmp.open("w", encoding="utf-8") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, root / STATE_FILE)
+
+
+@dataclass
+class SyncResult:
+    """What one sync did."""
+
+    pushed: int = 0
+    """Ops the server stored for the first time."""
+    duplicates: int = 0
+    """Ops pushed that the server already had (a retry after a lost answer)."""
+    rejected: dict[str, str] = field(default_factory=dict)
+    """Ops the server refused in this sync: id -> reason."""
+    pulled: int = 0
+    """New ops appended to the local log."""
+    pending: int = 0
+    """Local ops still not acknowledged (e.g. by a member with no token here)."""
+    no_token: set[str] = field(default_factory=set)
+    """Members whose ops are waiting because this store has no token for them."""
+    cursor: int = 0
+
+    def summary(self) -> str:
+        """One line for people."""
+        parts = [f"pushed {self.pushed}", f"pulled {self.pulled}", f"{self.pending} pending"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already on the server")
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} refused by the server")
+        if self.no_token:
+            parts.append("no token here for " + ", ".join(sorted(self.no_token)))
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    op: Op
+    line: bytes
+    end: int
+
+
+def _is_local(op: Op, node: str) -> bool:
+    origin = op.clock[2]
+    return origin == node or origin.startswith(node + ".")
+
+
+def _scan(root: Path, offset: int) -> list[_Entry]:
+    """Whole ops in ``ops.jsonl`` from ``offset``, with the byte offset after each."""
+    with (root / "ops.jsonl").open("rb") as f:
+        f.seek(offset)
+        chunk = f.read()
+    entries: list[_Entry] = []
+    pos = offset
+    start = 0
+    while True:
+        nl = chunk.find(b"\n", start)
+        if nl < 0:
+            break  # a torn last line is not an op yet
+        line = chunk[start:nl]
+        pos = offset + nl + 1
+        start = nl + 1
+        if not line.strip():
+            continue
+        try:
+            entries.append(_Entry(decode_op(line, lenient=True), line, pos))
+        except OpError:
+            continue  # the store itself reports damaged lines
+    return entries
+
+
+@contextlib.contextmanager
+def sync_lock(root: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the store's sync lock; raises :class:`SyncBusy` after ``wait`` seconds."""
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise SyncBusy("another process is syncing this store") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _fresh_state(replica: Replica) -> SyncState:
+    state = SyncState.load(replica.root)
+    try:
+        stat = replica.log.path.stat()
+    except FileNotFoundError:
+        return state
+    if state.log_inode != stat.st_ino or state.offset > stat.st_size:
+        state.offset, state.log_inode, state.acked = 0, stat.st_ino, []
+    return state
+
+
+def _settle(state: SyncState, entries: list[_Entry], node: str) -> None:
+    """Move the offset over every leading op the server holds or refused."""
+    acked = set(state.acked)
+    passed: set[str] = set()
+    for entry in entries:
+        if entry.end <= state.offset:
+            continue
+        op = entry.op
+        if _is_local(op, node) and op.id not in acked and op.id not in state.rejected:
+            break
+        state.offset = entry.end
+        passed.add(op.id)
+    state.acked = [i for i in state.acked if i not in passed]
+
+
+def pending_count(replica: Replica) -> int:
+    """Local ops the server has not acknowledged yet (for an "N pending" indicator)."""
+    state = _fresh_state(replica)
+    done = set(state.acked) | set(state.rejected)
+    node = replica.config.node
+    return sum(
+        1
+        for e in _scan(replica.root, state.offset)
+        if _is_local(e.op, node) and e.op.id not in done
+    )
+
+
+def _batches(entries: list[_Entry]) -> Iterator[list[_Entry]]:
+    """Runs of one author's ops in log order, bounded in count and bytes."""
+    batch: list[_Entry] = []
+    size = 0
+    for entry in entries:
+        if batch and (
+            entry.op.author != batch[0].op.author
+            or len(batch) >= BATCH_OPS
+            or size + len(entry.line) > BATCH_BYTES
+        ):
+            yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += len(entry.line) + 1
+    if batch:
+        yield batch
+
+
+def _pull_token(replica: Replica, creds: dict[str, Credential]) -> Credential:
+    mine = [c for c in creds.values() if c.cohort == replica.config.cohort]
+    if not mine:
+        raise SyncError("this store has no server token; join with `cohort join URL --invite ...`")
+    default = replica.config.default_member
+    return next((c for c in mine if c.member == default), mine[0])
+
+
+def sync_once(
+    replica: Replica,
+    creds: dict[str, Credential],
+    client: ServerClient | None = None,
+    *,
+    wait: float = 0.0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> SyncResult:
+    """Push what the server lacks, then pull what is new; returns what happened.
+
+    Args:
+        replica: The store.
+        creds: Its credentials (:func:`load_credentials`).
+        client: The server client; one for ``store.toml``'s remote is made if omitted.
+        wait: Seconds to wait for another process's sync to finish.
+        progress: Called with ``("push" | "pull", done, total)`` as batches complete
+            (total is 0 when unknown).
+
+    Raises:
+        SyncError: the server is unreachable or refused (nothing local is lost), or
+            another process holds the sync lock (:class:`SyncBusy`).
+    """
+    owned = client is None
+    if client is None:
+        if not replica.config.remote:
+            raise SyncError("this store has no server; join one with `cohort join URL ...`")
+        client = ServerClient(replica.config.remote)
+    try:
+        with sync_lock(replica.root, wait):
+            result = SyncResult()
+            state = _fresh_state(replica)
+            _push(replica, creds, client, state, result, progress)
+            _pull(replica, creds, client, state, result, progress)
+            result.cursor = state.cursor
+            result.pending = pending_count(replica)
+            return result
+    finally:
+        if owned:
+            client.close()
+
+
+def _push(
+    replica: Replica,
+    creds: dict[str, Credential],
+    client: ServerClient,
+    state: SyncState,
+    result: SyncResult,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    node = replica.config.node
+    entries = _scan(replica.root, state.offset)
+    acked = set(state.acked)
+    outbox = [
+        e
+        for e in entries
+        if _is_local(e.op, node) and e.op.id not in acked and e.op.id not in state.rejected
+    ]
+    done = 0
+    cohort = replica.config.cohort
+    for batch in _batches(outbox):
+        author = batch[0].op.author
+        cred = creds.get(author)
+        if cred is None or cred.cohort != cohort:
+            result.no_token.add(
+                replica.state.members[author].handle if author in replica.state.members else author
+            )
+            continue
+        answer = client.push(cohort, cred.token, [e.line for e in batch])
+        result.pushed += answer.accepted
+        result.duplicates += answer.duplicates
+        result.rejected.update(answer.rejected)
+        state.acked.extend(answer.acked)
+        state.rejected.update(answer.rejected)
+        if len(state.rejected) > KEEP_REJECTED:
+            state.rejected = dict(list(state.rejected.items())[-KEEP_REJECTED:])
+        _settle(state, entries, node)
+        state.save(replica.root)
+        done += len(batch)
+        if progress:
+            progress("push", done, len(outbox))
+    _settle(state, entries, node)
+    state.save(replica.root)
+
+
+def _pull(
+    replica: Replica,
+    creds: dict[str, Credential],
+    client: ServerClient,
+    state: SyncState,
+    result: SyncResult,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    cred = _pull_token(replica, creds)
+    while True:
+        page = client.pull(replica.config.cohort, cred.token, state.cursor, PULL_PAGE)
+        result.pulled += store_page(replica, state, page.ops, page.cursor)
+        if progress:
+            progress("pull", result.pulled, 0)
+        if not page.more or not page.ops:
+            return
+
+
+def store_page(replica: Replica, state: SyncState, ops: list[Op], cursor: int) -> int:
+    """Append pulled ops durably, then (only then) move the cursor; returns ops added."""
+    added = 0
+    if ops:
+        if cohort := next((op for op in ops if op.kind == "cohort.create"), None):
+            ours = replica.config.cohort
+            if getattr(cohort.data, "cohort", ours) != ours:
+                raise SyncError("the server sent another cohort's ops; nothing was stored")
+        added, _ = replica.import_ops(ops)
+    if cursor > state.cursor:
+        state.cursor = cursor
+        state.save(replica.root)
+    return added
+
+
+def follow(
+    replica: Replica,
+    creds: dict[str, Credential],
+    client: ServerClient | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> Iterator[int]:
+    """Follow the server's live stream, storing ops as they come; yields ops added per event.
+
+    Returns when ``stop()`` is true after an event; raises :class:`SyncError` when the
+    stream fails (the caller reconnects, see :class:`Backoff`). Hold the sync lock (or
+    be the only syncing process) while following.
+    """
+    owned = client is None
+    if client is None:
+        client = ServerClient(replica.config.remote)
+    try:
+        cred = _pull_token(replica, creds)
+        state = _fresh_state(replica)
+        for page in client.stream(replica.config.cohort, cred.token, state.cursor):
+            state = _fresh_state(replica)  # a sync_once in between may have moved it
+            yield store_page(replica, state, page.ops, page.cursor)
+            if stop():
+                return
+    finally:
+        if owned:
+            client.close()
+
+
+class Backoff:
+    """Reconnect delays: exponential with full jitter, capped, reset after a success.
+
+    Args:
+        base: The first delay's upper bound in seconds.
+        cap: The largest delay.
+    """
+
+    def __init__(self, base: float = 0.5, cap: float = 30.0) -> None:
+        self.base = base
+        self.cap = cap
+        self.failures = 0
+
+    def next_delay(self) -> float:
+        """The delay before the next attempt (after a failure)."""
+        self.failures += 1
+        return random.uniform(0, min(self.cap, self.base * 2 ** (self.failures - 1)))
+
+    def reset(self) -> None:
+        """Call after a successful connection."""
+        self.failures = 0
