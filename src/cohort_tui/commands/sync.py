@@ -50,61 +50,26 @@ def _url(url: str) -> str:
 def run_join(args: argparse.Namespace) -> int:
     import re
 
-    from cohort_tui.domain.clock import new_node_id
     from cohort_tui.paths import resolve_store
-    from cohort_tui.store.workspace import Replica, StoreConfig, read_config, write_config
+    from cohort_tui.store.workspace import Replica
     from cohort_tui.sync.client import ServerClient, SyncError
-    from cohort_tui.sync.credentials import Credential, add_credential
+    from cohort_tui.sync.credentials import load_credentials
     from cohort_tui.sync.engine import sync_once
+    from cohort_tui.sync.join import join_store
 
     url = _url(args.url)
     handle = args.handle.removeprefix("@")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,31}", handle):
         fail(f"handle '{args.handle}' must be 1-32 lowercase letters, digits, '-' or '_'", 2)
     root, _ = resolve_store(getattr(args, "store", None))
-    existing = (root / "store.toml").is_file()
-    config = read_config(root) if existing else None
-    if config is not None and config.remote and config.remote != url:
-        fail(f"{root} syncs with {config.remote}, not {url}")
-    if config is None:
-        if root.exists() and (not root.is_dir() or any(root.iterdir())):
-            fail(f"{root} exists and is not a cohort store; pick a new directory with --store")
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            fail(f"cannot create {root}: {exc.strerror}")
     with ServerClient(url) as client:
         try:
-            joined = client.join(
-                args.invite, handle, args.display_name, config.cohort if config else None
-            )
+            joined, existed = join_store(root, client, args.invite, handle, args.display_name)
         except SyncError as exc:
             fail(str(exc))
-        if config is None:
-            config = StoreConfig(
-                cohort=joined.cohort, node=new_node_id(), default_member=joined.member, remote=url
-            )
-            write_config(root, config)
-            (root / "ops.jsonl").touch()
-        elif not config.remote:
-            config.remote = url
-            write_config(root, config)
-        add_credential(
-            root,
-            Credential(
-                member=joined.member,
-                handle=joined.handle,
-                token=joined.token,
-                server=url,
-                cohort=joined.cohort,
-            ),
-        )
         print(f"joined as @{joined.handle} ({joined.member}) in {root}")
-        replica = Replica(root)
-        from cohort_tui.sync.credentials import load_credentials
-
         try:
-            result = sync_once(replica, load_credentials(root), client, wait=30)
+            result = sync_once(Replica(root), load_credentials(root), client, wait=30)
         except SyncError as exc:
             print(
                 f"cohort: joined, but the first sync failed: {exc}; run `cohort sync`",
@@ -112,7 +77,7 @@ def run_join(args: argparse.Namespace) -> int:
             )
             return 0
     print(f"synced: {result.summary()}")
-    if existing:
+    if existed:
         print(f"act as the new member with --as {joined.handle}")
     return 0
 
