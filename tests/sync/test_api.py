@@ -76,7 +76,7 @@ def test_401_missing_or_bad_token(api: Api) -> None:
 
 
 def test_403_author_is_not_the_tokens_member(api: Api) -> None:
-    bob, bob_token = api.join("bob")
+    _bob, bob_token = api.join("bob")
     status, body = _push(api, [thread(api.founder, 99)], token=bob_token)
     assert status == 403 and "author is not the token's member" in body["message"]
 

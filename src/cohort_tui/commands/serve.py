@@ -91,7 +91,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.rate <= 0:
         fail("--rate must be more than 0", 2)
     storage = _storage(args.db)
-    app = create_app(storage, RateLimiter(rate=args.rate, burst=4 * args.rate))
+    app = create_app(
+        storage, RateLimiter(rate=args.rate, burst=4 * args.rate), close_storage=True
+    )
     sync = app.state.sync
 
     class Server(uvicorn.Server):
@@ -116,8 +118,7 @@ def run_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
         lifespan="on",
     )
-    try:
-        Server(config).run()
-    finally:
-        storage.close()
+    # uvicorn stops gracefully on SIGTERM/SIGINT (streams end, requests finish), then
+    # re-raises the signal so the exit status says how the server was stopped.
+    Server(config).run()
     return 0

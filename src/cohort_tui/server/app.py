@@ -324,8 +324,10 @@ class SyncServer:
         )
 
 
-def create_app(storage: Storage, limiter: RateLimiter | None = None) -> Starlette:
-    """The ASGI app serving API v1 over ``storage``."""
+def create_app(
+    storage: Storage, limiter: RateLimiter | None = None, *, close_storage: bool = False
+) -> Starlette:
+    """The ASGI app serving API v1 over ``storage`` (closed at shutdown if asked)."""
     server = SyncServer(storage, limiter)
 
     async def on_api_error(request: Request, exc: Exception) -> Response:
@@ -347,6 +349,8 @@ def create_app(storage: Storage, limiter: RateLimiter | None = None) -> Starlett
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         server.begin_shutdown()
+        if close_storage:
+            storage.close()
 
     app = Starlette(
         routes=[
