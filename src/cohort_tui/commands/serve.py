@@ -28,6 +28,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="requests per second allowed per token, with bursts of 4N (default 50)",
     )
+    p.add_argument(
+        "--no-access-log", action="store_true", help="do not log each request (faster)"
+    )
     p.set_defaults(run=run_serve)
 
     s = sub.add_parser("server", help="server administration")
@@ -117,6 +120,7 @@ def run_serve(args: argparse.Namespace) -> int:
         log_level="info",
         timeout_graceful_shutdown=5,
         lifespan="on",
+        access_log=not args.no_access_log,
     )
     # uvicorn stops gracefully on SIGTERM/SIGINT (streams end, requests finish), then
     # re-raises the signal so the exit status says how the server was stopped.

@@ -305,13 +305,19 @@ class SqliteStorage:
         return found
 
     def add_ops(self, cohort: str, ops: list[NewOp]) -> int:
+        last = 0
         with self._tx() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
-                [(cohort, op.id, op.author, op.body) for op in ops],
-            )
-            row = db.execute("SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)).fetchone()
-        return int(row[0] or 0)
+            for op in ops:
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
+                    (cohort, op.id, op.author, op.body),
+                )
+                if cur.rowcount == 1 and cur.lastrowid is not None:
+                    last = cur.lastrowid
+            if not last:
+                row = db.execute("SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)).fetchone()
+                last = int(row[0] or 0)
+        return last
 
     def ops_after(self, cohort: str, after: int, limit: int) -> list[tuple[int, bytes]]:
         with self._lock:
