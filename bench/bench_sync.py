@@ -246,7 +246,8 @@ def listener_process(
                 if not page["more"] or after == last:
                     break
                 last = after
-            await asyncio.wait_for(asyncio.gather(*(listen(client, after) for _ in range(count))), 120)  # fmt: skip
+            listeners = asyncio.gather(*(listen(client, after) for _ in range(count)))
+            await asyncio.wait_for(listeners, 120)
 
     asyncio.run(main())
     out.put(seen)
