@@ -8,26 +8,44 @@ the pulled ops are durably in the log, so it never moves past what is stored, an
 offset only moves over ops the server has answered for, so a failed sync loses nothing:
 the next one resends (the server deduplicates by op id).
 
-Everything here is blocking and thread-safe per store (a lock file lets one process sync
-a store at a time), so the app can call :func:`sync_once` and :func:`follow` from a worker.
+Everything here is blocking; a lock file lets one thread or process sync a store at a
+time, so the app can call :func:`sync_once` and :func:`follow` from workers (each with
+its own :class:`Replica` on the store).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
-import os
 import random
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from cohort_tui.domain.ops import Op, OpError, decode_op
+from cohort_tui.domain.ops import Op
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync.client import ServerClient, SyncError
 from cohort_tui.sync.credentials import Credential
+from cohort_tui.sync.outbox import (
+    Entry,
+    SyncBusy,
+    SyncState,
+    fresh_state,
+    is_local,
+    pending_count,
+    scan_log,
+    settle,
+    sync_lock,
+)
+
+__all__ = [
+    "Backoff",
+    "SyncBusy",
+    "SyncResult",
+    "SyncState",
+    "follow",
+    "pending_count",
+    "store_page",
+    "sync_lock",
+    "sync_once",
+]
 
 BATCH_OPS = 500
 """Most ops per push request."""
@@ -35,59 +53,6 @@ BATCH_BYTES = 900_000
 """Most bytes per push request (the server refuses bodies over 1 MiB)."""
 PULL_PAGE = 1_000
 KEEP_REJECTED = 1_000
-STATE_FILE = "sync.json"
-LOCK_FILE = "sync.lock"
-
-
-class SyncBusy(SyncError):
-    """Another process is syncing this store right now."""
-
-
-@dataclass
-class SyncState:
-    """``sync.json``."""
-
-    cursor: int = 0
-    """The server seq of the last op pulled and stored."""
-    offset: int = 0
-    """Byte offset in ``ops.jsonl`` before which the server holds or refused every op."""
-    log_inode: int = 0
-    """The log's inode when ``offset`` was taken (a repaired log starts over at 0)."""
-    acked: list[str] = field(default_factory=list)
-    """Ids of local ops past ``offset`` the server acknowledged."""
-    rejected: dict[str, str] = field(default_factory=dict)
-    """Local ops the server refused: id -> reason (kept in the log, not resent)."""
-
-    @classmethod
-    def load(cls, root: Path) -> SyncState:
-        try:
-            raw = json.loads((root / STATE_FILE).read_text("utf-8"))
-            return cls(
-                cursor=int(raw.get("cursor", 0)),
-                offset=int(raw.get("offset", 0)),
-                log_inode=int(raw.get("log_inode", 0)),
-                acked=[str(i) for i in raw.get("acked", [])],
-                rejected={str(k): str(v) for k, v in raw.get("rejected", {}).items()},
-            )
-        except (OSError, ValueError, TypeError, AttributeError):
-            # Missing or damaged: starting over only costs a resend (deduplicated).
-            return cls()
-
-    def save(self, root: Path) -> None:
-        """Write atomically (temp file, fsync, replace)."""
-        tmp = root / f".{STATE_FILE}.tmp"
-        data = {
-            "cursor": self.cursor,
-            "offset": self.offset,
-            "log_inode": self.log_inode,
-            "acked": self.acked,
-            "rejected": self.rejected,
-        }
-        with tmp.open("w", encoding="utf-8") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, root / STATE_FILE)
 
 
 @dataclass
@@ -120,105 +85,9 @@ class SyncResult:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    op: Op
-    line: bytes
-    end: int
-
-
-def _is_local(op: Op, node: str) -> bool:
-    origin = op.clock[2]
-    return origin == node or origin.startswith(node + ".")
-
-
-def _scan(root: Path, offset: int) -> list[_Entry]:
-    """Whole ops in ``ops.jsonl`` from ``offset``, with the byte offset after each."""
-    with (root / "ops.jsonl").open("rb") as f:
-        f.seek(offset)
-        chunk = f.read()
-    entries: list[_Entry] = []
-    pos = offset
-    start = 0
-    while True:
-        nl = chunk.find(b"\n", start)
-        if nl < 0:
-            break  # a torn last line is not an op yet
-        line = chunk[start:nl]
-        pos = offset + nl + 1
-        start = nl + 1
-        if not line.strip():
-            continue
-        try:
-            entries.append(_Entry(decode_op(line, lenient=True), line, pos))
-        except OpError:
-            continue  # the store itself reports damaged lines
-    return entries
-
-
-@contextlib.contextmanager
-def sync_lock(root: Path, wait: float = 0.0) -> Iterator[None]:
-    """Hold the store's sync lock; raises :class:`SyncBusy` after ``wait`` seconds."""
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise SyncBusy("another process is syncing this store") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _fresh_state(replica: Replica) -> SyncState:
-    state = SyncState.load(replica.root)
-    try:
-        stat = replica.log.path.stat()
-    except FileNotFoundError:
-        return state
-    if state.log_inode != stat.st_ino or state.offset > stat.st_size:
-        state.offset, state.log_inode, state.acked = 0, stat.st_ino, []
-    return state
-
-
-def _settle(state: SyncState, entries: list[_Entry], node: str) -> None:
-    """Move the offset over every leading op the server holds or refused."""
-    acked = set(state.acked)
-    passed: set[str] = set()
-    for entry in entries:
-        if entry.end <= state.offset:
-            continue
-        op = entry.op
-        if _is_local(op, node) and op.id not in acked and op.id not in state.rejected:
-            break
-        state.offset = entry.end
-        passed.add(op.id)
-    state.acked = [i for i in state.acked if i not in passed]
-
-
-def pending_count(replica: Replica) -> int:
-    """Local ops the server has not acknowledged yet (for an "N pending" indicator)."""
-    state = _fresh_state(replica)
-    done = set(state.acked) | set(state.rejected)
-    node = replica.config.node
-    return sum(
-        1
-        for e in _scan(replica.root, state.offset)
-        if _is_local(e.op, node) and e.op.id not in done
-    )
-
-
-def _batches(entries: list[_Entry]) -> Iterator[list[_Entry]]:
+def _batches(entries: list[Entry]) -> Iterator[list[Entry]]:
     """Runs of one author's ops in log order, bounded in count and bytes."""
-    batch: list[_Entry] = []
+    batch: list[Entry] = []
     size = 0
     for entry in entries:
         if batch and (
@@ -272,7 +141,7 @@ def sync_once(
     try:
         with sync_lock(replica.root, wait):
             result = SyncResult()
-            state = _fresh_state(replica)
+            state = fresh_state(replica)
             _push(replica, creds, client, state, result, progress)
             _pull(replica, creds, client, state, result, progress)
             result.cursor = state.cursor
@@ -292,12 +161,12 @@ def _push(
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
     node = replica.config.node
-    entries = _scan(replica.root, state.offset)
+    entries = scan_log(replica.root, state.offset)
     acked = set(state.acked)
     outbox = [
         e
         for e in entries
-        if _is_local(e.op, node) and e.op.id not in acked and e.op.id not in state.rejected
+        if is_local(e.op, node) and e.op.id not in acked and e.op.id not in state.rejected
     ]
     done = 0
     cohort = replica.config.cohort
@@ -317,12 +186,12 @@ def _push(
         state.rejected.update(answer.rejected)
         if len(state.rejected) > KEEP_REJECTED:
             state.rejected = dict(list(state.rejected.items())[-KEEP_REJECTED:])
-        _settle(state, entries, node)
+        settle(state, entries, node)
         state.save(replica.root)
         done += len(batch)
         if progress:
             progress("push", done, len(outbox))
-    _settle(state, entries, node)
+    settle(state, entries, node)
     state.save(replica.root)
 
 
@@ -368,18 +237,22 @@ def follow(
     """Follow the server's live stream, storing ops as they come; yields ops added per event.
 
     Returns when ``stop()`` is true after an event; raises :class:`SyncError` when the
-    stream fails (the caller reconnects, see :class:`Backoff`). Hold the sync lock (or
-    be the only syncing process) while following.
+    stream fails (the caller reconnects, see :class:`Backoff`). Each event is stored
+    under the sync lock. Give the thread that follows its own :class:`Replica` on the
+    store; the app's replica sees the new ops through its log watch.
     """
     owned = client is None
     if client is None:
         client = ServerClient(replica.config.remote)
     try:
         cred = _pull_token(replica, creds)
-        state = _fresh_state(replica)
+        state = fresh_state(replica)
         for page in client.stream(replica.config.cohort, cred.token, state.cursor):
-            state = _fresh_state(replica)  # a sync_once in between may have moved it
-            yield store_page(replica, state, page.ops, page.cursor)
+            # Under the sync lock, so a sync_once in another thread or process and this
+            # follower never overwrite each other's sync.json.
+            with sync_lock(replica.root, wait=120):
+                added = store_page(replica, fresh_state(replica), page.ops, page.cursor)
+            yield added
             if stop():
                 return
     finally:
