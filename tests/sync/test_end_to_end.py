@@ -333,3 +333,78 @@ def test_a_server_killed_mid_push_restarts_and_clients_resync_without_gaps(
     assert exports[0] == exports[1]
     lines = (b_root / "ops.jsonl").read_text().splitlines()
     assert len(lines) == len({json.loads(line)["id"] for line in lines})
+
+
+def test_live_sync_pushes_follows_survives_an_outage_and_keeps_one_syncer_per_store(
+    server: ServerProcess, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from cohort_tui.sync.live import LiveStatus, LiveSync
+
+    _, out, _ = cli(capsysbinary, "server", "new-cohort", "--db", str(server.db), "--name", "L")
+    invite = json.loads(out)["invite"]
+    a_root, b_root = tmp_path / "a", tmp_path / "b"
+    cli(
+        capsysbinary,
+        "join",
+        server.url,
+        "--invite",
+        invite,
+        "--handle",
+        "fay",
+        "--store",
+        str(a_root),
+    )
+    _, out, _ = cli(capsysbinary, "invite", "--store", str(a_root))
+    cli(
+        capsysbinary,
+        "join",
+        server.url,
+        "--invite",
+        out.decode().strip(),
+        "--handle",
+        "bo",
+        "--store",
+        str(b_root),
+    )
+    seen: dict[str, list[LiveStatus]] = {"a": [], "b": []}
+    live_a = LiveSync(a_root, seen["a"].append, poll=60)
+    live_b = LiveSync(b_root, seen["b"].append, poll=60)
+    assert live_a.start() and live_b.start()
+    second: list[LiveStatus] = []
+    assert not LiveSync(b_root, second.append).start()  # another pane already syncs b
+    assert second[0].label() == "synced by another pane"
+
+    def wait_for(root: Path, needle: bytes) -> bool:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if needle in (root / "ops.jsonl").read_bytes():
+                return True
+            time.sleep(0.05)
+        return False
+
+    try:
+        a = Replica(a_root)
+        a.write(
+            k.ThreadCreate(thread="t1", post="p1", title="Live", body="one"),
+            author=a.resolve_member("fay").id,
+        )
+        live_a.poke()
+        assert wait_for(b_root, b'"post":"p1"')
+        server.stop(signal.SIGKILL)
+        b = Replica(b_root)
+        b.write(
+            k.PostCreate(post="p2", thread="t1", body="while away"),
+            author=b.resolve_member("bo").id,
+        )
+        live_b.poke()
+        deadline = time.monotonic() + 15
+        while not any(s.state == "offline" for s in seen["b"]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        offline = [s for s in seen["b"] if s.state == "offline"]
+        assert offline and offline[-1].label().startswith("offline")
+        server.start()
+        assert wait_for(a_root, b'"post":"p2"')
+        assert any(s.state == "online" for s in seen["a"])
+    finally:
+        live_a.stop()
+        live_b.stop()

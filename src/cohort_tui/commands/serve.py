@@ -28,9 +28,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="requests per second allowed per token, with bursts of 4N (default 50)",
     )
-    p.add_argument(
-        "--no-access-log", action="store_true", help="do not log each request (faster)"
-    )
+    p.add_argument("--no-access-log", action="store_true", help="do not log each request (faster)")
     p.set_defaults(run=run_serve)
 
     s = sub.add_parser("server", help="server administration")
@@ -94,9 +92,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.rate <= 0:
         fail("--rate must be more than 0", 2)
     storage = _storage(args.db)
-    app = create_app(
-        storage, RateLimiter(rate=args.rate, burst=4 * args.rate), close_storage=True
-    )
+    app = create_app(storage, RateLimiter(rate=args.rate, burst=4 * args.rate), close_storage=True)
     sync = app.state.sync
 
     class Server(uvicorn.Server):

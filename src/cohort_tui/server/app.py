@@ -292,7 +292,7 @@ class SyncServer:
 
     async def _events(self, cohort: str, cursor: int) -> AsyncIterator[bytes]:
         closing = self.shutdown_event()
-        yield b": connected\n\n"
+        yield b'event: ready\ndata: {"cursor":%d}\n\n' % cursor
         while not closing.is_set():
             ring = self.doorbell.event(cohort)
             rows = self.storage.ops_after(cohort, cursor, PAGE_CAP)
@@ -310,7 +310,7 @@ class SyncServer:
                 for waiter in waiters:
                     waiter.cancel()
             if not ring.is_set() and not closing.is_set():
-                yield b": keep-alive\n\n"
+                yield b"event: ping\ndata: {}\n\n"  # an event, so clients can check in
 
     async def invite(self, request: Request) -> Response:
         owner = self.owner(request)

@@ -201,7 +201,7 @@ def openapi_document() -> dict[str, Any]:
             "/v1/cohorts/{cohort}/stream": {
                 "parameters": [_COHORT],
                 "get": {
-                    "summary": "Server-Sent Events: `ops` events with {ops, cursor}",
+                    "summary": "Server-Sent Events: ready, ops {ops, cursor}, ping every 15 s",
                     "security": _AUTH,
                     "parameters": [_AFTER],
                     "responses": {

@@ -201,7 +201,8 @@ class ServerClient:
         return result
 
     def stream(self, cohort: str, token: str, after: int) -> Iterator[Page]:
-        """Follow the live stream: yields a page per ``ops`` event until it closes.
+        """Follow the live stream: a page per ``ops`` event, an empty one per ``ready``
+        (connected) and ``ping`` (keep-alive, every 15 s) event.
 
         Raises:
             Unreachable: the connection failed or dropped.
@@ -224,6 +225,8 @@ class ServerClient:
                     source.response.read()
                     raise _refusal(source.response)
                 for event in source.iter_sse():
+                    if event.event in ("ready", "ping"):  # connected, still there
+                        yield Page([], after)
                     if event.event != "ops":
                         continue
                     wire = msgspec.json.decode(event.data, type=_PageWire)

@@ -236,10 +236,11 @@ def follow(
 ) -> Iterator[int]:
     """Follow the server's live stream, storing ops as they come; yields ops added per event.
 
-    Returns when ``stop()`` is true after an event; raises :class:`SyncError` when the
-    stream fails (the caller reconnects, see :class:`Backoff`). Each event is stored
-    under the sync lock. Give the thread that follows its own :class:`Replica` on the
-    store; the app's replica sees the new ops through its log watch.
+    Returns when ``stop()`` is true after an event (the server pings every 15 s);
+    raises :class:`SyncError` when the stream fails (the caller reconnects, see
+    :class:`Backoff`). Each event's ops are stored under the sync lock. Give the
+    following thread its own :class:`Replica` on the store; the app's replica sees the
+    new ops through its log watch.
     """
     owned = client is None
     if client is None:
@@ -250,8 +251,10 @@ def follow(
         for page in client.stream(replica.config.cohort, cred.token, state.cursor):
             # Under the sync lock, so a sync_once in another thread or process and this
             # follower never overwrite each other's sync.json.
-            with sync_lock(replica.root, wait=120):
-                added = store_page(replica, fresh_state(replica), page.ops, page.cursor)
+            added = 0
+            if page.ops:
+                with sync_lock(replica.root, wait=120):
+                    added = store_page(replica, fresh_state(replica), page.ops, page.cursor)
             yield added
             if stop():
                 return

@@ -78,12 +78,15 @@ class SyncState:
 
 @dataclass(frozen=True)
 class Entry:
+    """One op of the log, its line as written and the byte offset just after it."""
+
     op: Op
     line: bytes
     end: int
 
 
 def is_local(op: Op, node: str) -> bool:
+    """Whether this store wrote ``op`` (every process of a store stamps ``node.pid``)."""
     origin = op.clock[2]
     return origin == node or origin.startswith(node + ".")
 
