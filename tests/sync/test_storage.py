@@ -87,3 +87,20 @@ def test_ops_are_idempotent_by_id_and_paged_by_seq(storage: SqliteStorage) -> No
     assert len(list(storage.all_ops("c1"))) == 5
     assert storage.existing_ids("c1", ["op1", "op7"]) == {"op1"}
     assert storage.last_seq("c2") > last
+
+
+def test_a_taken_handle_stores_nothing_and_keeps_the_invite(storage: SqliteStorage) -> None:
+    from cohort_tui.server.storage import HandleTaken
+
+    storage.create_cohort("c1", "One", expires_at=now_ms() + 10_000)
+    code = storage.create_invite(
+        "c1", role="learner", inviter="m0", uses=2, expires_at=now_ms() + 10_000
+    )
+    invite = storage.find_invite(code)
+    assert invite is not None
+    storage.join(invite, member="m1", handle="ada", token=new_token(), op=_op(1), now=now_ms())
+    with pytest.raises(HandleTaken):
+        storage.join(invite, member="m2", handle="ada", token=new_token(), op=_op(2), now=now_ms())
+    assert storage.existing_ids("c1", ["op2"]) == set()
+    again = storage.find_invite(code)
+    assert again is not None and again.uses_left == 1

@@ -38,6 +38,7 @@ from cohort_tui.server.http import (
 )
 from cohort_tui.server.openapi import openapi_document
 from cohort_tui.server.storage import (
+    HandleTaken,
     InviteUnusable,
     NewOp,
     Storage,
@@ -196,6 +197,8 @@ class SyncServer:
             )
         except InviteUnusable:
             raise forbidden("the invite is unknown, used up or expired") from None
+        except HandleTaken:
+            raise ApiError(409, "conflict", f"handle @{handle} is taken in this cohort") from None
         view.apply(op)
         self.doorbell.ring(invite.cohort)
         log.info("member %s joined cohort %s", member, invite.cohort)

@@ -121,6 +121,10 @@ class InviteUnusable(Exception):
     """The invite was used up or expired between the check and the join."""
 
 
+class HandleTaken(Exception):
+    """Another member of the cohort already has the handle."""
+
+
 class Storage(Protocol):
     """What the server needs from a database."""
 
@@ -147,7 +151,8 @@ class Storage(Protocol):
     ) -> int:
         """Use the invite once, add the member with its token and store ``op``, atomically.
 
-        Returns the op's seq. Raises :class:`InviteUnusable` when the invite ran out.
+        Returns the op's seq. Raises :class:`InviteUnusable` when the invite ran out and
+        :class:`HandleTaken` when the handle is someone else's; nothing is stored then.
         """
         ...
 
@@ -273,10 +278,13 @@ class SqliteStorage:
             ).rowcount
             if used != 1:
                 raise InviteUnusable(invite.hash)
-            db.execute(
-                "INSERT INTO members (cohort, id, handle, created_at) VALUES (?, ?, ?, ?)",
-                (invite.cohort, member, handle, now),
-            )
+            try:
+                db.execute(
+                    "INSERT INTO members (cohort, id, handle, created_at) VALUES (?, ?, ?, ?)",
+                    (invite.cohort, member, handle, now),
+                )
+            except sqlite3.IntegrityError:
+                raise HandleTaken(handle) from None
             db.execute(
                 "INSERT INTO tokens (hash, cohort, member, created_at) VALUES (?, ?, ?, ?)",
                 (digest(token), invite.cohort, member, now),
