@@ -177,3 +177,31 @@ def test_unknown_kinds_from_newer_clients_are_kept(api: Api) -> None:
     }
     status, body = _push(api, [op])
     assert status == 200 and body["acked"] == ["future1"]
+
+
+def test_a_claim_invite_gives_an_existing_member_a_new_token(api: Api) -> None:
+    bob, bob_token = api.join("bob")
+    r = api.client.post(
+        f"/v1/cohorts/{api.cohort}/invites", json={"claim": "@bob"}, headers=api.auth()
+    )
+    assert r.status_code == 201 and r.json()["claim"] == bob and r.json()["uses"] == 1
+    code = r.json()["invite"]
+    r = api.client.post("/v1/join", json={"invite": code, "handle": "fay"})
+    assert r.status_code == 400 and "@bob" in r.json()["message"]
+    before = api.storage.last_seq(api.cohort)
+    r = api.client.post("/v1/join", json={"invite": code, "handle": "bob"})
+    assert r.status_code == 200 and r.json()["member"] == bob
+    assert api.storage.last_seq(api.cohort) == before  # no op written
+    new_token = r.json()["token"]
+    assert new_token != bob_token
+    for token in (bob_token, new_token):  # both work
+        status, _ = _push(api, [thread(bob, hash(token) % 1000)], token=token)
+        assert status == 200
+    r = api.client.post(
+        f"/v1/cohorts/{api.cohort}/invites", json={"claim": "nobody"}, headers=api.auth()
+    )
+    assert r.status_code == 400
+    r = api.client.post(
+        f"/v1/cohorts/{api.cohort}/invites", json={"claim": "fay"}, headers=api.auth(bob_token)
+    )
+    assert r.status_code == 403

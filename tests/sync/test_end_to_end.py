@@ -408,3 +408,87 @@ def test_live_sync_pushes_follows_survives_an_outage_and_keeps_one_syncer_per_st
     finally:
         live_a.stop()
         live_b.stop()
+
+
+def test_a_local_store_moves_to_a_server_and_others_join_it(
+    server: ServerProcess, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    home = str(tmp_path / "home")
+    assert cli(capsysbinary, "init", home, "--name", "Started offline", "--handle", "fay")[0] == 0
+    code, out, _ = cli(
+        capsysbinary, "thread", "new", "--store", home, "--title", "Hi", "--body", "b"
+    )
+    assert code == 0
+    code, out, err = cli(
+        capsysbinary, "server", "new-cohort", "--db", str(server.db), "--from-store", home
+    )
+    assert code == 0, err
+    made = json.loads(out)
+    assert made["handle"] == "fay" and made["ops"] == 2
+    code, _, err = cli(
+        capsysbinary,
+        "join",
+        server.url,
+        "--invite",
+        made["invite"],
+        "--handle",
+        "fay",
+        "--store",
+        home,
+    )
+    assert code == 0, err
+    code, out, _ = cli(capsysbinary, "sync", "--store", home)
+    assert code == 0 and out.startswith(b"pushed 0")
+    _, out, _ = cli(capsysbinary, "invite", "--store", home)
+    bob = str(tmp_path / "bob")
+    assert (
+        cli(
+            capsysbinary,
+            "join",
+            server.url,
+            "--invite",
+            out.decode().strip(),
+            "--handle",
+            "bob",
+            "--store",
+            bob,
+        )[0]
+        == 0
+    )
+    assert (
+        cli(
+            capsysbinary,
+            "post",
+            json.loads(cli(capsysbinary, "threads", "--store", bob, "--json")[1])[0]["id"],
+            "--store",
+            bob,
+            "--body",
+            "hello fay",
+        )[0]
+        == 0
+    )
+    for store in (bob, home):
+        assert cli(capsysbinary, "sync", "--store", store)[0] == 0
+    assert (
+        cli(capsysbinary, "export", "--store", home)[1]
+        == cli(capsysbinary, "export", "--store", bob)[1]
+    )
+    # fay on a new laptop: a claim invite gives her a second token for the same member
+    _, out, _ = cli(capsysbinary, "invite", "--store", home, "--claim", "fay")
+    laptop = str(tmp_path / "laptop")
+    code, _, err = cli(
+        capsysbinary,
+        "join",
+        server.url,
+        "--invite",
+        out.decode().strip(),
+        "--handle",
+        "fay",
+        "--store",
+        laptop,
+    )
+    assert code == 0, err
+    assert (
+        cli(capsysbinary, "export", "--store", laptop)[1]
+        == cli(capsysbinary, "export", "--store", home)[1]
+    )

@@ -37,7 +37,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "new-cohort", help="create a cohort; prints its id and the facilitator's invite"
     )
     n.add_argument("--db", required=True, metavar="FILE", help="SQLite database file")
-    n.add_argument("--name", required=True, help="the cohort's name")
+    n.add_argument("--name", help="the cohort's name (default: the store's, with --from-store)")
+    n.add_argument(
+        "--from-store",
+        metavar="DIR",
+        help="bring an existing local store's cohort and ops; the invite gives its own "
+        "member (or --as HANDLE) a token",
+    )
+    n.add_argument("--as", dest="as_member", metavar="HANDLE", help="with --from-store")
     n.add_argument(
         "--expires-days", type=float, default=30, metavar="D", help="invite lifetime (default 30)"
     )
@@ -64,11 +71,13 @@ def run_new_cohort(args: argparse.Namespace) -> int:
     from cohort_tui.domain.clock import new_id
     from cohort_tui.server.storage import now_ms
 
-    name = args.name.strip()
-    if not name or len(name) > 300:
-        fail("--name must be 1-300 characters", 2)
     if not 0 < args.expires_days <= 365:
         fail("--expires-days must be more than 0 and at most 365", 2)
+    if args.from_store:
+        return _cohort_from_store(args)
+    name = (args.name or "").strip()
+    if not name or len(name) > 300:
+        fail("--name must be 1-300 characters", 2)
     storage = _storage(args.db)
     cohort = new_id("c")
     invite = storage.create_cohort(
@@ -76,6 +85,59 @@ def run_new_cohort(args: argparse.Namespace) -> int:
     )
     storage.close()
     print(json.dumps({"cohort": cohort, "name": name, "invite": invite}))
+    return 0
+
+
+def _cohort_from_store(args: argparse.Namespace) -> int:
+    """A server cohort made from a local store: same cohort id, every op of its log."""
+    import msgspec
+
+    from cohort_tui.domain.ops import OpError, decode_op
+    from cohort_tui.server.storage import NewOp, now_ms
+    from cohort_tui.store.workspace import Replica
+
+    replica = Replica(Path(args.from_store).expanduser())
+    state = replica.state
+    if state.cohort is None:
+        fail(f"{replica.root} has no cohort yet")
+    if replica.config.remote:
+        fail(f"{replica.root} already syncs with {replica.config.remote}")
+    member = replica.resolve_member(args.as_member)
+    ops = []
+    with replica.log.path.open("rb") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.endswith(b"\n") or not line.strip():
+                continue
+            try:
+                op = decode_op(line, lenient=True)
+            except OpError as exc:
+                fail(f"{replica.log.path}, line {number}: {exc}; run `cohort repair` first")
+            body = msgspec.json.encode(msgspec.json.decode(line))
+            ops.append(NewOp(op.id, op.author, body))
+    storage = _storage(args.db)
+    if storage.cohort(state.cohort.id) is not None:
+        fail(f"the server already has cohort {state.cohort.id}")
+    name = (args.name or state.cohort.name).strip()
+    invite = storage.create_cohort(
+        state.cohort.id,
+        name,
+        expires_at=now_ms() + int(args.expires_days * 86_400_000),
+        claim=member.id,
+    )
+    storage.add_ops(state.cohort.id, ops)
+    storage.close()
+    print(
+        json.dumps(
+            {
+                "cohort": state.cohort.id,
+                "name": name,
+                "invite": invite,
+                "member": member.id,
+                "handle": member.handle,
+                "ops": len(ops),
+            }
+        )
+    )
     return 0
 
 

@@ -32,6 +32,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--expires-days", type=float, default=7, metavar="D", help="lifetime in days (default 7)"
     )
+    p.add_argument(
+        "--claim",
+        metavar="HANDLE",
+        help="instead, a one-use invite that gives this existing member a new token "
+        "(a new device, a lost token)",
+    )
     p.set_defaults(run=run_invite)
 
     p = sub.add_parser(
@@ -103,13 +109,19 @@ def run_invite(args: argparse.Namespace) -> int:
                 role=args.role,
                 uses=args.uses,
                 expires_days=args.expires_days,
+                claim=args.claim,
             )
         except SyncError as exc:
             fail(str(exc))
     print(made["invite"])
+    if args.claim:
+        who = args.claim.removeprefix("@")
+        what = f"a new token for @{who}, 1 use"
+    else:
+        who, what = "HANDLE", f"{args.role}, {args.uses} use(s)"
     print(
-        f"cohort join {replica.config.remote} --invite {made['invite']} --handle HANDLE"
-        f"  ({args.role}, {args.uses} use(s), {args.expires_days:g} day(s))",
+        f"cohort join {replica.config.remote} --invite {made['invite']} --handle {who}"
+        f"  ({what}, {args.expires_days:g} day(s))",
         file=sys.stderr,
     )
     return 0

@@ -39,6 +39,7 @@ from cohort_tui.server.http import (
 from cohort_tui.server.openapi import openapi_document
 from cohort_tui.server.storage import (
     HandleTaken,
+    Invite,
     InviteUnusable,
     NewOp,
     Storage,
@@ -74,6 +75,8 @@ class _Join(Struct):
 
 class _InviteRequest(Struct):
     role: str = "learner"
+    claim: Annotated[str, Meta(max_length=80)] | None = None
+    """An existing member (handle or id) to give a new token, e.g. on a new device."""
     uses: Annotated[int, Meta(ge=1, le=1_000)] = 1
     expires_days: Annotated[float, Meta(gt=0, le=365)] = 7
 
@@ -164,6 +167,8 @@ class SyncServer:
             raise ApiError(409, "conflict", "the invite is for another cohort than this store's")
         view = self.view(invite.cohort)
         state = view.state
+        if invite.claim is not None:
+            return self._claim(invite, handle, now)
         if any(m.handle == handle for m in state.members.values()):
             raise ApiError(409, "conflict", f"handle @{handle} is taken in this cohort")
         member = new_id("m")
@@ -206,6 +211,31 @@ class SyncServer:
             {
                 "cohort": invite.cohort,
                 "member": member,
+                "handle": handle,
+                "token": token,
+                "cursor": seq,
+            }
+        )
+
+    def _claim(self, invite: Invite, handle: str, now: int) -> Response:
+        """A token for an existing member (a new device, or a cohort brought from a store)."""
+        member = self.view(invite.cohort).state.members.get(invite.claim or "")
+        if member is None:
+            raise forbidden("the member this invite is for is not in the cohort")
+        if member.handle != handle:
+            raise bad_request(f"this invite is for @{member.handle}; join with that handle")
+        token = new_token()
+        try:
+            seq = self.storage.join(
+                invite, member=member.id, handle=handle, token=token, op=None, now=now
+            )
+        except InviteUnusable:
+            raise forbidden("the invite is unknown, used up or expired") from None
+        log.info("member %s claimed a token in cohort %s", member.id, invite.cohort)
+        return JSONResponse(
+            {
+                "cohort": invite.cohort,
+                "member": member.id,
                 "handle": handle,
                 "token": token,
                 "cursor": seq,
@@ -325,11 +355,31 @@ class SyncServer:
         if not view.state.has_role(owner.member, "facilitator"):
             raise forbidden("only a facilitator may invite members")
         expires_at = now_ms() + int(req.expires_days * DAY_MS)
+        claim = None
+        if req.claim is not None:
+            wanted = req.claim.removeprefix("@")
+            found = next(
+                (m for m in view.state.members.values() if wanted in (m.id, m.handle)), None
+            )
+            if found is None:
+                raise bad_request(f"no member '{wanted}' in this cohort")
+            claim = found.id
         code = self.storage.create_invite(
-            owner.cohort, role=req.role, inviter=owner.member, uses=req.uses, expires_at=expires_at
+            owner.cohort,
+            role=req.role,
+            inviter=owner.member,
+            uses=1 if claim else req.uses,
+            expires_at=expires_at,
+            claim=claim,
         )
         return JSONResponse(
-            {"invite": code, "role": req.role, "uses": req.uses, "expires_at": expires_at},
+            {
+                "invite": code,
+                "role": req.role,
+                "uses": 1 if claim else req.uses,
+                "expires_at": expires_at,
+                "claim": claim,
+            },
             status_code=201,
         )
 

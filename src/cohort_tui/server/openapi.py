@@ -234,6 +234,11 @@ def openapi_document() -> dict[str, Any]:
                                 },
                                 "uses": {"type": "integer", "minimum": 1, "maximum": 1000},
                                 "expires_days": {"type": "number", "maximum": 365},
+                                "claim": {
+                                    "type": "string",
+                                    "description": "An existing member (handle or id) to "
+                                    "give a new token, e.g. on a new device",
+                                },
                             },
                         }
                     ),

@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS invites (
     cohort TEXT NOT NULL REFERENCES cohorts(id),
     role TEXT NOT NULL,
     inviter TEXT,
+    claim TEXT,
     uses_left INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     created_at INTEGER NOT NULL
@@ -106,6 +107,8 @@ class Invite:
     """The facilitator who made it; None for the founder's invite of a new cohort."""
     uses_left: int
     expires_at: int
+    claim: str | None = None
+    """An existing member this invite gives a token to (no new member is added)."""
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,14 @@ class HandleTaken(Exception):
 class Storage(Protocol):
     """What the server needs from a database."""
 
-    def create_cohort(self, cohort: str, name: str, *, expires_at: int) -> str:
-        """Create a cohort; returns the founder's single-use invite code."""
+    def create_cohort(
+        self, cohort: str, name: str, *, expires_at: int, claim: str | None = None
+    ) -> str:
+        """Create a cohort; returns the founder's single-use invite code.
+
+        With ``claim`` (a cohort whose ops come from an existing store), the invite gives
+        that existing member a token instead of founding the cohort.
+        """
         ...
 
     def cohort(self, cohort: str) -> CohortRow | None: ...
@@ -139,7 +148,14 @@ class Storage(Protocol):
         ...
 
     def create_invite(
-        self, cohort: str, *, role: str, inviter: str | None, uses: int, expires_at: int
+        self,
+        cohort: str,
+        *,
+        role: str,
+        inviter: str | None,
+        uses: int,
+        expires_at: int,
+        claim: str | None = None,
     ) -> str:
         """Store a new invite; returns its code (shown once)."""
         ...
@@ -147,9 +163,10 @@ class Storage(Protocol):
     def find_invite(self, code: str) -> Invite | None: ...
 
     def join(
-        self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp, now: int
+        self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp | None, now: int
     ) -> int:
-        """Use the invite once, add the member with its token and store ``op``, atomically.
+        """Use the invite once, add the member with its token and store ``op`` (if any),
+        atomically.
 
         Returns the op's seq. Raises :class:`InviteUnusable` when the invite ran out and
         :class:`HandleTaken` when the handle is someone else's; nothing is stored then.
@@ -202,14 +219,16 @@ class SqliteStorage:
 
     # -- cohorts and members ------------------------------------------------------------
 
-    def create_cohort(self, cohort: str, name: str, *, expires_at: int) -> str:
+    def create_cohort(
+        self, cohort: str, name: str, *, expires_at: int, claim: str | None = None
+    ) -> str:
         code = new_invite_code()
         with self._tx() as db:
             db.execute(
                 "INSERT INTO cohorts (id, name, created_at) VALUES (?, ?, ?)",
                 (cohort, name, now_ms()),
             )
-            self._insert_invite(db, code, cohort, "facilitator", None, 1, expires_at)
+            self._insert_invite(db, code, cohort, "facilitator", None, 1, expires_at, claim)
         return code
 
     def cohort(self, cohort: str) -> CohortRow | None:
@@ -240,26 +259,34 @@ class SqliteStorage:
         inviter: str | None,
         uses: int,
         expires_at: int,
+        claim: str | None = None,
     ) -> None:
         db.execute(
-            "INSERT INTO invites (hash, cohort, role, inviter, uses_left, expires_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (digest(code), cohort, role, inviter, uses, expires_at, now_ms()),
+            "INSERT INTO invites (hash, cohort, role, inviter, claim, uses_left, expires_at,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (digest(code), cohort, role, inviter, claim, uses, expires_at, now_ms()),
         )
 
     def create_invite(
-        self, cohort: str, *, role: str, inviter: str | None, uses: int, expires_at: int
+        self,
+        cohort: str,
+        *,
+        role: str,
+        inviter: str | None,
+        uses: int,
+        expires_at: int,
+        claim: str | None = None,
     ) -> str:
         code = new_invite_code()
         with self._tx() as db:
-            self._insert_invite(db, code, cohort, role, inviter, uses, expires_at)
+            self._insert_invite(db, code, cohort, role, inviter, uses, expires_at, claim)
         return code
 
     def find_invite(self, code: str) -> Invite | None:
         wanted = digest(code)
         with self._lock:
             row = self._db.execute(
-                "SELECT hash, cohort, role, inviter, uses_left, expires_at FROM invites "
+                "SELECT hash, cohort, role, inviter, uses_left, expires_at, claim FROM invites "
                 "WHERE hash = ?",
                 (wanted,),
             ).fetchone()
@@ -280,7 +307,8 @@ class SqliteStorage:
                 raise InviteUnusable(invite.hash)
             try:
                 db.execute(
-                    "INSERT INTO members (cohort, id, handle, created_at) VALUES (?, ?, ?, ?)",
+                    ("INSERT OR IGNORE" if invite.claim else "INSERT")
+                    + " INTO members (cohort, id, handle, created_at) VALUES (?, ?, ?, ?)",
                     (invite.cohort, member, handle, now),
                 )
             except sqlite3.IntegrityError:
@@ -289,6 +317,11 @@ class SqliteStorage:
                 "INSERT INTO tokens (hash, cohort, member, created_at) VALUES (?, ?, ?, ?)",
                 (digest(token), invite.cohort, member, now),
             )
+            if op is None:
+                row = db.execute(
+                    "SELECT MAX(seq) FROM ops WHERE cohort = ?", (invite.cohort,)
+                ).fetchone()
+                return int(row[0] or 0)
             cur = db.execute(
                 "INSERT INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
                 (invite.cohort, op.id, op.author, op.body),

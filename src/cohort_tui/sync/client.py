@@ -192,10 +192,24 @@ class ServerClient:
         return Page(_ops(wire.ops), wire.cursor, wire.more)
 
     def invite(
-        self, cohort: str, token: str, *, role: str, uses: int, expires_days: float
+        self,
+        cohort: str,
+        token: str,
+        *,
+        role: str,
+        uses: int,
+        expires_days: float,
+        claim: str | None = None,
     ) -> dict[str, Any]:
-        """Make an invite (facilitators); returns ``{invite, role, uses, expires_at}``."""
-        body = msgspec.json.encode({"role": role, "uses": uses, "expires_days": expires_days})
+        """Make an invite (facilitators); returns ``{invite, role, uses, expires_at}``.
+
+        With ``claim`` (a member's handle or id), the invite gives that existing member a
+        new token instead of adding someone.
+        """
+        request: dict[str, Any] = {"role": role, "uses": uses, "expires_days": expires_days}
+        if claim is not None:
+            request["claim"] = claim
+        body = msgspec.json.encode(request)
         response = self._request("POST", f"/v1/cohorts/{cohort}/invites", token=token, content=body)
         result: dict[str, Any] = response.json()
         return result
