@@ -205,3 +205,20 @@ def test_a_claim_invite_gives_an_existing_member_a_new_token(api: Api) -> None:
         f"/v1/cohorts/{api.cohort}/invites", json={"claim": "fay"}, headers=api.auth(bob_token)
     )
     assert r.status_code == 403
+
+
+def test_a_year_of_clock_skew_syncs_but_a_far_future_clock_is_refused(api: Api) -> None:
+    from cohort_tui.server.storage import now_ms
+
+    year = 365 * 86_400_000
+    ahead = wire(
+        api.founder, k.ThreadCreate(thread="ty", post="py", title="y", body="b"), at=now_ms() + year
+    )
+    future = wire(
+        api.founder,
+        k.ThreadCreate(thread="tf", post="pf", title="f", body="b"),
+        at=now_ms() + 50 * year,
+    )
+    status, body = _push(api, [ahead, future])
+    assert status == 200 and body["acked"] == [ahead["id"]]
+    assert "days ahead" in body["rejected"][0]["reason"]

@@ -55,11 +55,15 @@ log = logging.getLogger("cohort.server")
 MAX_BATCH = 1_000
 """Most ops one push may carry."""
 PAGE_CAP = 1_000
+DAY_MS = 86_400_000
 """Most ops one pull page returns."""
 DEFAULT_PAGE = 500
 HEARTBEAT_S = 15.0
-DAY_MS = 86_400_000
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+MAX_CLOCK_LEAD_MS = 2 * 366 * DAY_MS
+"""How far ahead of the server's clock an op may be stamped. A laptop a year wrong still
+syncs; a clock from the far future, which would win every last-writer-wins edit and drag
+every replica's clock along, is refused."""
 
 
 class _Push(Struct, forbid_unknown_fields=False):
@@ -262,11 +266,17 @@ class SyncServer:
         rejected: list[dict[str, str]] = []
         fresh: list[NewOp] = []
         seen: set[str] = set()
+        latest = now_ms() + MAX_CLOCK_LEAD_MS
         for op, body in ops:
             if op.id in known or op.id in seen:
                 acked.append(op.id)
                 continue
-            if problem := view.problem(op):
+            if op.at > latest:
+                days = (op.at - latest + MAX_CLOCK_LEAD_MS) // DAY_MS
+                problem: str | None = f"the op's clock is {days} days ahead of the server's"
+            else:
+                problem = view.problem(op)
+            if problem:
                 rejected.append({"id": op.id, "reason": problem})
                 continue
             seen.add(op.id)
