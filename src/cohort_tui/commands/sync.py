@@ -44,6 +44,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "sync", parents=[common], help="push local ops to the server and pull new ones"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep syncing live (stream, push after local writes) until Ctrl-C",
+    )
     p.set_defaults(run=run_sync)
 
 
@@ -133,6 +138,8 @@ def run_sync(args: argparse.Namespace) -> int:
     from cohort_tui.sync.engine import sync_once
 
     replica = open_replica(args)
+    if args.watch:
+        return watch(replica)
     show = not args.quiet and sys.stderr.isatty()
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -156,4 +163,46 @@ def run_sync(args: argparse.Namespace) -> int:
     print(result.summary())
     for op_id, reason in sorted(result.rejected.items()):
         print(f"  refused {op_id}: {reason}", file=sys.stderr)
+    return 0
+
+
+def watch(replica: Any) -> int:
+    """``cohort sync --watch``: live sync in the foreground, one line per status change."""
+    import threading
+    import time
+
+    from cohort_tui.sync.live import LiveStatus, LiveSync
+
+    if not replica.config.remote:
+        fail("this store has no server; join one with `cohort join URL ...`")
+    last: list[str] = []
+    done = threading.Event()
+
+    def report(status: LiveStatus) -> None:
+        if status.state == "syncing":
+            return
+        key = status.label()
+        line = key + (f" (+{status.pulled})" if status.pulled else "")
+        if status.state == "offline" and status.message:
+            line += f": {status.message}"
+        if not last or last[-1] != key or status.pulled:
+            last.append(key)
+            print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+        if status.state == "elsewhere":
+            done.set()
+
+    live = LiveSync(replica.root, report, poll=5.0)
+    if not live.start():
+        fail("another process is already syncing this store live")
+    size = replica.log.size()
+    try:
+        while not done.wait(0.5):
+            now = replica.log.size()
+            if now != size:  # another process of the pod wrote: push it soon
+                size = now
+                live.poke()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        live.stop()
     return 0

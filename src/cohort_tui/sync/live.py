@@ -164,7 +164,7 @@ class LiveSync:
         replica = self._replica()
         if replica is None:
             return
-        backoff = Backoff(base=0.5, cap=30.0)
+        backoff = Backoff(base=0.5, cap=10.0)  # a reconnect also pushes what waited
         while not self._stop.is_set():
             client = self._stream_client = self._client_factory(replica.config.remote)
             try:
