@@ -492,3 +492,51 @@ def test_a_local_store_moves_to_a_server_and_others_join_it(
         cli(capsysbinary, "export", "--store", laptop)[1]
         == cli(capsysbinary, "export", "--store", home)[1]
     )
+
+
+def test_sync_watch_brings_ops_in_until_interrupted(
+    server: ServerProcess, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    _, out, _ = cli(capsysbinary, "server", "new-cohort", "--db", str(server.db), "--name", "W")
+    invite = json.loads(out)["invite"]
+    a_root, b_root = tmp_path / "a", tmp_path / "b"
+    cli(
+        capsysbinary,
+        "join",
+        server.url,
+        "--invite",
+        invite,
+        "--handle",
+        "fay",
+        "--store",
+        str(a_root),
+    )
+    _, out, _ = cli(capsysbinary, "invite", "--store", str(a_root))
+    cli(
+        capsysbinary,
+        "join",
+        server.url,
+        "--invite",
+        out.decode().strip(),
+        "--handle",
+        "bo",
+        "--store",
+        str(b_root),
+    )
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "cohort_tui", "sync", "--watch", "--store", str(b_root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        cli(capsysbinary, "thread", "new", "--store", str(a_root), "--title", "W", "--body", "x")
+        assert cli(capsysbinary, "sync", "--store", str(a_root))[0] == 0
+        deadline = time.monotonic() + 20
+        while b'"thread.create"' not in (b_root / "ops.jsonl").read_bytes():
+            assert time.monotonic() < deadline, "the watcher did not bring the thread in"
+            time.sleep(0.05)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out_bytes, _ = watcher.communicate(timeout=20)
+    assert watcher.returncode == 0, out_bytes
+    assert b"online" in out_bytes and b"Traceback" not in out_bytes
