@@ -164,3 +164,29 @@ def test_join_into_a_store_of_another_cohort_is_refused_before_using_the_invite(
     with pytest.raises(SyncError, match="another cohort"):
         join_store(tmp_path / "local", _client(api), code, "me")
     assert api.client.post("/v1/join", json={"invite": code, "handle": "zed"}).status_code == 200
+
+
+def test_an_op_the_server_cannot_take_is_isolated_and_the_rest_go_through(
+    api: Api, tmp_path: Path
+) -> None:
+    a = _join(api, tmp_path / "a", "ann")
+    me = a.resolve_member("ann").id
+    _post(a, "ann", 1)
+    # within the fold's limits, but over 1 MiB once JSON escapes the control characters
+    a.write(k.PostCreate(post="huge", thread="t_ann_1", body="\x01" * 200_000), author=me)
+    _post(a, "ann", 2)
+    result = _sync(api, a)
+    assert result.pushed == 2 and result.pending == 0
+    assert list(result.rejected) == [_op_id(a, "huge")]
+    assert "over" in next(iter(result.rejected.values()))
+    again = sync_once(a, load_credentials(a.root), _client(api), retry_refused=True)
+    assert again.duplicates == 2 and len(again.rejected) == 1
+
+
+def _op_id(replica: Replica, post: str) -> str:
+    for line in replica.log.path.read_bytes().splitlines():
+        if f'"post":"{post}"'.encode() in line:
+            import json
+
+            return str(json.loads(line)["id"])
+    raise AssertionError(post)

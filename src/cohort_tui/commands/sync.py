@@ -45,6 +45,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
+        "--retry-refused",
+        action="store_true",
+        help="offer the ops the server refused again (e.g. after a role was granted)",
+    )
+    p.add_argument(
         "--watch",
         action="store_true",
         help="keep syncing live (stream, push after local writes) until Ctrl-C",
@@ -153,7 +158,13 @@ def run_sync(args: argparse.Namespace) -> int:
             print(f"\r{phase} {done} op(s)" + " " * 20, end="", file=sys.stderr, flush=True)
 
     try:
-        result = sync_once(replica, load_credentials(replica.root), wait=30, progress=progress)
+        result = sync_once(
+            replica,
+            load_credentials(replica.root),
+            wait=30,
+            progress=progress,
+            retry_refused=args.retry_refused,
+        )
     except SyncError as exc:
         if show:
             print(file=sys.stderr)

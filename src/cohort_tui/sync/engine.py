@@ -16,12 +16,13 @@ its own :class:`Replica` on the store).
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from cohort_tui.domain.ops import Op
 from cohort_tui.store.workspace import Replica
-from cohort_tui.sync.client import ServerClient, SyncError
+from cohort_tui.sync.client import Pushed, ServerClient, ServerRefused, SyncError
 from cohort_tui.sync.credentials import Credential
 from cohort_tui.sync.outbox import (
     Entry,
@@ -118,6 +119,7 @@ def sync_once(
     *,
     wait: float = 0.0,
     progress: Callable[[str, int, int], None] | None = None,
+    retry_refused: bool = False,
 ) -> SyncResult:
     """Push what the server lacks, then pull what is new; returns what happened.
 
@@ -128,6 +130,8 @@ def sync_once(
         wait: Seconds to wait for another process's sync to finish.
         progress: Called with ``("push" | "pull", done, total)`` as batches complete
             (total is 0 when unknown).
+        retry_refused: Forget which ops the server refused and offer every local op
+            again (the server skips what it has).
 
     Raises:
         SyncError: the server is unreachable or refused (nothing local is lost), or
@@ -142,6 +146,9 @@ def sync_once(
         with sync_lock(replica.root, wait):
             result = SyncResult()
             state = fresh_state(replica)
+            if retry_refused:
+                state.rejected.clear()
+                state.offset, state.acked = 0, []
             _push(replica, creds, client, state, result, progress)
             _pull(replica, creds, client, state, result, progress)
             result.cursor = state.cursor
@@ -178,21 +185,53 @@ def _push(
                 replica.state.members[author].handle if author in replica.state.members else author
             )
             continue
-        answer = client.push(cohort, cred.token, [e.line for e in batch])
+        answer = _send(client, cohort, cred.token, batch)
         result.pushed += answer.accepted
         result.duplicates += answer.duplicates
         result.rejected.update(answer.rejected)
         state.acked.extend(answer.acked)
         state.rejected.update(answer.rejected)
-        if len(state.rejected) > KEEP_REJECTED:
-            state.rejected = dict(list(state.rejected.items())[-KEEP_REJECTED:])
         settle(state, entries, node)
+        if len(state.rejected) > KEEP_REJECTED:  # only for display now: settled past them
+            state.rejected = dict(list(state.rejected.items())[-KEEP_REJECTED:])
         state.save(replica.root)
         done += len(batch)
         if progress:
             progress("push", done, len(outbox))
     settle(state, entries, node)
     state.save(replica.root)
+
+
+def _send(client: ServerClient, cohort: str, token: str, batch: list[Entry]) -> Pushed:
+    """Push one batch; waits out rate limits, and isolates an op the server cannot take.
+
+    A batch refused as a whole (400 malformed for this server, 403, 413 too large) is split
+    in halves until the op at fault is alone; that op is reported as refused and the rest
+    go through, so one bad op never blocks the outbox behind it.
+    """
+    for attempt in range(3):
+        try:
+            return client.push(cohort, token, [e.line for e in batch])
+        except ServerRefused as exc:
+            if exc.status == 429 and attempt < 2:
+                time.sleep(min(max(exc.retry_after, 0.5), 10.0))
+                continue
+            if exc.status not in (400, 403, 413):
+                raise
+            if len(batch) == 1:
+                return Pushed(
+                    acked=[], accepted=0, duplicates=0, rejected={batch[0].op.id: str(exc)}
+                )
+            mid = len(batch) // 2
+            first = _send(client, cohort, token, batch[:mid])
+            second = _send(client, cohort, token, batch[mid:])
+            return Pushed(
+                acked=first.acked + second.acked,
+                accepted=first.accepted + second.accepted,
+                duplicates=first.duplicates + second.duplicates,
+                rejected={**first.rejected, **second.rejected},
+            )
+    raise SyncError("the server kept asking to slow down; try again later")
 
 
 def _pull(
