@@ -154,7 +154,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.rate <= 0:
         fail("--rate must be more than 0", 2)
     storage = _storage(args.db)
-    app = create_app(storage, RateLimiter(rate=args.rate, burst=4 * args.rate), close_storage=True)
+    app = create_app(
+        storage,
+        RateLimiter(rate=args.rate, burst=4 * args.rate),
+        close_storage=True,
+        warm_up=True,
+    )
     sync = app.state.sync
 
     class Server(uvicorn.Server):

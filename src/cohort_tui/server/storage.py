@@ -143,6 +143,10 @@ class Storage(Protocol):
 
     def cohort(self, cohort: str) -> CohortRow | None: ...
 
+    def cohort_ids(self) -> list[str]:
+        """Every cohort's id."""
+        ...
+
     def token_owner(self, token: str) -> TokenOwner | None:
         """Who holds ``token``, compared in constant time; None when unknown."""
         ...
@@ -237,6 +241,10 @@ class SqliteStorage:
                 "SELECT id, name FROM cohorts WHERE id = ?", (cohort,)
             ).fetchone()
         return CohortRow(row[0], row[1]) if row else None
+
+    def cohort_ids(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT id FROM cohorts ORDER BY id")]
 
     def token_owner(self, token: str) -> TokenOwner | None:
         wanted = digest(token)
