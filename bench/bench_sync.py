@@ -198,16 +198,19 @@ def bench_writers(url: str, cohort: str, invite: str, server_pid: int) -> None:
 
 
 def listener_process(
-    url: str, cohort: str, token: str, count: int, ready: mp.Queue, out: mp.Queue
+    url: str, cohort: str, tokens: list[str], ready: mp.Queue, out: mp.Queue
 ) -> None:  # type: ignore[type-arg]
+    """Many listeners (each its own member: the server caps streams per member)."""
+    token = tokens[0]
+    count = len(tokens)
     from httpx_sse import aconnect_sse
 
     seen: dict[str, list[float]] = {}
 
-    async def listen(client: httpx.AsyncClient, after: int) -> None:
+    async def listen(client: httpx.AsyncClient, after: int, mine_token: str) -> None:
         async with aconnect_sse(
             client, "GET", f"{url}/v1/cohorts/{cohort}/stream", params={"after": after},
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"Bearer {mine_token}"},
         ) as source:  # fmt: skip
             ready.put(1)
             mine = 0
@@ -246,7 +249,7 @@ def listener_process(
                 if not page["more"] or after == last:
                     break
                 last = after
-            listeners = asyncio.gather(*(listen(client, after) for _ in range(count)))
+            listeners = asyncio.gather(*(listen(client, after, t) for t in tokens))
             await asyncio.wait_for(listeners, 120)
 
     asyncio.run(main())
@@ -257,8 +260,17 @@ def bench_stream(url: str, cohort: str, token: str, member: str) -> None:
     ready: mp.Queue = mp.Queue()  # type: ignore[type-arg]
     out: mp.Queue = mp.Queue()  # type: ignore[type-arg]
     per = LISTENERS // LISTENER_PROCESSES
-    procs = [mp.Process(target=listener_process, args=(url, cohort, token, per, ready, out))
-             for _ in range(LISTENER_PROCESSES)]  # fmt: skip
+    client = ServerClient(url)
+    invite = client.invite(cohort, token, role="learner", uses=LISTENERS, expires_days=1)
+    tokens = [client.join(invite["invite"], f"l{i}").token for i in range(LISTENERS)]
+    client.close()
+    procs = [
+        mp.Process(
+            target=listener_process,
+            args=(url, cohort, tokens[i * per : (i + 1) * per], ready, out),
+        )
+        for i in range(LISTENER_PROCESSES)
+    ]
     for p in procs:
         p.start()
     for _ in range(LISTENERS):

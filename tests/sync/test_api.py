@@ -222,3 +222,12 @@ def test_a_year_of_clock_skew_syncs_but_a_far_future_clock_is_refused(api: Api) 
     status, body = _push(api, [ahead, future])
     assert status == 200 and body["acked"] == [ahead["id"]]
     assert "days ahead" in body["rejected"][0]["reason"]
+
+
+def test_streams_per_member_are_capped(api: Api) -> None:
+    from cohort_tui.server.app import MAX_STREAMS
+
+    server = api.client.app.state.sync  # type: ignore[attr-defined]
+    server._streams[api.founder] = MAX_STREAMS
+    r = api.client.get(f"/v1/cohorts/{api.cohort}/stream", headers=api.auth())
+    assert r.status_code == 429 and "open streams" in r.json()["message"]

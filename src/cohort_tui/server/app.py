@@ -60,6 +60,8 @@ DAY_MS = 86_400_000
 """Most ops one pull page returns."""
 DEFAULT_PAGE = 500
 HEARTBEAT_S = 15.0
+MAX_STREAMS = 8
+"""Most event streams one member may hold open at once."""
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
 MAX_CLOCK_LEAD_MS = 2 * 366 * DAY_MS
 """How far ahead of the server's clock an op may be stamped. A laptop a year wrong still
@@ -111,6 +113,7 @@ class SyncServer:
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
         self._owners: dict[str, TokenOwner] = {}
+        self._streams: dict[str, int] = {}
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -340,13 +343,30 @@ class SyncServer:
     async def stream(self, request: Request) -> Response:
         owner = self.owner(request)
         after, _ = self._page_args(request)
+        if self._streams.get(owner.member, 0) >= MAX_STREAMS:
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"this member already has {MAX_STREAMS} open streams",
+                {"Retry-After": "30"},
+            )
         return StreamingResponse(
-            self._events(owner.cohort, after),
+            self._events(owner.cohort, after, owner.member),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    async def _events(self, cohort: str, cursor: int) -> AsyncIterator[bytes]:
+    async def _events(self, cohort: str, cursor: int, member: str) -> AsyncIterator[bytes]:
+        self._streams[member] = self._streams.get(member, 0) + 1
+        try:
+            async for chunk in self._follow(cohort, cursor):
+                yield chunk
+        finally:
+            left = self._streams.pop(member, 1) - 1
+            if left > 0:
+                self._streams[member] = left
+
+    async def _follow(self, cohort: str, cursor: int) -> AsyncIterator[bytes]:
         closing = self.shutdown_event()
         yield b'event: ready\ndata: {"cursor":%d}\n\n' % cursor
         while not closing.is_set():
