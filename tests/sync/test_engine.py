@@ -190,3 +190,19 @@ def _op_id(replica: Replica, post: str) -> str:
 
             return str(json.loads(line)["id"])
     raise AssertionError(post)
+
+
+def test_a_new_server_database_means_starting_over_without_losing_anything(
+    api: Api, tmp_path: Path
+) -> None:
+    a = _join(api, tmp_path / "a", "ann")
+    _post(a, "ann", 1)
+    _sync(api, a)
+    state = SyncState.load(a.root)
+    assert state.server.startswith("s_") and state.offset > 0
+    state.server = "s_restored_from_backup"
+    state.save(a.root)
+    result = _sync(api, a)
+    assert result.duplicates == 1 and result.pending == 0  # offered again, deduplicated
+    after = SyncState.load(a.root)
+    assert after.server == api.storage.instance() and after.cursor > 0

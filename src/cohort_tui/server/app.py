@@ -167,7 +167,14 @@ class SyncServer:
     # -- endpoints --------------------------------------------------------------------------
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "version": __version__, "api": "v1"})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "version": __version__,
+                "api": "v1",
+                "instance": self.storage.instance(),
+            }
+        )
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document())

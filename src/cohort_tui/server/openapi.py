@@ -85,7 +85,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/v1/health": {
                 "get": {
-                    "summary": "Liveness",
+                    "summary": "Liveness, version and the database's instance id",
                     "responses": {"200": {"description": "The server is up"}},
                 }
             },

@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS ops (
     UNIQUE (cohort, id)
 );
 CREATE INDEX IF NOT EXISTS ops_by_cohort ON ops (cohort, seq);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -147,6 +151,10 @@ class Storage(Protocol):
         """Every cohort's id."""
         ...
 
+    def instance(self) -> str:
+        """A random id made with the database: a new database means new cursors."""
+        ...
+
     def token_owner(self, token: str) -> TokenOwner | None:
         """Who holds ``token``, compared in constant time; None when unknown."""
         ...
@@ -213,6 +221,12 @@ class SqliteStorage:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', ?)",
+            ("s_" + secrets.token_hex(8),),
+        )
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'instance'").fetchone()
+        self._instance = str(row[0])
 
     def close(self) -> None:
         with self._lock:
@@ -241,6 +255,9 @@ class SqliteStorage:
                 "SELECT id, name FROM cohorts WHERE id = ?", (cohort,)
             ).fetchone()
         return CohortRow(row[0], row[1]) if row else None
+
+    def instance(self) -> str:
+        return self._instance
 
     def cohort_ids(self) -> list[str]:
         with self._lock:

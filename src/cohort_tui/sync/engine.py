@@ -146,6 +146,7 @@ def sync_once(
         with sync_lock(replica.root, wait):
             result = SyncResult()
             state = fresh_state(replica)
+            _check_server(client, state)
             if retry_refused:
                 state.rejected.clear()
                 state.offset, state.acked = 0, []
@@ -157,6 +158,20 @@ def sync_once(
     finally:
         if owned:
             client.close()
+
+
+def _check_server(client: ServerClient, state: SyncState) -> None:
+    """Start over (resend, re-pull; both deduplicated) when the server's database changed.
+
+    A server restored from an old backup or rebuilt with ``new-cohort --from-store`` has
+    other sequence numbers and may lack ops it once acknowledged.
+    """
+    instance = str(client.health().get("instance", ""))
+    if instance and instance != state.server:
+        if state.server:
+            state.cursor, state.offset, state.acked = 0, 0, []
+            state.rejected.clear()
+        state.server = instance
 
 
 def _push(

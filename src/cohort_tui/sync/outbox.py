@@ -43,6 +43,8 @@ class SyncState:
     """Ids of local ops past ``offset`` the server acknowledged."""
     rejected: dict[str, str] = field(default_factory=dict)
     """Local ops the server refused: id -> reason (kept in the log, not resent)."""
+    server: str = ""
+    """The server database's instance id these positions belong to."""
 
     @classmethod
     def load(cls, root: Path) -> SyncState:
@@ -54,6 +56,7 @@ class SyncState:
                 log_inode=int(raw.get("log_inode", 0)),
                 acked=[str(i) for i in raw.get("acked", [])],
                 rejected={str(k): str(v) for k, v in raw.get("rejected", {}).items()},
+                server=str(raw.get("server", "")),
             )
         except (OSError, ValueError, TypeError, AttributeError):
             # Missing or damaged: starting over only costs a resend (deduplicated).
@@ -68,6 +71,7 @@ class SyncState:
             "log_inode": self.log_inode,
             "acked": self.acked,
             "rejected": self.rejected,
+            "server": self.server,
         }
         with tmp.open("w", encoding="utf-8") as f:
             json.dump(data, f)
