@@ -320,7 +320,7 @@ class SqliteStorage:
         return Invite(*row)
 
     def join(
-        self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp, now: int
+        self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp | None, now: int
     ) -> int:
         with self._tx() as db:
             used = db.execute(
@@ -432,3 +432,8 @@ class _Transaction:
             self._db.execute("ROLLBACK" if kind is not None else "COMMIT")
         finally:
             self._lock.release()
+
+
+def _implements_storage(storage: SqliteStorage) -> Storage:
+    """Never called: lets mypy check that :class:`SqliteStorage` is a :class:`Storage`."""
+    return storage
