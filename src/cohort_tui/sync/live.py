@@ -1,7 +1,8 @@
 """Background sync for a running app: push soon after local writes, follow the live stream.
 
-:class:`LiveSync` runs two daemon threads for one store, each with its own
-:class:`Replica` (the app's replica sees the new ops through its log watch):
+:class:`LiveSync` runs two daemon threads for one store sharing one :class:`Replica` of
+their own (every use of it is under the store's sync lock; the app's replica sees the
+new ops through its log watch):
 
 - the *pusher* runs :func:`sync_once` when poked (after a local write) and every
   ``poll`` seconds, so nothing waits long in the outbox and a missed stream event is
@@ -81,7 +82,8 @@ class LiveSync:
         self._threads: list[threading.Thread] = []
         self._lock_fd: int | None = None
         self._stream_client: ServerClient | None = None
-        self._online = False
+        self._shared: Replica | None = None
+        self._replica_lock = threading.Lock()
 
     def start(self) -> bool:
         """Start the threads; False when another process already syncs this store."""
@@ -128,11 +130,14 @@ class LiveSync:
     # -- threads ----------------------------------------------------------------------------
 
     def _replica(self) -> Replica | None:
-        try:
-            return Replica(self.root)
-        except StoreError as exc:
-            self.on_status(LiveStatus("offline", message=str(exc)))
-            return None
+        with self._replica_lock:
+            if self._shared is None:
+                try:
+                    self._shared = Replica(self.root)
+                except StoreError as exc:
+                    self.on_status(LiveStatus("offline", message=str(exc)))
+                    return None
+            return self._shared
 
     def _push_loop(self) -> None:
         replica = self._replica()
