@@ -74,7 +74,7 @@ class LiveSync:
         client_factory: Callable[[str], ServerClient] | None = None,
     ) -> None:
         self.root = root
-        self.on_status = on_status
+        self._on_status = on_status
         self.poll = poll
         self._client_factory = client_factory or ServerClient
         self._stop = threading.Event()
@@ -85,6 +85,11 @@ class LiveSync:
         self._shared: Replica | None = None
         self._replica_lock = threading.Lock()
 
+    def _report(self, status: LiveStatus) -> None:
+        # A failing callback must not end the sync thread that called it.
+        with contextlib.suppress(Exception):
+            self._on_status(status)
+
     def start(self) -> bool:
         """Start the threads; False when another process already syncs this store."""
         fd = os.open(self.root / "live.lock", os.O_RDWR | os.O_CREAT, 0o644)
@@ -92,7 +97,7 @@ class LiveSync:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            self.on_status(LiveStatus("elsewhere"))
+            self._report(LiveStatus("elsewhere"))
             return False
         self._lock_fd = fd
         for target, name in (
@@ -135,7 +140,7 @@ class LiveSync:
                 try:
                     self._shared = Replica(self.root)
                 except StoreError as exc:
-                    self.on_status(LiveStatus("offline", message=str(exc)))
+                    self._report(LiveStatus("offline", message=str(exc)))
                     return None
             return self._shared
 
@@ -150,17 +155,17 @@ class LiveSync:
             self._poke.clear()
             if self._stop.is_set():
                 return
-            self.on_status(LiveStatus("syncing", pending_count(replica)))
+            self._report(LiveStatus("syncing", pending_count(replica)))
             client = self._client_factory(replica.config.remote)
             try:
                 result = sync_once(replica, load_credentials(self.root), client, wait=10)
-                self.on_status(LiveStatus("online", result.pending, result.pulled))
+                self._report(LiveStatus("online", result.pending, result.pulled))
                 backoff.reset()
                 delay = self.poll
             except SyncBusy:
                 delay = 1.0
             except (SyncError, StoreError, OSError) as exc:
-                self.on_status(LiveStatus("offline", pending_count(replica), message=str(exc)))
+                self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
                 delay = backoff.next_delay()
             finally:
                 client.close()
@@ -181,11 +186,11 @@ class LiveSync:
                         backoff.reset()
                         self._poke.set()  # push what waited while we were away
                     if added:
-                        self.on_status(LiveStatus("online", pending_count(replica), added))
+                        self._report(LiveStatus("online", pending_count(replica), added))
             except (SyncError, StoreError, OSError, RuntimeError) as exc:
                 if self._stop.is_set():
                     return
-                self.on_status(LiveStatus("offline", pending_count(replica), message=str(exc)))
+                self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
             finally:
                 with contextlib.suppress(Exception):
                     client.close()
