@@ -5,7 +5,8 @@ ops folds to the same state whatever order and however often they arrived. Withi
 order the reducers follow the design's rules: creates insert if absent, field edits are
 last-writer-wins, reactions are per-element sets, read markers take the max. Role rules are
 part of the fold: an op whose author lacks the right is skipped, recorded in
-``state.refused`` and left in the log.
+``state.refused`` and left in the log. The rules themselves live in :mod:`permissions`,
+which the sync server asks too.
 """
 
 from __future__ import annotations
@@ -46,14 +47,11 @@ from cohort_tui.domain.model import (
     Thread,
 )
 from cohort_tui.domain.ops import InvalidData, Op
+from cohort_tui.domain.permissions import role_problem
 
 Reason = str | None
 Handler = Callable[[State, Op, Any], Reason]
 _HANDLERS: dict[str, Handler] = {}
-
-STAFF = ("facilitator",)
-CURRICULUM_ROLES = ("facilitator", "curator")
-MODERATORS = ("facilitator", "mentor")
 
 
 def _handles(kind: type[k.Data]) -> Callable[[Handler], Handler]:
@@ -99,10 +97,7 @@ def apply_op(state: State, op: Op) -> None:
             Refusal(op=op.id, kind=op.kind, author=op.author, reason=op.data.reason)
         )
         return
-    if op.kind != k.CohortCreate.KIND and op.author not in state.members:
-        reason: Reason = "author is not a member of the cohort"
-    else:
-        reason = handler(state, op, op.data)
+    reason = role_problem(state, op) or handler(state, op, op.data)
     if reason is not None:
         state.refused.append(Refusal(op=op.id, kind=op.kind, author=op.author, reason=reason))
         return
@@ -123,8 +118,6 @@ def _mark_active(state: State, member: str, at: int) -> None:
 
 @_handles(k.CohortCreate)
 def _cohort_create(state: State, op: Op, d: k.CohortCreate) -> Reason:
-    if state.cohort is not None:
-        return "the cohort already exists"
     state.cohort = Cohort(
         id=d.cohort,
         name=d.name,
@@ -160,8 +153,6 @@ def _apply_settings(cohort: Cohort, s: k.Settings) -> None:
 def _cohort_update(state: State, op: Op, d: k.CohortUpdate) -> Reason:
     if state.cohort is None:
         return "no cohort"
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may change the cohort"
     for name in ("name", "charter", "norms", "starts_at", "welcome_thread"):
         value = getattr(d, name)
         if value is not None:
@@ -172,8 +163,6 @@ def _cohort_update(state: State, op: Op, d: k.CohortUpdate) -> Reason:
 
 @_handles(k.MemberAdd)
 def _member_add(state: State, op: Op, d: k.MemberAdd) -> Reason:
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may add members"
     if d.member in state.members:
         return "member already exists"
     if any(m.handle == d.handle for m in state.members.values()):
@@ -195,8 +184,6 @@ def _member_update(state: State, op: Op, d: k.MemberUpdate) -> Reason:
     member = state.members.get(d.member)
     if member is None:
         return "unknown member"
-    if op.author != d.member and not state.has_role(op.author, *STAFF):
-        return "only the member or a facilitator may edit a profile"
     for name in ("display_name", "bio", "timezone"):
         value = getattr(d, name)
         if value is not None:
@@ -209,8 +196,6 @@ def _member_roles(state: State, op: Op, d: k.MemberRoles) -> Reason:
     member = state.members.get(d.member)
     if member is None:
         return "unknown member"
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may assign roles"
     roles = sorted(set(d.roles))
     if (
         "facilitator" not in roles
@@ -224,8 +209,6 @@ def _member_roles(state: State, op: Op, d: k.MemberRoles) -> Reason:
 
 @_handles(k.RotationSet)
 def _rotation_set(state: State, op: Op, d: k.RotationSet) -> Reason:
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may set the rotation"
     if unknown := [m for m in d.members if m not in state.members]:
         return f"unknown member {unknown[0]}"
     state.rotation.setdefault(d.week, {})[d.role] = list(d.members)
@@ -237,16 +220,12 @@ def _rotation_set(state: State, op: Op, d: k.RotationSet) -> Reason:
 
 @_handles(k.CurriculumSet)
 def _curriculum_set(state: State, op: Op, d: k.CurriculumSet) -> Reason:
-    if not state.has_role(op.author, *CURRICULUM_ROLES):
-        return "only a curator or facilitator may change the curriculum"
     state.course = Course(id=d.course, title=d.title, summary=d.summary)
     return None
 
 
 @_handles(k.ModuleUpsert)
 def _module_upsert(state: State, op: Op, d: k.ModuleUpsert) -> Reason:
-    if not state.has_role(op.author, *CURRICULUM_ROLES):
-        return "only a curator or facilitator may change the curriculum"
     state.modules[d.module] = Module(
         id=d.module, title=d.title, summary=d.summary, order=d.order, archived=d.archived
     )
@@ -255,8 +234,6 @@ def _module_upsert(state: State, op: Op, d: k.ModuleUpsert) -> Reason:
 
 @_handles(k.LessonUpsert)
 def _lesson_upsert(state: State, op: Op, d: k.LessonUpsert) -> Reason:
-    if not state.has_role(op.author, *CURRICULUM_ROLES):
-        return "only a curator or facilitator may change the curriculum"
     if d.module not in state.modules:
         return f"unknown module {d.module}"
     state.lessons[d.lesson] = Lesson(
@@ -279,8 +256,6 @@ def _lesson_upsert(state: State, op: Op, d: k.LessonUpsert) -> Reason:
 
 @_handles(k.RubricUpsert)
 def _rubric_upsert(state: State, op: Op, d: k.RubricUpsert) -> Reason:
-    if not state.has_role(op.author, *CURRICULUM_ROLES):
-        return "only a curator or facilitator may change the curriculum"
     state.rubrics[d.rubric] = Rubric(
         id=d.rubric, title=d.title, criteria=list(d.criteria), example=d.example
     )
@@ -357,8 +332,6 @@ def _thread_update(state: State, op: Op, d: k.ThreadUpdate) -> Reason:
     thread = state.threads.get(d.thread)
     if thread is None:
         return "unknown thread"
-    if op.author != thread.author and not state.has_role(op.author, *MODERATORS):
-        return "only the thread's author or a moderator may edit it"
     if d.lesson is not None and d.lesson not in state.lessons:
         return f"unknown lesson {d.lesson}"
     if d.title is not None:
@@ -401,8 +374,6 @@ def _post_edit(state: State, op: Op, d: k.PostEdit) -> Reason:
     post = state.posts.get(d.post)
     if post is None:
         return "unknown post"
-    if post.author != op.author:
-        return "only the author may edit a post"
     if post.body != d.body:
         post.edits.append(Edit(at=op.at, body=post.body))
         post.body = d.body
@@ -430,8 +401,6 @@ def _post_hide(state: State, op: Op, d: k.PostHide) -> Reason:
     post = state.posts.get(d.post)
     if post is None:
         return "unknown post"
-    if op.author != post.author and not state.has_role(op.author, *MODERATORS):
-        return "only the author or a mentor or facilitator may hide a post"
     post.hidden = Hidden(by=op.author, reason=d.reason, at=op.at) if d.hidden else None
     return None
 
@@ -456,8 +425,6 @@ def _thread_pin(state: State, op: Op, d: k.ThreadPin) -> Reason:
     thread = state.threads.get(d.thread)
     if thread is None:
         return "unknown thread"
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may pin threads"
     thread.pinned = d.pinned
     return None
 
@@ -467,8 +434,6 @@ def _thread_answer(state: State, op: Op, d: k.ThreadAnswer) -> Reason:
     thread = state.threads.get(d.thread)
     if thread is None:
         return "unknown thread"
-    if op.author != thread.author and not state.has_role(op.author, *MODERATORS):
-        return "only the thread's author, a mentor or a facilitator may accept an answer"
     if d.post is not None and (d.post not in state.posts or state.posts[d.post].thread != d.thread):
         return "the answer must be a post in this thread"
     thread.answer = d.post
@@ -549,8 +514,6 @@ def _submission_revise(state: State, op: Op, d: k.SubmissionRevise) -> Reason:
     sub = state.submissions.get(d.submission)
     if sub is None:
         return "unknown submission"
-    if sub.author != op.author:
-        return "only the author may revise a submission"
     if any(r.id == d.revision.revision for r in sub.revisions):
         return "revision id already used"
     sub.revisions.append(_revision(d.revision, op.at))
@@ -567,8 +530,6 @@ def _review_claim(state: State, op: Op, d: k.ReviewClaim) -> Reason:
     sub = state.submissions.get(d.submission)
     if sub is None:
         return "unknown submission"
-    if sub.author == op.author:
-        return "you cannot review your own submission"
     lease = (state.cohort.claim_lease_hours if state.cohort else 24) * HOUR_MS
     mine = active_assignment(state, sub, op.author)
     if mine is not None:
@@ -644,8 +605,6 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
     sub = state.submissions.get(d.submission)
     if sub is None:
         return "unknown submission"
-    if sub.author == op.author:
-        return "you cannot review your own submission"
     if not any(r.id == d.revision for r in sub.revisions):
         return "unknown revision"
     assignment = active_assignment(state, sub, op.author)
@@ -681,10 +640,6 @@ def _review_reply(state: State, op: Op, d: k.ReviewReply) -> Reason:
     review = state.reviews.get(d.review)
     if review is None:
         return "unknown review"
-    sub = state.submissions.get(review.submission)
-    involved = op.author == review.reviewer or (sub is not None and op.author == sub.author)
-    if not involved and not state.has_role(op.author, *MODERATORS):
-        return "only the author, the reviewer or a mentor may reply"
     if d.comment is not None and not any(c.id == d.comment for c in review.lines):
         return "unknown line comment"
     if any(r.id == d.reply for r in review.replies):
@@ -701,8 +656,6 @@ def _review_helpful(state: State, op: Op, d: k.ReviewHelpful) -> Reason:
     sub = state.submissions.get(review.submission) if review else None
     if review is None or sub is None:
         return "unknown review"
-    if sub.author != op.author:
-        return "only the submission's author may mark a review helpful"
     review.helpful = d.helpful
     return None
 
@@ -712,8 +665,6 @@ def _review_helpful(state: State, op: Op, d: k.ReviewHelpful) -> Reason:
 
 @_handles(k.MilestoneUpsert)
 def _milestone_upsert(state: State, op: Op, d: k.MilestoneUpsert) -> Reason:
-    if not state.has_role(op.author, *CURRICULUM_ROLES):
-        return "only a facilitator or curator may change milestones"
     old = state.milestones.get(d.milestone)
     state.milestones[d.milestone] = Milestone(
         id=d.milestone,
@@ -733,8 +684,6 @@ def _milestone_extend(state: State, op: Op, d: k.MilestoneExtend) -> Reason:
     milestone = state.milestones.get(d.milestone)
     if milestone is None:
         return "unknown milestone"
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may extend a due date"
     if d.member not in state.members:
         return "unknown member"
     milestone.extensions[d.member] = d.due
@@ -743,8 +692,6 @@ def _milestone_extend(state: State, op: Op, d: k.MilestoneExtend) -> Reason:
 
 @_handles(k.SessionUpsert)
 def _session_upsert(state: State, op: Op, d: k.SessionUpsert) -> Reason:
-    if not state.has_role(op.author, *STAFF):
-        return "only a facilitator may schedule sessions"
     old = state.sessions.get(d.session)
     state.sessions[d.session] = LiveSession(
         id=d.session,
@@ -776,8 +723,6 @@ def _session_notes(state: State, op: Op, d: k.SessionNotes) -> Reason:
         return "unknown session"
     if d.thread not in state.threads:
         return "unknown thread"
-    if not state.has_role(op.author, *MODERATORS):
-        return "only a mentor or facilitator may attach session notes"
     session.notes_thread = d.thread
     return None
 

@@ -1,0 +1,162 @@
+"""Who may write which op: the role and ownership rules, shared by the fold and the server.
+
+The fold (:mod:`reduce`) asks :func:`role_problem` before applying an op and the sync
+server asks it again before storing a pushed op, so both refuse the same things with the
+same words. The rules here depend only on membership, roles and who created an entity
+(authors never change once an entity exists). Rules that depend on fold-order details
+(review assignments, whether an id is taken) stay in the reducers, so a server that sees
+ops in arrival order never refuses an op every replica's fold would accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.model import State
+from cohort_tui.domain.ops import Op
+
+STAFF = ("facilitator",)
+"""Roles that run the cohort."""
+CURRICULUM_ROLES = ("facilitator", "curator")
+"""Roles that may change the curriculum and milestones."""
+MODERATORS = ("facilitator", "mentor")
+"""Roles that may moderate discussions and reviews."""
+
+Rule = Callable[[State, Op, Any], "str | None"]
+
+
+def _needs(roles: tuple[str, ...], reason: str) -> Rule:
+    def rule(state: State, op: Op, data: Any) -> str | None:
+        return None if state.has_role(op.author, *roles) else reason
+
+    return rule
+
+
+def _owner_or(
+    owner: Callable[[State, Any], str | None], roles: tuple[str, ...], reason: str
+) -> Rule:
+    """The entity's author, or (when ``roles``) a member holding one of them.
+
+    An entity this state does not know yet is not a permission problem: the reducer
+    reports it, and a server that has not seen it yet accepts the op.
+    """
+
+    def rule(state: State, op: Op, data: Any) -> str | None:
+        who = owner(state, data)
+        if who is None or who == op.author or (roles and state.has_role(op.author, *roles)):
+            return None
+        return reason
+
+    return rule
+
+
+def _thread_author(state: State, d: Any) -> str | None:
+    thread = state.threads.get(d.thread)
+    return thread.author if thread else None
+
+
+def _post_author(state: State, d: Any) -> str | None:
+    post = state.posts.get(d.post)
+    return post.author if post else None
+
+
+def _submission_author(state: State, d: Any) -> str | None:
+    sub = state.submissions.get(d.submission)
+    return sub.author if sub else None
+
+
+def _cohort_create(state: State, op: Op, d: k.CohortCreate) -> str | None:
+    return "the cohort already exists" if state.cohort is not None else None
+
+
+def _member_update(state: State, op: Op, d: k.MemberUpdate) -> str | None:
+    if op.author == d.member or state.has_role(op.author, *STAFF):
+        return None
+    return "only the member or a facilitator may edit a profile"
+
+
+def _not_own_submission(state: State, op: Op, d: Any) -> str | None:
+    if getattr(d, "calibration", False):
+        return None
+    if _submission_author(state, d) == op.author:
+        return "you cannot review your own submission"
+    return None
+
+
+def _review_reply(state: State, op: Op, d: k.ReviewReply) -> str | None:
+    review = state.reviews.get(d.review)
+    if review is None:
+        return None
+    sub = state.submissions.get(review.submission)
+    involved = op.author == review.reviewer or (sub is not None and op.author == sub.author)
+    if involved or state.has_role(op.author, *MODERATORS):
+        return None
+    return "only the author, the reviewer or a mentor may reply"
+
+
+def _review_helpful(state: State, op: Op, d: k.ReviewHelpful) -> str | None:
+    review = state.reviews.get(d.review)
+    sub = state.submissions.get(review.submission) if review else None
+    if sub is None or sub.author == op.author:
+        return None
+    return "only the submission's author may mark a review helpful"
+
+
+_CURRICULUM = "only a curator or facilitator may change the curriculum"
+
+RULES: dict[str, Rule] = {
+    k.CohortCreate.KIND: _cohort_create,
+    k.CohortUpdate.KIND: _needs(STAFF, "only a facilitator may change the cohort"),
+    k.MemberAdd.KIND: _needs(STAFF, "only a facilitator may add members"),
+    k.MemberUpdate.KIND: _member_update,
+    k.MemberRoles.KIND: _needs(STAFF, "only a facilitator may assign roles"),
+    k.RotationSet.KIND: _needs(STAFF, "only a facilitator may set the rotation"),
+    k.CurriculumSet.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
+    k.ModuleUpsert.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
+    k.LessonUpsert.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
+    k.RubricUpsert.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
+    k.ThreadUpdate.KIND: _owner_or(
+        _thread_author, MODERATORS, "only the thread's author or a moderator may edit it"
+    ),
+    k.PostEdit.KIND: _owner_or(_post_author, (), "only the author may edit a post"),
+    k.PostHide.KIND: _owner_or(
+        _post_author, MODERATORS, "only the author or a mentor or facilitator may hide a post"
+    ),
+    k.ThreadPin.KIND: _needs(STAFF, "only a facilitator may pin threads"),
+    k.ThreadAnswer.KIND: _owner_or(
+        _thread_author,
+        MODERATORS,
+        "only the thread's author, a mentor or a facilitator may accept an answer",
+    ),
+    k.SubmissionRevise.KIND: _owner_or(
+        _submission_author, (), "only the author may revise a submission"
+    ),
+    k.ReviewClaim.KIND: _not_own_submission,
+    k.ReviewSubmit.KIND: _not_own_submission,
+    k.ReviewReply.KIND: _review_reply,
+    k.ReviewHelpful.KIND: _review_helpful,
+    k.MilestoneUpsert.KIND: _needs(
+        CURRICULUM_ROLES, "only a facilitator or curator may change milestones"
+    ),
+    k.MilestoneExtend.KIND: _needs(STAFF, "only a facilitator may extend a due date"),
+    k.SessionUpsert.KIND: _needs(STAFF, "only a facilitator may schedule sessions"),
+    k.SessionNotes.KIND: _needs(
+        MODERATORS, "only a mentor or facilitator may attach session notes"
+    ),
+}
+"""Op kind -> the rule its author must pass; kinds not listed only need membership."""
+
+
+def role_problem(state: State, op: Op) -> str | None:
+    """Why ``op``'s author may not write it given ``state``, or None when allowed.
+
+    Unknown kinds (from a newer client) only need a member as author.
+    """
+    if op.kind != k.CohortCreate.KIND and op.author not in state.members:
+        return "author is not a member of the cohort"
+    rule = RULES.get(op.kind)
+    if rule is None or not isinstance(op.data, k.Data):
+        return None
+    return rule(state, op, op.data)

@@ -1,0 +1,439 @@
+"""Server storage: cohorts, members, hashed tokens and invites, and the op log.
+
+:class:`Storage` is the interface the app uses; :class:`SqliteStorage` implements it on
+one SQLite file in WAL mode. A PostgreSQL backend would implement the same methods.
+Secrets (member tokens, invite codes) are never stored: only their SHA-256 digests.
+The op table's ``seq`` is the sync cursor: it only grows, and because SQLite serialises
+writers, ops become visible in ``seq`` order, so a reader never skips one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cohorts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+    cohort TEXT NOT NULL REFERENCES cohorts(id),
+    id TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (cohort, id),
+    UNIQUE (cohort, handle)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    hash TEXT PRIMARY KEY,
+    cohort TEXT NOT NULL,
+    member TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS invites (
+    hash TEXT PRIMARY KEY,
+    cohort TEXT NOT NULL REFERENCES cohorts(id),
+    role TEXT NOT NULL,
+    inviter TEXT,
+    claim TEXT,
+    uses_left INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ops (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    cohort TEXT NOT NULL,
+    id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    body BLOB NOT NULL,
+    UNIQUE (cohort, id)
+);
+CREATE INDEX IF NOT EXISTS ops_by_cohort ON ops (cohort, seq);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 hex digest under which a token or invite code is stored."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_token() -> str:
+    """A member token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def new_invite_code() -> str:
+    """An invite code: 128 random bits, prefixed so people recognise it."""
+    return "inv_" + secrets.token_urlsafe(16)
+
+
+def now_ms() -> int:
+    """Wall time in epoch milliseconds."""
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TokenOwner:
+    """Whom a token belongs to."""
+
+    cohort: str
+    member: str
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A redeemable invite (its code is not kept)."""
+
+    hash: str
+    cohort: str
+    role: str
+    inviter: str | None
+    """The facilitator who made it; None for the founder's invite of a new cohort."""
+    uses_left: int
+    expires_at: int
+    claim: str | None = None
+    """An existing member this invite gives a token to (no new member is added)."""
+
+
+@dataclass(frozen=True)
+class NewOp:
+    """An op to store: id, author and its canonical JSON."""
+
+    id: str
+    author: str
+    body: bytes
+
+
+class InviteUnusable(Exception):
+    """The invite was used up or expired between the check and the join."""
+
+
+class HandleTaken(Exception):
+    """Another member of the cohort already has the handle."""
+
+
+class Storage(Protocol):
+    """What the server needs from a database."""
+
+    def create_cohort(
+        self, cohort: str, name: str, *, expires_at: int, claim: str | None = None
+    ) -> str:
+        """Create a cohort; returns the founder's single-use invite code.
+
+        With ``claim`` (a cohort whose ops come from an existing store), the invite gives
+        that existing member a token instead of founding the cohort.
+        """
+        ...
+
+    def cohort(self, cohort: str) -> CohortRow | None: ...
+
+    def cohort_ids(self) -> list[str]:
+        """Every cohort's id."""
+        ...
+
+    def instance(self) -> str:
+        """A random id made with the database: a new database means new cursors."""
+        ...
+
+    def token_owner(self, token: str) -> TokenOwner | None:
+        """Who holds ``token``, compared in constant time; None when unknown."""
+        ...
+
+    def create_invite(
+        self,
+        cohort: str,
+        *,
+        role: str,
+        inviter: str | None,
+        uses: int,
+        expires_at: int,
+        claim: str | None = None,
+    ) -> str:
+        """Store a new invite; returns its code (shown once)."""
+        ...
+
+    def find_invite(self, code: str) -> Invite | None: ...
+
+    def join(
+        self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp | None, now: int
+    ) -> int:
+        """Use the invite once, add the member with its token and store ``op`` (if any),
+        atomically.
+
+        Returns the op's seq. Raises :class:`InviteUnusable` when the invite ran out and
+        :class:`HandleTaken` when the handle is someone else's; nothing is stored then.
+        """
+        ...
+
+    def existing_ids(self, cohort: str, ids: list[str]) -> set[str]: ...
+
+    def add_ops(self, cohort: str, ops: list[NewOp]) -> int:
+        """Store ops not yet stored (by id), in one transaction; returns the last seq."""
+        ...
+
+    def ops_after(self, cohort: str, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """Up to ``limit`` ``(seq, body)`` pairs with ``seq > after``, in seq order."""
+        ...
+
+    def all_ops(self, cohort: str) -> Iterator[bytes]:
+        """Every op body of the cohort in seq order (for rebuilding in-memory views)."""
+        ...
+
+    def last_seq(self, cohort: str) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteStorage:
+    """:class:`Storage` on one SQLite file (WAL, one connection, serialised by a lock).
+
+    Args:
+        path: The database file; created with its tables when missing.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a killed process (not a power cut) without an
+        # fsync per commit.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', ?)",
+            ("s_" + secrets.token_hex(8),),
+        )
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'instance'").fetchone()
+        self._instance = str(row[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
+
+    # -- cohorts and members ------------------------------------------------------------
+
+    def create_cohort(
+        self, cohort: str, name: str, *, expires_at: int, claim: str | None = None
+    ) -> str:
+        code = new_invite_code()
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO cohorts (id, name, created_at) VALUES (?, ?, ?)",
+                (cohort, name, now_ms()),
+            )
+            self._insert_invite(db, code, cohort, "facilitator", None, 1, expires_at, claim)
+        return code
+
+    def cohort(self, cohort: str) -> CohortRow | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, name FROM cohorts WHERE id = ?", (cohort,)
+            ).fetchone()
+        return CohortRow(row[0], row[1]) if row else None
+
+    def instance(self) -> str:
+        return self._instance
+
+    def cohort_ids(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT id FROM cohorts ORDER BY id")]
+
+    def token_owner(self, token: str) -> TokenOwner | None:
+        wanted = digest(token)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT hash, cohort, member FROM tokens WHERE hash = ?", (wanted,)
+            ).fetchone()
+        if row is None or not hmac.compare_digest(row[0], wanted):
+            return None
+        return TokenOwner(row[1], row[2])
+
+    # -- invites --------------------------------------------------------------------------
+
+    @staticmethod
+    def _insert_invite(
+        db: sqlite3.Connection,
+        code: str,
+        cohort: str,
+        role: str,
+        inviter: str | None,
+        uses: int,
+        expires_at: int,
+        claim: str | None = None,
+    ) -> None:
+        db.execute(
+            "INSERT INTO invites (hash, cohort, role, inviter, claim, uses_left, expires_at,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (digest(code), cohort, role, inviter, claim, uses, expires_at, now_ms()),
+        )
+
+    def create_invite(
+        self,
+        cohort: str,
+        *,
+        role: str,
+        inviter: str | None,
+        uses: int,
+        expires_at: int,
+        claim: str | None = None,
+    ) -> str:
+        code = new_invite_code()
+        with self._tx() as db:
+            self._insert_invite(db, code, cohort, role, inviter, uses, expires_at, claim)
+        return code
+
+    def find_invite(self, code: str) -> Invite | None:
+        wanted = digest(code)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT hash, cohort, role, inviter, uses_left, expires_at, claim FROM invites "
+                "WHERE hash = ?",
+                (wanted,),
+            ).fetchone()
+        if row is None or not hmac.compare_digest(row[0], wanted):
+            return None
+        return Invite(*row)
+
+    def join(
+        self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp | None, now: int
+    ) -> int:
+        with self._tx() as db:
+            used = db.execute(
+                "UPDATE invites SET uses_left = uses_left - 1 "
+                "WHERE hash = ? AND uses_left > 0 AND expires_at > ?",
+                (invite.hash, now),
+            ).rowcount
+            if used != 1:
+                raise InviteUnusable(invite.hash)
+            try:
+                db.execute(
+                    ("INSERT OR IGNORE" if invite.claim else "INSERT")
+                    + " INTO members (cohort, id, handle, created_at) VALUES (?, ?, ?, ?)",
+                    (invite.cohort, member, handle, now),
+                )
+            except sqlite3.IntegrityError:
+                raise HandleTaken(handle) from None
+            db.execute(
+                "INSERT INTO tokens (hash, cohort, member, created_at) VALUES (?, ?, ?, ?)",
+                (digest(token), invite.cohort, member, now),
+            )
+            if op is None:
+                row = db.execute(
+                    "SELECT MAX(seq) FROM ops WHERE cohort = ?", (invite.cohort,)
+                ).fetchone()
+                return int(row[0] or 0)
+            cur = db.execute(
+                "INSERT INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
+                (invite.cohort, op.id, op.author, op.body),
+            )
+            seq = cur.lastrowid
+        assert seq is not None
+        return seq
+
+    # -- ops ------------------------------------------------------------------------------
+
+    def existing_ids(self, cohort: str, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT id FROM ops WHERE cohort = ? AND id IN ({marks})",
+                    (cohort, *chunk),
+                )
+                found.update(row[0] for row in rows)
+        return found
+
+    def add_ops(self, cohort: str, ops: list[NewOp]) -> int:
+        last = 0
+        with self._tx() as db:
+            for op in ops:
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
+                    (cohort, op.id, op.author, op.body),
+                )
+                if cur.rowcount == 1 and cur.lastrowid is not None:
+                    last = cur.lastrowid
+            if not last:
+                row = db.execute("SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)).fetchone()
+                last = int(row[0] or 0)
+        return last
+
+    def ops_after(self, cohort: str, after: int, limit: int) -> list[tuple[int, bytes]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, body FROM ops WHERE cohort = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (cohort, after, limit),
+            ).fetchall()
+        return [(int(seq), bytes(body)) for seq, body in rows]
+
+    def all_ops(self, cohort: str) -> Iterator[bytes]:
+        after = 0
+        while True:
+            page = self.ops_after(cohort, after, 5_000)
+            if not page:
+                return
+            for _, body in page:
+                yield body
+            after = page[-1][0]
+
+    def last_seq(self, cohort: str) -> int:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)
+            ).fetchone()
+        return int(row[0] or 0)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) under the storage lock."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._db = db
+        self._lock = lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._db
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        try:
+            self._db.execute("ROLLBACK" if kind is not None else "COMMIT")
+        finally:
+            self._lock.release()
+
+
+def _implements_storage(storage: SqliteStorage) -> Storage:
+    """Never called: lets mypy check that :class:`SqliteStorage` is a :class:`Storage`."""
+    return storage

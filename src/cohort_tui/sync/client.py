@@ -1,0 +1,268 @@
+"""The HTTP client for the sync server's API v1.
+
+Every failure becomes a :class:`SyncError` whose message is one sentence a person can act
+on: :class:`Unreachable` when the server cannot be reached (nothing was changed, try again
+later), :class:`ServerRefused` when it answered with an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import msgspec
+
+from cohort_tui.domain.ops import Op, OpError, decode_op
+
+USER_AGENT = "cohort-tui-sync/1"
+
+
+class SyncError(Exception):
+    """Sync failed; the message says why. Nothing local was lost."""
+
+
+class Unreachable(SyncError):
+    """The server could not be reached (network, DNS, refused, timed out)."""
+
+
+class ServerRefused(SyncError):
+    """The server answered with an error status."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: float = 0) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What ``POST /v1/join`` returns."""
+
+    cohort: str
+    member: str
+    handle: str
+    token: str
+
+
+@dataclass
+class Pushed:
+    """The server's answer to one pushed batch."""
+
+    acked: list[str]
+    accepted: int
+    duplicates: int
+    rejected: dict[str, str] = field(default_factory=dict)
+    """op id -> reason."""
+
+
+@dataclass
+class Page:
+    """A page of ops after a cursor."""
+
+    ops: list[Op]
+    cursor: int
+    more: bool = False
+
+
+class _PageWire(msgspec.Struct):
+    ops: list[msgspec.Raw]
+    cursor: int
+    more: bool = False
+
+
+class _Rejected(msgspec.Struct):
+    id: str
+    reason: str
+
+
+class _PushedWire(msgspec.Struct):
+    acked: list[str]
+    accepted: int
+    duplicates: int
+    rejected: list[_Rejected] = []
+
+
+class _JoinedWire(msgspec.Struct):
+    cohort: str
+    member: str
+    handle: str
+    token: str
+
+
+def _ops(raws: list[msgspec.Raw]) -> list[Op]:
+    try:
+        return [decode_op(bytes(raw), lenient=True) for raw in raws]
+    except OpError as exc:
+        raise SyncError(f"the server sent a damaged op ({exc})") from None
+
+
+class ServerClient:
+    """Talks to one server.
+
+    Args:
+        base_url: The server's URL, e.g. ``http://127.0.0.1:8765``.
+        http: An ``httpx.Client`` to use (tests pass Starlette's ``TestClient``); one is
+            made when omitted.
+        timeout: Seconds before a request gives up.
+    """
+
+    def __init__(
+        self, base_url: str, *, http: httpx.Client | None = None, timeout: float = 15.0
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._own = http is None
+        self._http = http or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+
+    def close(self) -> None:
+        """Close the connection pool (when this client made it)."""
+        if self._own:
+            self._http.close()
+
+    def __enter__(self) -> ServerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        content: bytes | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        headers = {"Content-Type": "application/json"} if content is not None else {}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = self._http.request(
+                method, self.base_url + path, content=content, params=params, headers=headers
+            )
+        except httpx.TimeoutException:
+            raise Unreachable(f"the server at {self.base_url} did not answer in time") from None
+        except (httpx.TransportError, OSError) as exc:
+            raise Unreachable(f"cannot reach the server at {self.base_url} ({exc})") from None
+        if response.status_code >= 400:
+            raise _refusal(response)
+        return response
+
+    # -- API ------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """``GET /v1/health``."""
+        result: dict[str, Any] = self._request("GET", "/v1/health").json()
+        return result
+
+    def join(
+        self, invite: str, handle: str, display_name: str = "", cohort: str | None = None
+    ) -> Joined:
+        """Redeem an invite; ``cohort`` makes the server refuse an invite for another."""
+        body: dict[str, Any] = {"invite": invite, "handle": handle, "display_name": display_name}
+        if cohort is not None:
+            body["cohort"] = cohort
+        response = self._request("POST", "/v1/join", content=msgspec.json.encode(body))
+        wire = msgspec.json.decode(response.content, type=_JoinedWire)
+        return Joined(wire.cohort, wire.member, wire.handle, wire.token)
+
+    def push(self, cohort: str, token: str, lines: list[bytes]) -> Pushed:
+        """Push ops given as their JSON lines (no trailing newlines)."""
+        content = b'{"ops":[' + b",".join(lines) + b"]}"
+        response = self._request("POST", f"/v1/cohorts/{cohort}/ops", token=token, content=content)
+        wire = msgspec.json.decode(response.content, type=_PushedWire)
+        return Pushed(
+            acked=wire.acked,
+            accepted=wire.accepted,
+            duplicates=wire.duplicates,
+            rejected={r.id: r.reason for r in wire.rejected},
+        )
+
+    def pull(self, cohort: str, token: str, after: int, limit: int = 1_000) -> Page:
+        """The ops stored after cursor ``after``."""
+        response = self._request(
+            "GET", f"/v1/cohorts/{cohort}/ops", token=token, params={"after": after, "limit": limit}
+        )
+        wire = msgspec.json.decode(response.content, type=_PageWire)
+        return Page(_ops(wire.ops), wire.cursor, wire.more)
+
+    def invite(
+        self,
+        cohort: str,
+        token: str,
+        *,
+        role: str,
+        uses: int,
+        expires_days: float,
+        claim: str | None = None,
+    ) -> dict[str, Any]:
+        """Make an invite (facilitators); returns ``{invite, role, uses, expires_at}``.
+
+        With ``claim`` (a member's handle or id), the invite gives that existing member a
+        new token instead of adding someone.
+        """
+        request: dict[str, Any] = {"role": role, "uses": uses, "expires_days": expires_days}
+        if claim is not None:
+            request["claim"] = claim
+        body = msgspec.json.encode(request)
+        response = self._request("POST", f"/v1/cohorts/{cohort}/invites", token=token, content=body)
+        result: dict[str, Any] = response.json()
+        return result
+
+    def stream(self, cohort: str, token: str, after: int) -> Iterator[Page]:
+        """Follow the live stream: a page per ``ops`` event, an empty one per ``ready``
+        (connected) and ``ping`` (keep-alive, every 15 s) event.
+
+        Raises:
+            Unreachable: the connection failed or dropped.
+            ServerRefused: the server refused the stream.
+        """
+        from httpx_sse import connect_sse
+
+        headers = {"Authorization": f"Bearer {token}"}
+        url = f"{self.base_url}/v1/cohorts/{cohort}/stream"
+        try:
+            with connect_sse(
+                self._http,
+                "GET",
+                url,
+                params={"after": after},
+                headers=headers,
+                timeout=httpx.Timeout(10.0, read=60.0),
+            ) as source:
+                if source.response.status_code >= 400:
+                    source.response.read()
+                    raise _refusal(source.response)
+                for event in source.iter_sse():
+                    if event.event in ("ready", "ping"):  # connected, still there
+                        yield Page([], after)
+                    if event.event != "ops":
+                        continue
+                    wire = msgspec.json.decode(event.data, type=_PageWire)
+                    yield Page(_ops(wire.ops), wire.cursor)
+        except httpx.TimeoutException:
+            raise Unreachable(f"the stream from {self.base_url} went quiet") from None
+        except (httpx.TransportError, OSError) as exc:
+            raise Unreachable(f"lost the stream from {self.base_url} ({exc})") from None
+
+
+def _refusal(response: httpx.Response) -> ServerRefused:
+    try:
+        body = response.json()
+        code, message = str(body.get("error", "")), str(body.get("message", ""))
+    except (ValueError, AttributeError):
+        code, message = "", ""
+    if not message:
+        message = f"the server answered {response.status_code}"
+    retry = response.headers.get("retry-after", "0")
+    return ServerRefused(
+        response.status_code,
+        code,
+        f"the server refused: {message}",
+        float(retry) if retry.isdigit() else 0.0,
+    )

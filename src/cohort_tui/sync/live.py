@@ -1,0 +1,197 @@
+"""Background sync for a running app: push soon after local writes, follow the live stream.
+
+:class:`LiveSync` runs two daemon threads for one store sharing one :class:`Replica` of
+their own (every use of it is under the store's sync lock; the app's replica sees the
+new ops through its log watch):
+
+- the *pusher* runs :func:`sync_once` when poked (after a local write) and every
+  ``poll`` seconds, so nothing waits long in the outbox and a missed stream event is
+  caught up;
+- the *follower* reads the server's event stream and stores ops as they arrive.
+
+Both reconnect with exponential backoff and full jitter. Only one process per store runs
+live sync (``live.lock``); in a tmux pod the other panes see the ops through the log.
+Status changes go to ``on_status`` from those threads (post a message to the UI there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from cohort_tui.store.errors import StoreError
+from cohort_tui.store.workspace import Replica
+from cohort_tui.sync.client import ServerClient, SyncError
+from cohort_tui.sync.credentials import load_credentials
+from cohort_tui.sync.engine import Backoff, follow, sync_once
+from cohort_tui.sync.outbox import SyncBusy, pending_count
+
+State = Literal["syncing", "online", "offline", "elsewhere"]
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """What the header shows about sync."""
+
+    state: State
+    """``online``, ``offline``, ``syncing``, or ``elsewhere`` (another process syncs)."""
+    pending: int = 0
+    """Local ops the server has not acknowledged."""
+    pulled: int = 0
+    """Ops this step brought in."""
+    message: str = ""
+    """Why we are offline, for a tooltip or a notification."""
+
+    def label(self) -> str:
+        """Short text such as ``online`` or ``offline · 3 pending``."""
+        if self.state == "elsewhere":
+            return "synced by another pane"
+        return f"{self.state} · {self.pending} pending" if self.pending else self.state
+
+
+class LiveSync:
+    """Keeps one store in sync while an app runs.
+
+    Args:
+        root: The store directory (it must have a remote and credentials).
+        on_status: Called with every status change, from a sync thread.
+        poll: Seconds between background syncs when nothing pokes.
+        client_factory: Makes a :class:`ServerClient` (tests may inject one).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        on_status: Callable[[LiveStatus], None],
+        *,
+        poll: float = 30.0,
+        client_factory: Callable[[str], ServerClient] | None = None,
+    ) -> None:
+        self.root = root
+        self._on_status = on_status
+        self.poll = poll
+        self._client_factory = client_factory or ServerClient
+        self._stop = threading.Event()
+        self._poke = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._lock_fd: int | None = None
+        self._stream_client: ServerClient | None = None
+        self._shared: Replica | None = None
+        self._replica_lock = threading.Lock()
+
+    def _report(self, status: LiveStatus) -> None:
+        # A failing callback must not end the sync thread that called it.
+        with contextlib.suppress(Exception):
+            self._on_status(status)
+
+    def start(self) -> bool:
+        """Start the threads; False when another process already syncs this store."""
+        fd = os.open(self.root / "live.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            self._report(LiveStatus("elsewhere"))
+            return False
+        self._lock_fd = fd
+        for target, name in (
+            (self._push_loop, "cohort-push"),
+            (self._follow_loop, "cohort-stream"),
+        ):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return True
+
+    def poke(self) -> None:
+        """Ask for a sync now (call after writing an op)."""
+        self._poke.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop both threads and release the store's live-sync lock."""
+        self._stop.set()
+        self._poke.set()
+        client = self._stream_client
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()  # unblocks the stream read
+        pusher, follower = self._threads or (None, None)
+        if pusher is not None:
+            pusher.join(timeout)
+        if follower is not None:
+            # A daemon thread; it notices the stop at the next event (a ping at most
+            # 15 s away) and may store that one last page, safely, under the sync lock.
+            follower.join(0.2)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- threads ----------------------------------------------------------------------------
+
+    def _replica(self) -> Replica | None:
+        with self._replica_lock:
+            if self._shared is None:
+                try:
+                    self._shared = Replica(self.root)
+                except StoreError as exc:
+                    self._report(LiveStatus("offline", message=str(exc)))
+                    return None
+            return self._shared
+
+    def _push_loop(self) -> None:
+        replica = self._replica()
+        if replica is None:
+            return
+        backoff = Backoff(base=1.0, cap=60.0)
+        delay = 0.0
+        while not self._stop.is_set():
+            self._poke.wait(delay)
+            self._poke.clear()
+            if self._stop.is_set():
+                return
+            self._report(LiveStatus("syncing", pending_count(replica)))
+            client = self._client_factory(replica.config.remote)
+            try:
+                result = sync_once(replica, load_credentials(self.root), client, wait=10)
+                self._report(LiveStatus("online", result.pending, result.pulled))
+                backoff.reset()
+                delay = self.poll
+            except SyncBusy:
+                delay = 1.0
+            except (SyncError, StoreError, OSError) as exc:
+                self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
+                delay = backoff.next_delay()
+            finally:
+                client.close()
+
+    def _follow_loop(self) -> None:
+        replica = self._replica()
+        if replica is None:
+            return
+        backoff = Backoff(base=0.5, cap=10.0)  # a reconnect also pushes what waited
+        while not self._stop.is_set():
+            client = self._stream_client = self._client_factory(replica.config.remote)
+            try:
+                connected = False
+                creds = load_credentials(self.root)
+                for added in follow(replica, creds, client, self._stop.is_set):
+                    if not connected:
+                        connected = True
+                        backoff.reset()
+                        self._poke.set()  # push what waited while we were away
+                    if added:
+                        self._report(LiveStatus("online", pending_count(replica), added))
+            except (SyncError, StoreError, OSError, RuntimeError) as exc:
+                if self._stop.is_set():
+                    return
+                self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
+            finally:
+                with contextlib.suppress(Exception):
+                    client.close()
+            self._stop.wait(backoff.next_delay())
