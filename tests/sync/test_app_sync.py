@@ -1,0 +1,97 @@
+"""The app syncs in the background: a post written in one member's app reaches another
+member's app through a real server, and the header says online."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cohort_tui.config import UserConfig
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.app import CohortApp
+from cohort_tui.ui.widgets.cohort_header import CohortHeader
+from tests.sync.test_end_to_end import ServerProcess, cli, server  # noqa: F401  (fixture)
+
+
+def two_members(server: ServerProcess, tmp_path: Path, capsys: Any) -> tuple[Path, Path]:
+    _, out, _ = cli(capsys, "server", "new-cohort", "--db", str(server.db), "--name", "Pod")
+    invite = json.loads(out)["invite"]
+    a, b = tmp_path / "a", tmp_path / "b"
+    cli(capsys, "join", server.url, "--invite", invite, "--handle", "fay", "--store", str(a))
+    _, out, _ = cli(capsys, "invite", "--store", str(a))
+    cli(capsys, "join", server.url, "--invite", out.decode().strip(), "--handle", "bo",
+        "--store", str(b))  # fmt: skip
+    return a, b
+
+
+def app_for(root: Path) -> CohortApp:
+    replica = Replica(root)
+    member = replica.resolve_member(None).id
+    return CohortApp(
+        replica, member, config=UserConfig(), poll_interval=0.1, save_settings=False
+    )
+
+
+async def wait_until(pilot: Any, condition: Any, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return False
+
+
+async def test_a_post_in_one_app_reaches_the_other_app(
+    server: ServerProcess,  # noqa: F811
+    tmp_path: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    a_root, b_root = two_members(server, tmp_path, capsysbinary)
+    app_b = app_for(b_root)
+    async with app_b.run_test(size=(100, 30)) as pilot_b:
+        header = app_b.screen.query_one(CohortHeader)
+        assert await wait_until(pilot_b, lambda: header.sync_state.startswith("online"))
+        app_a = app_for(a_root)
+        async with app_a.run_test(size=(100, 30)) as pilot_a:
+            assert await wait_until(pilot_a, lambda: app_a.sync_state.startswith("online"))
+            app_a.write(k.ThreadCreate(thread="t_live", post="p_live", title="Hi", body="@bo hey"))
+            assert await wait_until(pilot_b, lambda: "t_live" in app_b.replica.state.threads)
+            messages = [n.message for n in app_b._notifications]
+            assert any("@fay mentioned you" in m for m in messages)
+            assert not app_a.sync_state.endswith("pending")
+
+
+async def test_the_header_says_offline_with_pending_and_recovers(
+    server: ServerProcess,  # noqa: F811
+    tmp_path: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    a_root, _ = two_members(server, tmp_path, capsysbinary)
+    app_a = app_for(a_root)
+    async with app_a.run_test(size=(100, 30)) as pilot:
+        assert await wait_until(pilot, lambda: app_a.sync_state.startswith("online"))
+        server.stop()
+        app_a.write(k.ThreadCreate(thread="t_off", post="p_off", title="Train", body="offline"))
+        assert await wait_until(pilot, lambda: app_a.sync_state == "offline · 1 pending")
+        server.start()
+        assert await wait_until(pilot, lambda: app_a.sync_state == "online", seconds=40)
+
+
+def test_a_local_store_never_imports_the_network_code(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path;"
+        "from cohort_tui.demo.seed import write_demo_store;"
+        f"write_demo_store(Path({str(tmp_path / 's')!r}));"
+        "import cohort_tui.ui.app;"
+        "print('httpx' in sys.modules, 'cohort_tui.sync.live' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
