@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from cohort_tui.config import UserConfig, load_config, save_config
 from cohort_tui.domain.op_kinds import Data
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from cohort_tui.sync.live import LiveStatus, LiveSync
 
 T = TypeVar("T")
+
+SYNC_TAKE_OVER = 5.0
+"""Seconds between attempts to become the pane that syncs a pod's store."""
 
 DEFAULT_THEME = "cohort-dark"
 
@@ -103,6 +107,7 @@ class CohortApp(App[None]):
         """What the header shows for sync: local, online, offline · N pending, syncing."""
         self.background_sync = background_sync
         self._sync: LiveSync | None = None
+        self._sync_retry: Timer | None = None
         self._theme_ready = False
         self._store_problem = ""
         super().__init__()
@@ -147,9 +152,15 @@ class CohortApp(App[None]):
         from cohort_tui.sync.live import LiveSync
 
         sync = LiveSync(self.replica.root, self._sync_report)
-        self._sync = sync
-        if not sync.start():
-            self._sync = None  # another pane of this pod syncs; its ops reach us via the log
+        if sync.start():
+            self._sync = sync
+            if self._sync_retry is not None:
+                self._sync_retry.stop()
+                self._sync_retry = None
+        elif self._sync_retry is None:
+            # Another pane of this pod syncs; its ops reach us through the log. If that
+            # pane exits, this one takes over.
+            self._sync_retry = self.set_interval(SYNC_TAKE_OVER, self._start_sync)
 
     def _sync_report(self, status: LiveStatus) -> None:
         """Called by the sync threads (and once from here): show it on the event loop."""
