@@ -32,6 +32,7 @@ SCREENS = {name: entry for name, entry in ALL_SCREENS.items() if _installed(entr
 TARGET_MODES = {
     "lesson": "curriculum",
     "thread": "discussions",
+    "reply": "discussions",
     "submission": "reviews",
     "milestone": "milestones",
 }

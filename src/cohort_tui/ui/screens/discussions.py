@@ -258,6 +258,9 @@ class DiscussionsScreen(CohortScreen):
     def open_target(self, kind: str, target_id: str) -> None:
         if kind == "thread":
             self.open_thread(target_id)
+        elif kind == "reply" and target_id in self.state.threads:
+            self.open_thread(target_id)
+            self._reply(quote=False)
         elif kind == "post" and target_id in self.state.posts:
             self.open_thread(self.state.posts[target_id].thread, post=target_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,10 +13,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
+from cohort_tui.domain.onboarding import checklist, offer_checklist
 from cohort_tui.domain.today import Today, relative_due, today
+from cohort_tui.store.personal import LocalFacts
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
-from cohort_tui.ui.text import ago, local_time, member_line, plain, progress_bar
+from cohort_tui.ui.screens.dialogs import TextScreen
+from cohort_tui.ui.text import ago, local_time, member_block, member_line, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
@@ -52,6 +56,13 @@ class HomeScreen(CohortScreen):
             show=False,
         ),
         Binding("r", "refresh_home", "Refresh", id="home.refresh", tooltip="Re-read the store now"),
+        Binding(
+            "n",
+            "norms",
+            "Norms",
+            id="home.norms",
+            tooltip="Read the cohort's charter and norms",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -84,6 +95,7 @@ class HomeScreen(CohortScreen):
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
         state = self.state
         options: list[Option] = []
+        self._onboarding(options, now)
 
         def row(glyph: str, target: str, *parts: str | tuple[str, str] | Text) -> None:
             # What matters most goes first: narrow panes cut the end of a row.
@@ -176,6 +188,54 @@ class HomeScreen(CohortScreen):
             if first is not None:
                 agenda.highlighted = first
 
+    def _onboarding(self, options: list[Option], now: int) -> None:
+        """A new member's first steps, at the top until they are done."""
+        steps = checklist(self.state, self.me, norms_read=self._norms_read())
+        if not offer_checklist(self.state, self.me, steps, now):
+            return
+        done = sum(step.done for step in steps)
+        options.append(
+            Option(
+                Text(f"Getting started ({done}/{len(steps)})", style="bold"),
+                id="onboard:heading",
+                disabled=True,
+            )
+        )
+        for step in steps:
+            text = Text("  ✓ " if step.done else "  ☐ ", style="green" if step.done else "bold")
+            text.append(step.title, style="dim" if step.done else "")
+            options.append(Option(text, id=f"onboard:{step.id}", disabled=step.done))
+
+    def _norms_read(self) -> bool:
+        return LocalFacts(self.cohort_app.replica.root, self.me).get("norms_read_at") is not None
+
+    def _open(self, target: str) -> None:
+        if target == "onboard:intro":
+            welcome = self.state.cohort.welcome_thread if self.state.cohort else None
+            if welcome and can_open(f"reply:{welcome}"):
+                self.cohort_app.go(f"reply:{welcome}")  # the thread, with the composer open
+            else:
+                self.cohort_app.go("discussions")
+        elif target == "onboard:norms":
+            self.action_norms()
+        elif target == "onboard:lesson":
+            self.cohort_app.go("curriculum")
+        elif target != "none":
+            self.cohort_app.go(target)
+
+    def action_norms(self) -> None:
+        """Show the charter and norms; having read them ticks the checklist."""
+        cohort = self.state.cohort
+        text = Text(end="")
+        text.append("Charter\n", style="bold")
+        text.append_text(member_block((cohort.charter if cohort else "") or "No charter yet."))
+        text.append("\n\nNorms\n", style="bold")
+        text.append_text(member_block((cohort.norms if cohort else "") or "No norms yet."))
+        with contextlib.suppress(OSError):  # only a checklist tick is at stake
+            LocalFacts(self.cohort_app.replica.root, self.me).set("norms_read_at", self.now())
+        title = cohort.name if cohort else "The cohort"
+        self.app.push_screen(TextScreen(title, text), lambda _: self.refresh_view())
+
     def _handle(self, member_id: str) -> str:
         member = self.state.members.get(member_id)
         return member.handle if member else member_id
@@ -213,14 +273,14 @@ class HomeScreen(CohortScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id and event.option.id != "none":
-            self.cohort_app.go(event.option.id)
+        if event.option.id:
+            self._open(event.option.id)
 
     def action_open_item(self) -> None:
         agenda = self.query_one("#agenda", OptionList)
         option = agenda.highlighted_option
-        if option is not None and option.id and option.id != "none":
-            self.cohort_app.go(option.id)
+        if option is not None and option.id:
+            self._open(option.id)
 
     def action_refresh_home(self) -> None:
         self.cohort_app.poll_store()
