@@ -142,6 +142,8 @@ class CohortApp(App[None]):
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self.poll_store, name="store-poll")
         self.call_after_refresh(self._freeze_heap)
+        # Announcers note what already is (after the first frame), to announce only changes.
+        self.call_after_refresh(self.announce, [])
         self.set_timer(0.3, warm_screens, name="warm-screens")
         if self.background_sync and self.replica.config.remote:
             self._start_sync()
@@ -270,6 +272,7 @@ class CohortApp(App[None]):
             if refusal.op in mine:
                 self.notify(f"Not allowed: {refusal.reason}.", severity="warning")
         self.screen.post_message(StoreChanged(ops, mine=True))
+        self.announce(ops)  # a badge my own post earned, say
         if self._sync is not None:
             self._sync.poke()
         return [op for op in ops if all(r.op != op.id for r in refused)]
