@@ -29,6 +29,8 @@ def command_modules() -> list[str]:
 
 
 SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
+FAST = ("status",)
+"""Commands parsed with only their own module loaded (see :func:`build_parser`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,8 +40,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (app options plus every subcommand)."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: app options plus every subcommand, or, when ``argv`` names a
+    command whose module has the command's name (``status``), only that module: a tmux
+    status bar runs ``cohort status --tmux`` every few seconds, and importing every
+    command family costs more than the command itself."""
     parser = _Parser(
         prog="cohort",
         description="A terminal client for study cohorts. With no command, opens the app.",
@@ -74,20 +79,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="act as this member",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in command_modules():
+    modules = command_modules()
+    first = _command_word(argv or [])
+    if first is not None and f"cohort_tui.commands.{first}" in modules and first in FAST:
+        modules = [f"cohort_tui.commands.{first}"]
+    for name in modules:
         module = importlib.import_module(name)
         if hasattr(module, "register"):
             module.register(sub, common)
     return parser
 
 
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand's name in ``argv``, skipping global options and their values."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in ("--store", "--as", "--open"):
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
     from cohort_tui.commands.context import CliError
-    from cohort_tui.domain.curriculum import CurriculumError
     from cohort_tui.store.errors import StoreError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:
@@ -100,7 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"cohort: {exc}", file=sys.stderr)
         return 1
-    except CurriculumError as exc:
+    except KeyboardInterrupt:
+        print("cohort: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        # Only a command that loaded the curriculum module can raise its error, so the
+        # module is looked up rather than imported on every run.
+        curriculum = sys.modules.get("cohort_tui.domain.curriculum")
+        if curriculum is None or not isinstance(exc, curriculum.CurriculumError):
+            raise
         print(
             f"cohort: the curriculum has {len(exc.problems)} problem(s); nothing was written:",
             file=sys.stderr,
@@ -108,11 +140,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("cohort: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
 
 
 def open_app(args: argparse.Namespace) -> int:

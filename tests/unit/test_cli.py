@@ -161,3 +161,20 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "cohort_tui", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "cohort-tui" in result.stdout
+
+
+def test_status_loads_only_its_own_command_module(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from cohort_tui.demo.seed import write_demo_store
+
+    write_demo_store(tmp_path / "s")
+    code = (
+        "import sys; from cohort_tui.cli import main;"
+        f"main(['--store', {str(tmp_path / 's')!r}, 'status', '--tmux']);"
+        "print(sorted(m for m in sys.modules if m.startswith('cohort_tui.commands.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout.strip().splitlines()[-1]
+    assert loaded == "['cohort_tui.commands.context', 'cohort_tui.commands.status']"
