@@ -27,7 +27,12 @@ from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.model import Review, Rubric, Submission
 from cohort_tui.domain.review_input import ReviewProblem, parse_line_comments, rubric_for
-from cohort_tui.domain.sanitize import clean_line, find_invisibles, has_invisibles
+from cohort_tui.domain.sanitize import (
+    BIDI_CONTROLS,
+    clean_line,
+    find_invisibles,
+    has_invisibles,
+)
 from cohort_tui.domain.submissions import (
     AnchoredComment,
     commentable_lines,
@@ -47,7 +52,7 @@ from cohort_tui.ui.widgets.code_view import CodeFile, CodeView
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
-MAX_BANNER_NAMES = 4
+MAX_BANNER_NAMES = 5
 
 
 def _binding(key: str, action: str, label: str, name: str, tip: str, show: bool = True) -> Binding:
@@ -70,7 +75,7 @@ def revision_files(sub_revision_files: list[tuple[str, str]], diff: str) -> list
 def invisible_banner(files: list[CodeFile]) -> Text | None:
     """A warning naming the invisible and bidi characters in the files, with where the
     first of each kind is; None when there are none."""
-    found: dict[str, str] = {}
+    found: dict[str, tuple[int, str]] = {}
     total = 0
     for f in files:
         if not has_invisibles("\n".join(raw for _, raw in f.rows)):
@@ -78,10 +83,13 @@ def invisible_banner(files: list[CodeFile]) -> Text | None:
         for row, (number, raw) in enumerate(f.rows, start=1):
             for mark in find_invisibles(raw):
                 total += 1
-                found.setdefault(mark.name, f"{clean_line(f.path)}:{number or row}")
+                rank = 0 if mark.codepoint in BIDI_CONTROLS else 1 if mark.codepoint > 0x7F else 2
+                found.setdefault(mark.name, (rank, f"{clean_line(f.path)}:{number or row}"))
     if not found:
         return None
-    names = list(found.items())
+    # Bidi controls first (they reorder what you read), then invisible ones, then controls.
+    ranked = sorted(found.items(), key=lambda item: item[1][0])
+    names = [(name, where) for name, (_, where) in ranked]
     text = Text("⚠ Hidden characters in this code: ", style="bold")
     text.append(", ".join(f"{name} ({where})" for name, where in names[:MAX_BANNER_NAMES]))
     if len(names) > MAX_BANNER_NAMES:

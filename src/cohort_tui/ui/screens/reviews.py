@@ -334,11 +334,11 @@ class ReviewsScreen(CohortScreen):
         state = self.state
         lessons = [(lesson.title, lesson.id) for lesson in q.ordered_lessons(state)]
         with_project = [(t, i) for t, i in lessons if state.lessons[i].project is not None]
-        current = q.next_lesson(state, self.me)
+        choices = with_project or lessons
         setup = SubmitSetup(
             work_dir=self.cohort_app.work_dir,
-            lessons=with_project or lessons,
-            lesson=current.id if current else None,
+            lessons=choices,
+            lesson=self._lesson_to_submit([i for _, i in choices]),
         )
 
         def done(op: k.SubmissionCreate | k.SubmissionRevise | None) -> None:
@@ -349,6 +349,14 @@ class ReviewsScreen(CohortScreen):
                 self.query_one("#review-list", RowList).highlight(op.submission)
 
         self.app.push_screen(SubmitScreen(setup), done)
+
+    def _lesson_to_submit(self, choices: list[str]) -> str | None:
+        """My current lesson when it has a project, else the next project from there."""
+        order = [lesson.id for lesson in q.ordered_lessons(self.state)]
+        current = q.next_lesson(self.state, self.me)
+        start = order.index(current.id) if current and current.id in order else 0
+        ahead = [i for i in order[start:] if i in choices]
+        return ahead[0] if ahead else (choices[0] if len(choices) == 1 else None)
 
 
 def claim_review(screen: CohortScreen, sub: Submission) -> None:

@@ -115,6 +115,7 @@ class RubricScreen(ModalScreen[ReviewForm]):
                         prompt=f"level for {criterion.id}"[:60],
                         id=f"score-{criterion.id}",
                         value=chosen if chosen is not None else Select.NULL,
+                        compact=True,
                     )
                 yield Static(Text("General comment", style="bold"), classes="criterion")
                 yield TextArea(self.initial.comment, id="rubric-comment")
@@ -125,6 +126,7 @@ class RubricScreen(ModalScreen[ReviewForm]):
                         prompt="verdict",
                         id="rubric-verdict",
                         value=self.initial.verdict or Select.NULL,
+                        compact=True,
                     )
                 if self.pending_lines:
                     s = "s" if self.pending_lines != 1 else ""

@@ -137,6 +137,7 @@ class SubmitScreen(ModalScreen[k.SubmissionCreate | k.SubmissionRevise | None]):
                     prompt="lesson",
                     id="submit-lesson",
                     value=setup.lesson if setup.lesson else Select.NULL,
+                    compact=True,
                 )
             yield Input(placeholder="a note for the reviewers (optional)", id="submit-message")
             where = Text("Files under ", style="dim")
