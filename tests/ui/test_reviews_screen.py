@@ -252,7 +252,7 @@ async def test_open_shows_numbered_code_and_files(tmp_path: Path) -> None:
         text = code_text(app)
         assert "── notes.py · 33 lines" in text
         assert "── test_notes.py" in text
-        assert " 1 │ \"\"\"notes: a tiny notes CLI.\"\"\"" in text
+        assert ' 1 │ """notes: a tiny notes CLI."""' in text
         view = app.screen.query_one(CodeView)
         assert view.cursor_place() == ("notes.py", 1, 0)
         await pilot.press("right_square_bracket")
@@ -278,9 +278,7 @@ async def test_line_comments_are_kept_and_sent_with_the_rubric(tmp_path: Path) -
         app.screen.query_one(Input).value = "What if the file is empty?"
         await pilot.press("enter")
         await settle(pilot)
-        assert "✎ your comment, sent with your review: What if the file is empty?" in code_text(
-            app
-        )
+        assert "✎ your comment, sent with your review: What if the file is empty?" in code_text(app)
         assert screen.drafts.load(screen.draft_key) is not None  # kept on disk
         await pilot.press("v")
         await settle(pilot)
@@ -350,7 +348,9 @@ async def test_calibration_before_a_first_review(tmp_path: Path) -> None:
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, RubricScreen)
-        await fill_rubric(pilot, {"correctness": 3, "robustness": 3, "clarity": 3, "tests": 0}, "", "")
+        await fill_rubric(
+            pilot, {"correctness": 3, "robustness": 3, "clarity": 3, "tests": 0}, "", ""
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         report = app.screen
