@@ -259,6 +259,9 @@ class ReviewScreen(CohortScreen):
         text.append(" · ")
         text.append(f"{glyph} {word}", style=colour)
         text.append(f" · revision {index + 1} of {len(sub.revisions)}", style="bold")
+        revision = sub.revisions[index]
+        if revision.diff_range:
+            text.append_text(member_line(f" · {revision.diff_range}", "dim", limit=50))
         if changes:
             text.append(f" · changes since revision {index}", style="bold yellow")
         if len(sub.revisions) > 1:

@@ -238,9 +238,16 @@ class CodeView(ScrollView, can_focus=True):
         if place is not None and same:
             target = self._find(place[0], place[1], place[2])
         if target < 0:
-            target = self._next_code(-1, 1)
+            target = self._first_numbered()
         self.set_reactive(CodeView.cursor, target)
         self.refresh()
+
+    def _first_numbered(self) -> int:
+        """The first code row with a line number (a diff starts with header rows)."""
+        for i, entry in enumerate(self._entries):
+            if entry.kind == CODE and self._files[entry.file].rows[entry.pos][0] is not None:
+                return i
+        return self._next_code(-1, 1)
 
     def _gutter_width(self) -> int:
         return self._number_width + 4  # mark, number, space, bar, space
