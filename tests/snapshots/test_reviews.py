@@ -49,3 +49,18 @@ def test_review_rubric_form(snap_compare: Any, tmp_path: Path, size: tuple[int, 
 
     app = make_app(tmp_path / "s", open_target="reviews")
     assert snap_compare(app, terminal_size=size, run_before=open_form)
+
+
+def test_review_view_hostile_code(snap_compare: Any, tmp_path: Path) -> None:
+    # Escape sequences, bidi controls, zero-width characters and markup in submitted code.
+    from tests.ui.test_reviews_screen import hostile_submission
+
+    app = make_app(tmp_path / "s", member="m_lin")
+
+    async def open_it(pilot: Any) -> None:
+        await pilot.pause(0.1)
+        hostile_submission(app)
+        app.go("submission:s_evil")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=open_it)

@@ -518,10 +518,12 @@ async def test_hostile_code_is_shown_safely_with_a_banner(tmp_path: Path) -> Non
         assert "\u200b" not in text
         assert "⟪U+202E⟫" in text and "⟪U+200B⟫" in text
         assert "[bold red]not markup[/]" in text  # shown as written, never parsed
+        assert "␛[2J␛[31mred␛[0m = 2" in text  # escape sequences shown, not obeyed or hidden
+        assert "␛]8;;http://evil.example" in text
         assert "evil⟪U+202E⟫.py" in text
         banner = static_text(app, "#review-banner")
-        assert "RIGHT-TO-LEFT OVERRIDE" in banner and "ZERO WIDTH SPACE" in banner
-        assert "ESCAPE" in banner
+        assert "RIGHT-TO-LEFT OVERRIDE" in banner and "LEFT-TO-RIGHT ISOLATE" in banner
+        assert "14 hidden characters" in banner and "more kinds" in banner
         meta = static_text(app, "#review-meta")
         assert "[bold]Evil[/bold]" in meta and "\x1b" not in meta
         # every visible strip is free of control characters

@@ -52,7 +52,7 @@ from cohort_tui.ui.widgets.code_view import CodeFile, CodeView
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
-MAX_BANNER_NAMES = 5
+MAX_BANNER_NAMES = 3
 
 
 def _binding(key: str, action: str, label: str, name: str, tip: str, show: bool = True) -> Binding:
@@ -90,12 +90,13 @@ def invisible_banner(files: list[CodeFile]) -> Text | None:
     # Bidi controls first (they reorder what you read), then invisible ones, then controls.
     ranked = sorted(found.items(), key=lambda item: item[1][0])
     names = [(name, where) for name, (_, where) in ranked]
-    text = Text("⚠ Hidden characters in this code: ", style="bold")
+    kinds = len(names)
+    text = Text(f"⚠ {total} hidden character{'s' if total != 1 else ''} in this code: ")
+    text.stylize("bold")
     text.append(", ".join(f"{name} ({where})" for name, where in names[:MAX_BANNER_NAMES]))
-    if len(names) > MAX_BANNER_NAMES:
-        text.append(f" and {len(names) - MAX_BANNER_NAMES} more kinds")
-    text.append(f"; {total} in all, shown as ⟪U+…⟫ in reverse video. ")
-    text.append("Read those lines as the computer does, not as they look.", style="italic")
+    if kinds > MAX_BANNER_NAMES:
+        text.append(f", {kinds - MAX_BANNER_NAMES} more kind{'s' if kinds > 4 else ''}")
+    text.append(". Marked ⟪U+…⟫ or ␛ in reverse video: read those lines with care.")
     return text
 
 
@@ -117,7 +118,7 @@ class ReviewScreen(CohortScreen):
     ReviewScreen #review-main { height: 1fr; }
     ReviewScreen #review-meta { height: auto; max-height: 3; padding: 0 1; }
     ReviewScreen #review-banner {
-        height: auto; max-height: 3; padding: 0 1; background: $error 25%; color: $text;
+        height: auto; max-height: 4; padding: 0 1; background: $error 25%; color: $text;
     }
     ReviewScreen #code { height: 1fr; }
     """

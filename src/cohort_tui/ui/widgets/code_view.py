@@ -121,9 +121,19 @@ def mark_invisibles(text: Text) -> Text:
     return text
 
 
+SHOW_ESCAPES = {0x1B: "␛", **{c: f"⟪U+{c:04X}⟫" for c in range(0x80, 0xA0)}}
+"""In code, escape sequences are shown rather than removed: the reviewer sees ``␛[31m``
+where a terminal would have turned the text red."""
+
+
+def visible(raw: str) -> str:
+    """A raw line of code, sanitised for display with its escape sequences kept visible."""
+    return clean_text(raw.translate(SHOW_ESCAPES) if not raw.isascii() or "\x1b" in raw else raw)
+
+
 def code_line(raw: str, lexer: Any) -> Text:
     """A raw line of member code as it is shown: sanitised, tabs expanded, highlighted."""
-    shown = clean_text(raw).expandtabs(TAB)
+    shown = visible(raw).expandtabs(TAB)
     return mark_invisibles(highlight(lexer, shown))
 
 
@@ -455,7 +465,7 @@ class CodeView(ScrollView, can_focus=True):
                 body.stylize("dim")
                 return Text.assemble(("-", "bold red"), body, end="")
             return Text.assemble(" ", body, end="")
-        shown = mark_invisibles(Text(clean_text(raw).expandtabs(TAB), end=""))
+        shown = mark_invisibles(Text(visible(raw).expandtabs(TAB), end=""))
         shown.stylize("bold cyan" if raw.startswith("@@") else "dim bold")
         return shown
 
