@@ -102,13 +102,12 @@ class ReviewsScreen(CohortScreen):
 
     # -- upkeep ----------------------------------------------------------------------
 
+    # Textual calls every class's handler down the MRO: CohortScreen's refresh runs after.
     def on_mount(self) -> None:
         self._upkeep()
-        super().on_mount()
 
     def on_screen_resume(self) -> None:
         self._upkeep()
-        super().on_screen_resume()
 
     def _upkeep(self) -> None:
         """Hand on stale assignments, as ``cohort reviews`` does, when I may."""
