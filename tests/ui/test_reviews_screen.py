@@ -12,6 +12,7 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.reduce import active_assignment
+from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.review_view import ReviewScreen
 from cohort_tui.ui.screens.reviews import ReviewsScreen
@@ -400,9 +401,9 @@ async def test_author_replies_to_a_line_comment(tmp_path: Path) -> None:
         screen.query_one(CodeView).go_to("notes.py", 11)
         await pilot.press("r")
         await settle(pilot)
-        assert isinstance(app.screen, PromptScreen)
-        app.screen.query_one(Input).value = "And a damaged file too."
-        await pilot.press("enter")
+        assert isinstance(app.screen, ComposeScreen)
+        app.screen.query_one("#compose-body", TextArea).text = "And a damaged file too."
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "↳ @jonas: And a damaged file too." in code_text(app)
         review = next(r for r in app.replica.state.reviews.values() if r.lines)
@@ -544,3 +545,55 @@ async def test_hostile_title_in_the_inbox_is_literal(tmp_path: Path) -> None:
         rows = [str(r.content()) for r in app.screen.query_one(RowList).rows]
         assert any("[bold]Evil[/bold]" in r and "⟪U+202E⟫" in r for r in rows)
         assert not any("\x1b" in r for r in rows)
+
+
+async def test_reply_to_a_review_when_the_line_has_no_comment(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", member="m_jonas")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_review(app, pilot, jonas(app.replica.state).id)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)  # two reviews of revision 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)
+        app.screen.query_one("#compose-body", TextArea).text = "Thanks both."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        replies = [
+            reply
+            for r in app.replica.state.reviews.values()
+            for reply in r.replies
+            if reply.body == "Thanks both."
+        ]
+        assert len(replies) == 1 and replies[0].comment is None
+        assert "↳ @jonas: Thanks both." in code_text(app)
+
+
+async def test_a_pending_comment_can_be_edited_and_removed(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_review(app, pilot, priya(app.replica.state).id)
+        view = screen.query_one(CodeView)
+        view.go_to("test_notes.py", 2)
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "first try"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value == "first try"
+        prompt.query_one(Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "first try" not in code_text(app)
+        assert screen.drafts.load(screen.draft_key) is None
+        view.go_to("notes.py", 1)
+        await pilot.press("less_than_sign")  # only one revision: stays
+        await settle(pilot)
+        assert "revision 1 of 1" in static_text(app, "#review-meta")

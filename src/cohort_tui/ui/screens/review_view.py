@@ -43,6 +43,7 @@ from cohort_tui.domain.submissions import (
 )
 from cohort_tui.store.drafts import Drafts, SavedDraft
 from cohort_tui.ui.screens.base import CohortScreen
+from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.reviews import STATUS_LOOK, VERDICT_WORDS, handle
 from cohort_tui.ui.screens.rubric_form import ReviewForm, RubricScreen
@@ -53,6 +54,7 @@ from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 MAX_BANNER_NAMES = 3
+REPLY_LIMIT = 20_000
 
 
 def _binding(key: str, action: str, label: str, name: str, tip: str, show: bool = True) -> Binding:
@@ -629,20 +631,30 @@ class ReviewScreen(CohortScreen):
             return
 
         def write_reply(target: tuple[str, str | None]) -> None:
-            def done(body: str | None) -> None:
-                if body is None or not body.strip():
+            key = f"review-reply.{target[0]}.{target[1] or 'review'}"
+
+            def done(draft: Draft | None) -> None:
+                if draft is None or not draft.body.strip():
+                    return
+                body = draft.body.strip()
+                if len(body) > REPLY_LIMIT:
+                    self.notify(
+                        f"Too long: a reply may have {REPLY_LIMIT:,} characters; "
+                        "your text is kept as a draft.",
+                        severity="warning",
+                    )
+                    self.drafts.save(key, SavedDraft(body=draft.body, saved_at=self.now()))
                     return
                 op = k.ReviewReply(
-                    review=target[0], reply=new_id("y"), body=body.strip(), comment=target[1]
+                    review=target[0], reply=new_id("y"), body=body, comment=target[1]
                 )
                 if self.write(op):
+                    self.drafts.discard(key)
                     self.notify("Reply sent.")
 
             what = "the comment" if target[1] else "the review"
-            self.app.push_screen(
-                PromptScreen(f"Reply to {what}", placeholder="your reply", max_length=20_000),
-                done,
-            )
+            setup = ComposeSetup(heading=f"Reply to {what}", drafts=self.drafts, draft_key=key)
+            self.app.push_screen(ComposeScreen(setup), done)
 
         if len(choices) == 1:
             write_reply(targets[choices[0][0]])
