@@ -236,17 +236,19 @@ class ReviewScreen(CohortScreen):
         reviews = rv.reviews_of_revision(self.state, sub, revision.id)
         self._comments = line_comments_by_line(reviews)
         changes = self._changes and index > 0
+        preface = self._preface(sub, index, reviews)
         if changes:
             key = (sub.revisions[index - 1].id, revision.id)
-            files = self._changes_files.get(key)
-            if files is None:
+            found = self._changes_files.get(key)
+            if found is None:
                 self._work_out_changes(sub, index)
-                files = []
+                preface.append(Text("Working out the changes…", style="italic"))
+            files = found or []
         else:
             files = revision_files([(f.path, f.content) for f in revision.files], revision.diff)
         meta.update(self._meta(sub, index, changes))
         self._banner(files)
-        view.show(files, self._notes(sub, index), self._preface(sub, index, reviews))
+        view.show(files, self._notes(sub, index), preface)
         self.refresh_bindings()
 
     def _meta(self, sub: Submission, index: int, changes: bool) -> Text:
