@@ -597,3 +597,13 @@ async def test_a_pending_comment_can_be_edited_and_removed(tmp_path: Path) -> No
         await pilot.press("less_than_sign")  # only one revision: stays
         await settle(pilot)
         assert "revision 1 of 1" in static_text(app, "#review-meta")
+
+
+def test_a_character_cut_at_the_sample_edge_is_still_text(tmp_path: Path) -> None:
+    from cohort_tui.ui.screens.submit_files import SAMPLE, looks_binary
+
+    path = tmp_path / "long.txt"
+    path.write_bytes(b"a" * (SAMPLE - 1) + "é".encode() + b"tail")
+    assert not looks_binary(path)
+    path.write_bytes(b"a" * 100 + b"\xe9")
+    assert looks_binary(path)

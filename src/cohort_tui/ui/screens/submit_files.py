@@ -8,6 +8,7 @@ The payload is built by :mod:`cohort_tui.domain.submissions`, so the app and
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,6 @@ from cohort_tui.domain.submissions import (
     build_create,
     build_revise,
     build_revision,
-    is_binary,
 )
 from cohort_tui.ui.text import member_line
 
@@ -56,6 +56,24 @@ MAX_LISTED = 2000
 """Most files the picker lists (a home folder would otherwise take a while)."""
 
 
+SAMPLE = 8192
+"""Bytes read to tell text from binary when listing; submitting checks the whole file."""
+
+
+def looks_binary(path: Path) -> bool:
+    """Whether the start of a file has a NUL byte or is not UTF-8 (a character cut at
+    the end of the sample is fine)."""
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE)
+    if b"\x00" in sample:
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < SAMPLE)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def text_files(root: Path, limit: int = MAX_LISTED) -> tuple[list[str], int]:
     """Relative paths of the text files under ``root`` (sorted) and how many were skipped
     as binary or too big. Unreadable files and folders are left out quietly."""
@@ -69,7 +87,7 @@ def text_files(root: Path, limit: int = MAX_LISTED) -> tuple[list[str], int]:
                 if not path.is_file() or path.stat().st_size > k.MAX_SUBMISSION_BYTES:
                     skipped += 1
                     continue
-                if is_binary(path.read_bytes()):
+                if looks_binary(path):
                     skipped += 1
                     continue
             except OSError:
