@@ -607,3 +607,18 @@ def test_a_character_cut_at_the_sample_edge_is_still_text(tmp_path: Path) -> Non
     assert not looks_binary(path)
     path.write_bytes(b"a" * 100 + b"\xe9")
     assert looks_binary(path)
+
+
+async def test_help_lists_the_review_keys_and_unknown_targets_are_refused(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", open_target="submission:s_nope")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewsScreen)  # stays on the inbox, says why
+        await open_review(app, pilot, priya(app.replica.state).id)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        rows = app.screen.rows  # type: ignore[attr-defined]
+        tips = {row[3] for row in rows}
+        assert "Score the rubric and send the review" in tips
+        assert "Comment on the cursor line" in tips
