@@ -358,7 +358,7 @@ async def test_calibration_before_a_first_review(tmp_path: Path) -> None:
         assert isinstance(report, TextScreen)
         body = str(report.body)
         assert "= same" in body and "▲ 1 higher" in body  # robustness 3 against 2
-        assert "The reference review" in body
+        assert "The reference review" in body and "yours 3 Works · reference 3 Works" in body
         state = app.replica.state
         [mine] = [r for r in state.reviews.values() if r.calibration]
         assert mine.reviewer == "m_ada" and mine.submission == "example:notes-cli"

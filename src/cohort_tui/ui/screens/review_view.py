@@ -729,25 +729,27 @@ class ReviewScreen(CohortScreen):
 
 def calibration_report(rubric: Rubric, scores: dict[str, int]) -> Text:
     """My calibration scores beside the reference, criterion by criterion, then the
-    reference review's comment."""
-    rows = rv.calibration_rows(rubric, scores)
+    reference review's comment (its paragraphs reflowed to the dialog's width)."""
     text = Text(end="")
-    wide = max((len(clean_line(r.criterion)) for r in rows), default=10)
-    text.append(f"{'criterion':<{wide}}  {'yours':<18}  reference\n", style="bold")
-    for row in rows:
+    for row in rv.calibration_rows(rubric, scores):
         if row.delta is None:
-            mark, style = "?", "dim"
+            mark, style = "not scored", "dim"
         elif row.delta == 0:
             mark, style = "= same", "green"
         elif row.delta > 0:
             mark, style = f"▲ {row.delta} higher", "yellow"
         else:
             mark, style = f"▼ {-row.delta} lower", "yellow"
-        text.append_text(member_line(f"{clean_line(row.criterion):<{wide}}  "))
-        text.append_text(member_line(f"{row.mine:<18}  {row.reference:<16} "))
+        text.append_text(member_line(row.criterion, "bold"))
+        text.append("\n  yours ", style="dim")
+        text.append_text(member_line(row.mine))
+        text.append(" · reference ", style="dim")
+        text.append_text(member_line(row.reference))
+        text.append(" · ")
         text.append(mark + "\n", style=style)
     example = rubric.example
     if example and example.comment:
-        text.append("\nThe reference review:\n", style="bold")
-        text.append_text(member_block(example.comment.strip()))
+        text.append("\nThe reference review\n", style="bold")
+        paragraphs = [" ".join(p.split()) for p in example.comment.strip().split("\n\n")]
+        text.append_text(member_block("\n\n".join(p for p in paragraphs if p)))
     return text
