@@ -622,3 +622,35 @@ async def test_help_lists_the_review_keys_and_unknown_targets_are_refused(tmp_pa
         tips = {row[3] for row in rows}
         assert "Score the rubric and send the review" in tips
         assert "Comment on the cursor line" in tips
+
+
+async def test_long_lines_scroll_sideways_and_pages_move_the_cursor(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", member="m_lin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        content = "".join(f"x_{n} = {'1' * n} + 2  # {'long ' * 40}\n" for n in range(120))
+        app.replica.write(
+            k.SubmissionCreate(
+                submission="s_long",
+                lesson="quality-notes-project",
+                title="long lines",
+                revision=k.RevisionData(
+                    revision="r_long", files=[k.SubmittedFile(path="long.py", content=content)]
+                ),
+            ),
+            author="m_priya",
+        )
+        screen = await open_review(app, pilot, "s_long")
+        view = screen.query_one(CodeView)
+        await pilot.press("right", "right", "right")
+        await settle(pilot)
+        assert view.scroll_offset.x > 0
+        await pilot.press("pagedown")
+        await settle(pilot)
+        place = view.cursor_place()
+        assert place is not None and place[1] is not None and place[1] > 10
+        await pilot.press("end")
+        await settle(pilot)
+        assert view.cursor_place() == ("long.py", 120, 119)
+        await pilot.press("home")
+        assert view.cursor_place() == ("long.py", 1, 0)
