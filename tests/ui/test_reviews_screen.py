@@ -10,12 +10,13 @@ from textual.widgets import Input, Select, SelectionList, Static, Tabs, TextArea
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
+from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.reduce import active_assignment
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.review_view import ReviewScreen
-from cohort_tui.ui.screens.reviews import ReviewsScreen
+from cohort_tui.ui.screens.reviews import BAND_LOOK, ReviewsScreen
 from cohort_tui.ui.screens.rubric_form import RubricScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, text_files
 from cohort_tui.ui.widgets.code_view import CodeView
@@ -92,7 +93,10 @@ async def test_inbox_tabs_counts_and_details(tmp_path: Path) -> None:
         assert "notes CLI with tags and search" in details
         assert "@priya" in details and "awaiting review" in details
         row = str(app.screen.query_one(RowList).rows[0].content())
-        assert "○" in row and "8h" in row  # fresh: under half the 48 h target
+        [task] = q.reviews_waiting(state, "m_sam")
+        waited = app.now_ms() - task.assigned_at
+        glyph = BAND_LOOK[rv.waiting_band(waited, 48)][0]  # against the 48 h target
+        assert row.startswith(f"{glyph} {rv.waited(waited):>6} notes CLI")
         await pilot.press("tab")
         await settle(pilot)
         assert listed(app) == []  # sam has no submissions
