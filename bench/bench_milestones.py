@@ -31,7 +31,7 @@ async def measure(root: Path) -> None:
     staff = next(m.id for m in state.members.values() if "facilitator" in m.roles)
     now = int(time.time() * 1000)
     start = time.perf_counter()
-    milestones, grid = mv.grid(state, now)
+    milestones, _ = mv.grid(state, now)
     computed = time.perf_counter() - start
     app = CohortApp(replica, staff, config=UserConfig(), poll_interval=0, save_settings=False)
     # The tab underline slides for ~300 ms after a switch; the list is drawn long before.
