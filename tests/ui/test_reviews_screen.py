@@ -402,7 +402,7 @@ async def test_author_replies_to_a_line_comment(tmp_path: Path) -> None:
         screen = await open_review(app, pilot, jonas(app.replica.state).id)
         await pilot.press("less_than_sign")
         await settle(pilot)
-        screen.query_one(CodeView).go_to("notes.py", 11)
+        screen.query_one(CodeView).go_to("notes.py", 12)
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, ComposeScreen)

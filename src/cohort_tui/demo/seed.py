@@ -478,7 +478,7 @@ def _reviewed_submission(
                     k.LineComment(
                         id="c1",
                         path="notes.py",
-                        line=11,
+                        line=12,
                         body="What if the file exists but is empty?",
                     )
                 ]
