@@ -209,13 +209,12 @@ class MilestonesScreen(CohortScreen):
             parts: list[str | tuple[str, str] | Text] = []
             if mine is not None:
                 parts.append((f"{mv.MARKS[mine]} {mine:<8}", STATUS_STYLE[mine]))
-            title = member_line(milestone.title, "bold", limit=24)
-            title.pad_right(24 - title.cell_len)
+            title = member_line(milestone.title, "bold", limit=22)
+            title.pad_right(22 - title.cell_len)
             parts += [
                 (f"{met}/{total} ", "bold"),
                 title,
-                (f" due {local_time(due, '%d %b')} ", "dim"),
-                (progress_bar(met / total if total else 0, 8), "blue"),
+                (f" {local_time(due, '%d %b')}", "dim"),
             ]
             rows.append(Row(milestone.id, plain(*parts)))
         return rows
@@ -258,7 +257,8 @@ class MilestonesScreen(CohortScreen):
             text.append("\n")
         met, total = q.milestone_completion(state, milestone)
         history = mv.completion_history(state, milestone, now, days=21)
-        text.append(f"\nCohort: {met}/{total} met\n", style="bold")
+        text.append(f"\nCohort: {met}/{total} met ", style="bold")
+        text.append(progress_bar(met / total if total else 0, 10) + "\n", style="blue")
         text.append(mv.sparkline(history, total), style="blue")
         text.append(f"\nlast 21 days, {history[0]} → {history[-1]}", style="dim")
         if self._has("facilitator", "curator"):
