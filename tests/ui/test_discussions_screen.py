@@ -72,6 +72,10 @@ async def test_opening_a_thread_marks_it_read_and_lands_on_the_first_new_post(
         assert view.has_focus
         assert "pathlib for new code" in posts_text(app)
         assert "· new" in posts_text(app)  # stays marked while I read
+        from cohort_tui.ui.widgets.cohort_header import CohortHeader
+
+        recount = sum(n for _, n in q.unread_threads(app.replica.state, "m_sam"))
+        assert app.screen.query_one(CohortHeader).unread == recount  # carried over, not stale
 
 
 async def test_next_and_previous_new_post_keys(tmp_path: Path) -> None:

@@ -253,6 +253,15 @@ class CohortApp(App[None]):
             self._memo[name] = compute()
         return cast(T, self._memo[name])
 
+    def memo_known(self, name: str) -> object | None:
+        """The memoised value for the current state, if it was computed."""
+        state = self.replica.state
+        return self._memo.get(name) if (id(state), state.applied) == self._memo_key else None
+
+    def memo_seed(self, name: str, value: object) -> None:
+        """Give the current state's value when the caller knows it without computing."""
+        self.memo(name, lambda: value)
+
     def write(self, data: Data) -> Op | None:
         """Write one op as the acting member; problems become notifications."""
         ops = self.write_many([data])

@@ -253,7 +253,12 @@ class DiscussionsScreen(CohortScreen):
         newest = self.state.posts[thread.posts[-1]].clock
         marker = self.state.reads.get(self.me, {}).get(thread.id)
         if marker is None or tuple(newest) > tuple(marker):
-            self.write(k.ThreadRead(thread=thread.id, upto=newest))
+            # Reading one thread lowers the header's unread total by exactly that thread's
+            # count: carry the total over instead of recounting every thread.
+            total = self.cohort_app.memo_known("unread")
+            here = q.unread_count(self.state, self.me, thread.id)
+            if self.write(k.ThreadRead(thread=thread.id, upto=newest)) and isinstance(total, int):
+                self.cohort_app.memo_seed("unread", max(0, total - here))
 
     def open_target(self, kind: str, target_id: str) -> None:
         if kind == "thread":
