@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+GC_THRESHOLD = 50_000
+"""Allocations between young-generation collections once the state is frozen."""
+
 SYNC_TAKE_OVER = 5.0
 """Seconds between attempts to become the pane that syncs a pod's store."""
 
@@ -197,6 +200,11 @@ class CohortApp(App[None]):
             gc.unfreeze()
             gc.collect()
         gc.freeze()
+        # Screens build tens of thousands of small objects at once (rows, layouts); with
+        # the default thresholds that set off full collections mid-frame. Reference
+        # counting frees nearly everything here; the collector only needs to find rare
+        # cycles, so it may run far less often.
+        gc.set_threshold(GC_THRESHOLD, 20, 50)
         self._frozen_state = state_id
 
     def go(self, target: str | None) -> None:
