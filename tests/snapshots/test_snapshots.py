@@ -51,6 +51,18 @@ def test_curriculum_locked_lesson_with_hint(snap_compare: Any, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_discussions_list_filtered(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The list alone, narrowed by a search (the subtitle says so)."""
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="discussions"),
+        terminal_size=size,
+        press=["slash", *"test", "enter"],
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_discussions_thread(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     async def open_first(pilot: Any) -> None:
         await pilot.pause(0.1)
