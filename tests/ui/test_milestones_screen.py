@@ -205,7 +205,10 @@ async def test_roster_profile_roles_and_rotation(tmp_path: Path) -> None:
         assert sorted(app.replica.state.members["m_lin"].roles) == ["curator", "mentor", "reviewer"]
         await pilot.press("w")
         await settle(pilot)
-        app.screen.dismiss("reviewer")
+        assert isinstance(app.screen, ChoiceScreen)
+        this_week = app.screen.options[0][0]  # reviewers, this week
+        assert this_week.startswith("reviewer|")
+        app.screen.dismiss(this_week)
         await settle(pilot)
         app.screen.query_one(Input).value = "@lin @sam"
         await pilot.press("enter")

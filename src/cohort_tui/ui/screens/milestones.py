@@ -20,7 +20,7 @@ from cohort_tui.domain import queries as q
 from cohort_tui.domain.badges import badges_for
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.metrics import cohort_report
-from cohort_tui.domain.model import Milestone
+from cohort_tui.domain.model import DAY_MS, Milestone
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from cohort_tui.ui.screens.milestone_forms import (
@@ -684,36 +684,47 @@ class MilestonesScreen(CohortScreen):
         )
 
     def action_rotation(self) -> None:
+        """Set who reviews and who curates in a week: this one or one of the next three."""
         if not self._has("facilitator"):
             return self._refuse("a facilitator")
-        week = iso_week(self.now())
+        now = self.now()
+        weeks = [iso_week(now + n * 7 * DAY_MS) for n in range(4)]
+        choices = []
+        for role in ("reviewer", "curator"):
+            for n, week in enumerate(weeks):
+                current = self.state.rotation.get(week, {}).get(role, [])
+                names = " ".join("@" + self._handle(m) for m in current) or "nobody yet"
+                when = "this week" if n == 0 else f"in {n} week{'s' if n > 1 else ''}"
+                label = member_line(f"{role}s {week} ({when}): {names}")
+                choices.append((f"{role}|{week}", label))
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                role, _, week = key.partition("|")
+                self._ask_rotation(role, week)
+
+        self.app.push_screen(ChoiceScreen("Weekly rotation", choices), chosen)
+
+    def _ask_rotation(self, role: str, week: str) -> None:
         handles = {m.handle: m.id for m in self.state.members.values()}
+        current = self.state.rotation.get(week, {}).get(role, [])
 
-        def role_chosen(role: str | None) -> None:
-            if role is None:
+        def given(value: str | None) -> None:
+            if value is None:
                 return
-            current = self.state.rotation.get(week, {}).get(role, [])
+            names = [h.lstrip("@") for h in value.replace(",", " ").split()]
+            unknown = [n for n in names if n not in handles]
+            if unknown:
+                self.notify(f"No member @{unknown[0]}.", severity="warning")
+                return
+            members = [handles[n] for n in names]
+            op = k.RotationSet(week=week, role=role, members=members)  # type: ignore[arg-type]
+            if self.write(op):
+                self.notify(f"{role.title()}s for {week} set.")
 
-            def given(value: str | None) -> None:
-                if value is None:
-                    return
-                names = [h.lstrip("@") for h in value.replace(",", " ").split()]
-                unknown = [n for n in names if n not in handles]
-                if unknown:
-                    self.notify(f"No member @{unknown[0]}.", severity="warning")
-                    return
-                op = k.RotationSet(week=week, role=role, members=[handles[n] for n in names])  # type: ignore[arg-type]
-                if self.write(op):
-                    self.notify(f"{role}s for {week} set.")
-
-            value = " ".join("@" + self._handle(m) for m in current)
-            self.app.push_screen(
-                PromptScreen(f"{role.title()}s for {week}", value=value, placeholder="@lin @sam"),
-                given,
-            )
-
-        options = [(r, Text(r)) for r in ("reviewer", "curator")]
-        self.app.push_screen(ChoiceScreen(f"Rotation for {week}", options), role_chosen)
+        value = " ".join("@" + self._handle(m) for m in current)
+        prompt = PromptScreen(f"{role.title()}s for {week}", value=value, placeholder="@lin @sam")
+        self.app.push_screen(prompt, given)
 
     def _new_shoutout(self) -> None:
         choices = [
