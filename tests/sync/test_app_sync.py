@@ -123,3 +123,29 @@ async def test_in_a_pod_one_pane_syncs_and_another_takes_over_when_it_exits(
         assert header.sync_state == "synced by another pane"
         other_pane.stop()  # that pane exits
         assert await wait_until(pilot, lambda: app.sync_state.startswith("online"))
+
+
+async def test_an_unexpected_error_in_a_sync_thread_is_a_toast_not_a_traceback(
+    server: ServerProcess,  # noqa: F811
+    tmp_path: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from cohort_tui.sync import live
+
+    def boom(self: object) -> None:
+        raise RuntimeError("kaboom")
+
+    a_root, _ = two_members(server, tmp_path, capsysbinary)
+    monkeypatch.setattr(live.LiveSync, "_push_loop", boom)
+    before = threading.excepthook
+    app = app_for(a_root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_until(
+            pilot, lambda: any("kaboom" in n.message for n in app._notifications)
+        )
+        assert app.is_running
+    assert threading.excepthook is before  # put back when the app ends
+    assert b"Traceback" not in capsysbinary.readouterr().err

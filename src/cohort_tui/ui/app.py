@@ -111,6 +111,7 @@ class CohortApp(App[None]):
         self.background_sync = background_sync
         self._sync: LiveSync | None = None
         self._sync_retry: Timer | None = None
+        self._previous_excepthook: Callable[[threading.ExceptHookArgs], object] | None = None
         self._theme_ready = False
         self._store_problem = ""
         super().__init__()
@@ -149,7 +150,17 @@ class CohortApp(App[None]):
         self.call_after_refresh(self.announce, [])
         self.set_timer(0.3, warm_screens, name="warm-screens")
         if self.background_sync and self.replica.config.remote:
+            self._previous_excepthook = threading.excepthook
+            threading.excepthook = self._thread_failed
             self._start_sync()
+
+    def _thread_failed(self, args: threading.ExceptHookArgs) -> None:
+        """A background thread's unexpected error becomes a toast: a traceback printed
+        from a thread would land in the middle of the screen."""
+        name = args.thread.name if args.thread else "a background task"
+        message = f"{name} stopped: {args.exc_type.__name__}: {args.exc_value}"
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self.notify, message, severity="error", timeout=15)
 
     def _start_sync(self) -> None:
         """Sync with the server in the background (only stores that joined one: the
@@ -393,4 +404,6 @@ class CohortApp(App[None]):
     def on_unmount(self) -> None:
         if self._sync is not None:
             self._sync.stop()
+        if self._previous_excepthook is not None:
+            threading.excepthook = self._previous_excepthook
         self.replica.save_snapshot()
