@@ -59,6 +59,11 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def count(n: int, noun: str) -> str:
+    """``1 learner``, ``7 learners``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def cells(text: str) -> int:
     """Terminal cells ``text`` takes: wide characters two, combining marks none."""
     width = 0
@@ -135,7 +140,8 @@ def text_report(report: CohortReport) -> str:
     r = report
     out = [
         f"Cohort report: {_clean(r.cohort_name or r.cohort or 'no cohort', 60)}",
-        f"{utc_minute(r.generated_at)} · {r.learners} learners, {r.members} members",
+        f"{utc_minute(r.generated_at)} · {count(r.learners, 'learner')}, "
+        f"{count(r.members, 'member')}",
         "",
         "Completion",
         f"  lessons done        {fraction(r.lessons)}",
@@ -203,7 +209,8 @@ def markdown_report(report: CohortReport) -> str:
     out = [
         f"# Cohort report: {_md(r.cohort_name or r.cohort or 'no cohort')}",
         "",
-        f"{utc_minute(r.generated_at)} · {r.learners} learners, {r.members} members",
+        f"{utc_minute(r.generated_at)} · {count(r.learners, 'learner')}, "
+        f"{count(r.members, 'member')}",
         "",
         "## Completion",
         "",
