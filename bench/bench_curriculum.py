@@ -45,7 +45,7 @@ async def measure(root: Path) -> None:
     replica = Replica(root)
     app = CohortApp(replica, "m_1", config=UserConfig(), poll_interval=0, save_settings=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await pilot.pause(0.5)  # as a person would: the app is idle after its first frame
         start = time.perf_counter()
         await app.switch_mode("curriculum")
         await pilot.pause()

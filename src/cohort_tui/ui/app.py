@@ -24,7 +24,7 @@ from cohort_tui.paths import bundled_themes_dir, config_dir
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.messages import StoreChanged
-from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory, warm_screens
+from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class CohortApp(App[None]):
         self.call_after_refresh(self._freeze_heap)
         # Announcers note what already is (after the first frame), to announce only changes.
         self.call_after_refresh(self.announce, [])
-        self.set_timer(0.3, warm_screens, name="warm-screens")
+        self.set_timer(0.3, self._warm, name="warm-screens")
         if self.background_sync and self.replica.config.remote:
             self._previous_excepthook = threading.excepthook
             threading.excepthook = self._thread_failed
@@ -193,6 +193,11 @@ class CohortApp(App[None]):
             header.sync_state = self.sync_state
         if status.state == "online" and status.pulled:
             self.poll_store()
+
+    def _warm(self) -> None:
+        from cohort_tui.ui.warmup import warm
+
+        warm(self)
 
     _frozen_state = 0
 
