@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI (and a submission) must not fail on an example nobody has seen before: there the
+# property tests run a fixed, derandomised set of examples. At a desk they explore (the
+# default profile), and whatever they find becomes an explicit @example.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
