@@ -53,9 +53,9 @@ def main() -> None:
     loads = []
     for _ in range(5):
         t = time.perf_counter()
-        assert load_snapshot(big / "snapshot.json", log.path) is not None
+        assert load_snapshot(big / "snapshot.msgpack", log.path) is not None
         loads.append(time.perf_counter() - t)
-    size = (big / "snapshot.json").stat().st_size / 1e6
+    size = (big / "snapshot.msgpack").stat().st_size / 1e6
     print(f"snapshot load: {fmt_ms(median(loads))} ({size:.1f} MB)")
     out = subprocess.run(
         [python(), "-c", MEMORY, str(big)], capture_output=True, text=True, check=True

@@ -235,10 +235,12 @@ def write_store(root: Path, ops: list[Op], member: str = "m_1") -> Path:
 
 def big_store(root: Path) -> Path:
     """A 100k-op store at ``root`` with its snapshot written, made once and reused."""
-    if (root / "store.toml").exists():
-        return root
-    write_store(root, big_cohort_ops())
-    Replica(root).save_snapshot()
+    from cohort_tui.store.snapshot import SNAPSHOT_NAME
+
+    if not (root / "store.toml").exists():
+        write_store(root, big_cohort_ops())
+    if not (root / SNAPSHOT_NAME).exists():  # new, or made by a version with another format
+        Replica(root).save_snapshot()
     return root
 
 

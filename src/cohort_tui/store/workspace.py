@@ -22,7 +22,13 @@ from cohort_tui.domain.ops import Op, make_op
 from cohort_tui.domain.reduce import OutOfOrder, apply_op, fold_ops
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.log import LogPosition, OpLog
-from cohort_tui.store.snapshot import gc_paused, load_snapshot, write_snapshot
+from cohort_tui.store.snapshot import (
+    LEGACY_SNAPSHOT_NAME,
+    SNAPSHOT_NAME,
+    gc_paused,
+    load_snapshot,
+    write_snapshot,
+)
 
 STORE_FORMAT = 1
 SNAPSHOT_EVERY = 2_000
@@ -128,7 +134,7 @@ class Replica:
         """``store.toml``."""
         self.log = OpLog(root)
         """The op log."""
-        self.snapshot_path = root / "snapshot.json"
+        self.snapshot_path = root / SNAPSHOT_NAME
         # A per-process suffix keeps two processes of one pod from minting equal clocks.
         self.clock = HybridClock(f"{self.config.node}.{os.getpid() % 65536:04x}")
         """This process's hybrid logical clock."""
@@ -179,6 +185,7 @@ class Replica:
         with contextlib.suppress(OSError):
             write_snapshot(self.snapshot_path, self.log.path, self.state, self.position)
             self._since_snapshot = 0
+            (self.root / LEGACY_SNAPSHOT_NAME).unlink(missing_ok=True)
 
     def refresh(self) -> list[Op]:
         """Fold in ops other processes appended; returns them (possibly none)."""
