@@ -536,3 +536,15 @@ async def test_moving_focus_does_not_rebuild_the_footer(tmp_path: Path) -> None:
         await pilot.press("enter")  # back to the thread
         await settle(pilot)
         assert list(screen.query(FooterKey)) == keys  # the same widgets: nothing rebuilt
+
+
+async def test_a_lessons_threads_from_the_curriculum_map(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", open_target="lesson:io-files")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscussionsScreen)
+        shown = listed(app)
+        assert shown == [pathlib_thread(app)]  # the one thread on that lesson
+        assert "lesson" in str(app.screen.query_one("#disc-left").border_subtitle)

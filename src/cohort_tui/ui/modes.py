@@ -35,6 +35,7 @@ TARGET_MODES = {
     "lesson": "curriculum",
     "thread": "discussions",
     "reply": "discussions",
+    "lesson-threads": "discussions",
     "submission": "reviews",
     "milestone": "milestones",
 }

@@ -125,6 +125,14 @@ class CurriculumScreen(CohortScreen):
             tooltip="Ask the cohort a question about this lesson",
         ),
         Binding(
+            "t",
+            "threads",
+            "Threads",
+            id="curriculum.threads",
+            show=False,
+            tooltip="Open the discussion threads about this lesson",
+        ),
+        Binding(
             "f",
             "ask_failure",
             "Ask about failure",
@@ -368,7 +376,7 @@ class CurriculumScreen(CohortScreen):
         )
         text.append(
             f"\nDiscussion ({len(threads)} thread{'s' if len(threads) != 1 else ''}"
-            f"{', a to ask' if 'discussions' in SCREENS else ''})\n",
+            f"{', t to open them, a to ask' if 'discussions' in SCREENS else ''})\n",
             style="bold",
         )
         for thread in threads[:8]:
@@ -435,7 +443,7 @@ class CurriculumScreen(CohortScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         lesson = self.lesson
-        if action in ("ask", "ask_failure") and "discussions" not in SCREENS:
+        if action in ("ask", "ask_failure", "threads") and "discussions" not in SCREENS:
             return False
         if action == "ask_failure":
             return lesson is not None and lesson.id in self._failed
@@ -534,6 +542,12 @@ class CurriculumScreen(CohortScreen):
         lesson = self.lesson
         if lesson is not None:
             self.cohort_app.compose_thread(lesson=lesson.id)
+
+    def action_threads(self) -> None:
+        """The discussions list, showing only this lesson's threads."""
+        lesson = self.lesson
+        if lesson is not None:
+            self.cohort_app.go(f"lesson-threads:{lesson.id}")
 
     def action_ask_failure(self) -> None:
         lesson = self.lesson

@@ -263,6 +263,10 @@ class DiscussionsScreen(CohortScreen):
     def open_target(self, kind: str, target_id: str) -> None:
         if kind == "thread":
             self.open_thread(target_id)
+        elif kind == "lesson-threads":
+            self._filter = d.ThreadFilter("lesson", target_id)
+            self._fill_list()
+            self.query_one("#thread-list", RowList).focus()
         elif kind == "reply" and target_id in self.state.threads:
             self.open_thread(target_id)
             self._reply(quote=False)
