@@ -62,10 +62,14 @@ def run_import(args: argparse.Namespace) -> int:
     ):
         fail("these ops belong to another cohort; nothing was imported")
     before = len(replica.state.refused)
-    added, duplicates = replica.import_ops(ops)
-    refused = len(replica.state.refused) - before
-    print(
-        f"imported {added} op(s), {duplicates} already present, {refused} refused by "
-        "role rules (kept in the log)"
-    )
+    result = replica.import_ops(ops)
+    by_rules = len(replica.state.refused) - before
+    parts = [f"imported {result.added} op(s)", f"{result.duplicates} already present"]
+    if result.refused:
+        parts.append(f"{len(result.refused)} refused and not stored")
+    parts.append(f"{by_rules} refused by role rules (kept in the log)")
+    print(", ".join(parts))
+    # One line per op not stored, with its reason, on stderr like `cohort sync`'s.
+    for op_id, reason in result.refused.items():
+        print(f"  refused {op_id}: {reason}", file=sys.stderr)
     return 0

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from cohort_tui import __version__
-from cohort_tui.domain.clock import HybridClock, new_id, new_ulid
+from cohort_tui.domain.clock import HybridClock, clock_problem, new_id, new_ulid
 from cohort_tui.domain.op_kinds import ROLES, CohortCreate, Data, MemberAdd
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
 from cohort_tui.server.http import (
@@ -63,10 +63,6 @@ HEARTBEAT_S = 15.0
 MAX_STREAMS = 8
 """Most event streams one member may hold open at once."""
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
-MAX_CLOCK_LEAD_MS = 2 * 366 * DAY_MS
-"""How far ahead of the server's clock an op may be stamped. A laptop a year wrong still
-syncs; a clock from the far future, which would win every last-writer-wins edit and drag
-every replica's clock along, is refused."""
 
 
 class _Push(Struct, forbid_unknown_fields=False):
@@ -289,16 +285,14 @@ class SyncServer:
         rejected: list[dict[str, str]] = []
         fresh: list[NewOp] = []
         seen: set[str] = set()
-        latest = now_ms() + MAX_CLOCK_LEAD_MS
+        now = now_ms()
         for op, body in ops:
             if op.id in known or op.id in seen:
                 acked.append(op.id)
                 continue
-            if op.at > latest:
-                days = (op.at - latest + MAX_CLOCK_LEAD_MS) // DAY_MS
-                problem: str | None = f"the op's clock is {days} days ahead of the server's"
-            else:
-                problem = view.problem(op)
+            # The clock bounds (domain/clock.py) first: a far-future clock would win every
+            # last-writer-wins edit and, once stored, reach every replica.
+            problem = clock_problem(op.clock, now) or view.problem(op)
             if problem:
                 rejected.append({"id": op.id, "reason": problem})
                 continue

@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from cohort_tui.domain.clock import HybridClock, new_node_id
+from cohort_tui.domain.clock import HybridClock, clock_problem, new_node_id, wall_now
 from cohort_tui.domain.model import Member, State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op, make_op
@@ -120,6 +120,18 @@ def create_store(root: Path, first_op: Data, *, author: str, cohort_id: str) -> 
     return replica
 
 
+@dataclass
+class Imported:
+    """What :meth:`Replica.import_ops` did with a batch of ops."""
+
+    added: int = 0
+    """Ops appended to the log."""
+    duplicates: int = 0
+    """Ops the store already held (same id, same content)."""
+    refused: dict[str, str] = field(default_factory=dict)
+    """Ops not stored, id -> reason (a clock out of bounds)."""
+
+
 class Replica:
     """The folded state of one store directory.
 
@@ -161,13 +173,13 @@ class Replica:
         if loaded is not None and self.state.cohort is None:
             self._replay()  # a snapshot of nothing is worth no trust
             return
-        self._observe()
+        self._observe(ops)
         if loaded is None or self._since_snapshot > SNAPSHOT_EVERY:
             self.save_snapshot()
 
     def _replay(self) -> None:
         self._refold()
-        self._observe()
+        self._observe([])
         self.save_snapshot()
 
     def _refold(self) -> None:
@@ -176,9 +188,17 @@ class Replica:
             self.state = fold_ops(ops)
             del ops
 
-    def _observe(self) -> None:
+    def _observe(self, ops: list[Op]) -> None:
+        """Move the local clock past what the fold holds, within the clock bounds.
+
+        The last clock in the order is not enough: when it is out of bounds (a poisoned op
+        kept in the log) the clock ignores it, so the new ops' own clocks count too.
+        """
+        now = wall_now()
         if self.state.last_clock is not None:
-            self.clock.observe(self.state.last_clock)
+            self.clock.observe(self.state.last_clock, now)
+        for op in ops:
+            self.clock.observe(op.clock, now)
 
     def save_snapshot(self) -> None:
         """Write the snapshot for the current position (best effort: a cache)."""
@@ -198,7 +218,7 @@ class Replica:
         except OutOfOrder:
             # An op older than what we folded (a sync brought in offline work): refold.
             self._refold()
-        self._observe()
+        self._observe(ops)
         self._since_snapshot += len(ops)
         return ops
 
@@ -215,17 +235,34 @@ class Replica:
         self.refresh()
         return ops
 
-    def import_ops(self, ops: list[Op]) -> tuple[int, int]:
-        """Append the ops this store lacks; returns ``(added, duplicates)``."""
+    def import_ops(self, ops: list[Op], *, trusted: bool = False) -> Imported:
+        """Append the ops this store lacks, in one locked write.
+
+        Args:
+            ops: Ops from elsewhere (a file, another replica, the server).
+            trusted: The ops come from the sync server, which has already held them to
+                the bounds (refusing them here would make replicas diverge), or were
+                built by this program (the demo). Untrusted ops whose clock is out of
+                bounds (:func:`clock_problem`) are refused one by one and not stored.
+        """
+        result = Imported()
+        now = wall_now()
         with self.log.locked():
             self.refresh()
             fresh: dict[str, Op] = {}
             for op in ops:
-                if op.id not in self.state.seen and op.id not in fresh:
-                    fresh[op.id] = op
+                if op.id in self.state.seen or op.id in fresh:
+                    result.duplicates += 1
+                    continue
+                problem = None if trusted else clock_problem(op.clock, now)
+                if problem is not None:
+                    result.refused[op.id] = problem
+                    continue
+                fresh[op.id] = op
             self.log.append(sorted(fresh.values(), key=Op.sort_key))
         self.refresh()
-        return len(fresh), len(ops) - len(fresh)
+        result.added = len(fresh)
+        return result
 
     def resolve_member(self, who: str | None) -> Member:
         """The member for ``--as`` (a handle, ``@handle`` or member id), else the default.

@@ -275,7 +275,7 @@ def store_page(replica: Replica, state: SyncState, ops: list[Op], cursor: int) -
             ours = replica.config.cohort
             if getattr(cohort.data, "cohort", ours) != ours:
                 raise SyncError("the server sent another cohort's ops; nothing was stored")
-        added, _ = replica.import_ops(ops)
+        added = replica.import_ops(ops, trusted=True).added
     if cursor > state.cursor:
         state.cursor = cursor
         state.save(replica.root)
