@@ -89,7 +89,11 @@ def test_role_refusal_is_reported_per_op_and_not_stored(api: Api) -> None:
     assert status == 200
     assert body["acked"] == [allowed["id"]]
     assert body["rejected"] == [
-        {"id": refused["id"], "reason": "only a curator or facilitator may change the curriculum"}
+        {
+            "id": refused["id"],
+            "reason": "only a curator or facilitator may change the curriculum",
+            "status": "refused",
+        }
     ]
     assert api.storage.existing_ids(api.cohort, [refused["id"]]) == set()
     # and a learner may not invite

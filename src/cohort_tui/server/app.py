@@ -65,6 +65,24 @@ MAX_STREAMS = 8
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
 
 
+ID_CONFLICT = (
+    "the server already holds an op with this id and other content; an id names one "
+    "content for ever, so this op was not stored (send it again under a new id)"
+)
+
+
+def _same(stored: bytes | None, op: Op, body: bytes) -> bool:
+    """Whether a stored body is the same op as a pushed one (key order aside)."""
+    if stored is None:
+        return False
+    if stored == body:
+        return True
+    try:
+        return decode_op(stored, lenient=True) == op
+    except OpError:
+        return False
+
+
 class _Push(Struct, forbid_unknown_fields=False):
     ops: Annotated[list[msgspec.Raw], Meta(max_length=MAX_BATCH)]
 
@@ -281,22 +299,31 @@ class SyncServer:
         cohort = owner.cohort
         view = self.view(cohort)
         known = view.state.seen  # the view has folded every stored op
+        # An id names one content for ever: a known id is a duplicate only when the stored
+        # content is the same, so fetch what is stored under the known ids (none in a
+        # normal push; every one in a re-send after a lost answer or a restore).
+        stored = self.storage.stored_bodies(cohort, [op.id for op, _ in ops if op.id in known])
         acked: list[str] = []
         rejected: list[dict[str, str]] = []
         fresh: list[NewOp] = []
-        seen: set[str] = set()
+        taken: dict[str, Op] = {}  # ids this push stored
         now = now_ms()
         for op, body in ops:
-            if op.id in known or op.id in seen:
-                acked.append(op.id)
+            first = taken.get(op.id)
+            if first is not None or op.id in known:
+                same = first == op if first is not None else _same(stored.get(op.id), op, body)
+                if same:
+                    acked.append(op.id)
+                else:
+                    rejected.append({"id": op.id, "reason": ID_CONFLICT, "status": "conflict"})
                 continue
             # The clock bounds (domain/clock.py) first: a far-future clock would win every
             # last-writer-wins edit and, once stored, reach every replica.
             problem = clock_problem(op.clock, now) or view.problem(op)
             if problem:
-                rejected.append({"id": op.id, "reason": problem})
+                rejected.append({"id": op.id, "reason": problem, "status": "refused"})
                 continue
-            seen.add(op.id)
+            taken[op.id] = op
             view.apply(op)
             fresh.append(NewOp(op.id, op.author, body))
             acked.append(op.id)

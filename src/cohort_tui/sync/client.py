@@ -56,6 +56,9 @@ class Pushed:
     duplicates: int
     rejected: dict[str, str] = field(default_factory=dict)
     """op id -> reason."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """op id -> reason, for ops the server refused because it holds other content under
+    their id (never reported as duplicates)."""
 
 
 @dataclass
@@ -76,6 +79,8 @@ class _PageWire(msgspec.Struct):
 class _Rejected(msgspec.Struct):
     id: str
     reason: str
+    status: str = "refused"
+    """``conflict`` (the id names other content there) or ``refused``."""
 
 
 class _PushedWire(msgspec.Struct):
@@ -180,7 +185,8 @@ class ServerClient:
             acked=wire.acked,
             accepted=wire.accepted,
             duplicates=wire.duplicates,
-            rejected={r.id: r.reason for r in wire.rejected},
+            rejected={r.id: r.reason for r in wire.rejected if r.status != "conflict"},
+            conflicts={r.id: r.reason for r in wire.rejected if r.status == "conflict"},
         )
 
     def pull(self, cohort: str, token: str, after: int, limit: int = 1_000) -> Page:

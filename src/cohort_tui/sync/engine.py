@@ -54,6 +54,9 @@ BATCH_BYTES = 900_000
 """Most bytes per push request (the server refuses bodies over 1 MiB)."""
 PULL_PAGE = 1_000
 KEEP_REJECTED = 1_000
+PUSH_ROUNDS = 3
+"""Push passes per sync: a pass that re-mints conflicting ops pushes the copies in the
+next one (a copy conflicting again is, at worst, re-minted at the next sync)."""
 
 
 @dataclass
@@ -66,6 +69,9 @@ class SyncResult:
     """Ops pushed that the server already had (a retry after a lost answer)."""
     rejected: dict[str, str] = field(default_factory=dict)
     """Ops the server refused in this sync: id -> reason."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """Ops whose id the server holds with other content: old id -> the id of the copy
+    made and sent in their place (see :func:`_push`)."""
     pulled: int = 0
     """New ops appended to the local log."""
     pending: int = 0
@@ -81,9 +87,24 @@ class SyncResult:
             parts.append(f"{self.duplicates} already on the server")
         if self.rejected:
             parts.append(f"{len(self.rejected)} refused by the server")
+        if self.conflicts:
+            parts.append(
+                f"{len(self.conflicts)} id conflict(s): the server holds other content under "
+                "those ids, so they were sent again under new ids"
+            )
         if self.no_token:
             parts.append("no token here for " + ", ".join(sorted(self.no_token)))
         return ", ".join(parts)
+
+    def problems(self) -> list[str]:
+        """One line per op a member should hear about (refused, or sent under a new id)."""
+        lines = [f"refused {op_id}: {reason}" for op_id, reason in sorted(self.rejected.items())]
+        lines += [
+            f"conflict {old}: the server holds other content under this id; your op was "
+            f"sent again as {new}"
+            for old, new in sorted(self.conflicts.items())
+        ]
+        return lines
 
 
 def _batches(entries: list[Entry]) -> Iterator[list[Entry]]:
@@ -150,7 +171,9 @@ def sync_once(
             if retry_refused:
                 state.rejected.clear()
                 state.offset, state.acked = 0, []
-            _push(replica, creds, client, state, result, progress)
+            for _ in range(PUSH_ROUNDS):
+                if not _push(replica, creds, client, state, result, progress):
+                    break
             _pull(replica, creds, client, state, result, progress)
             result.cursor = state.cursor
             result.pending = pending_count(replica)
@@ -181,7 +204,16 @@ def _push(
     state: SyncState,
     result: SyncResult,
     progress: Callable[[str, int, int], None] | None,
-) -> None:
+) -> int:
+    """Push the outbox once; returns how many ops were re-minted (to push next).
+
+    An op the server refuses with an id conflict (its id names other content there,
+    pushed first by someone else) can never be stored under that id, so keeping it
+    pending would keep it pending for ever. Instead it is copied under a new id with the
+    same author, kind and data (:meth:`Replica.remint`), the copy goes up in the next
+    pass, and the member is told; the original stays in the local log, settled as
+    refused, so nothing is lost or sent twice.
+    """
     node = replica.config.node
     entries = scan_log(replica.root, state.offset)
     acked = set(state.acked)
@@ -191,6 +223,7 @@ def _push(
         if is_local(e.op, node) and e.op.id not in acked and e.op.id not in state.rejected
     ]
     done = 0
+    reminted = 0
     cohort = replica.config.cohort
     for batch in _batches(outbox):
         author = batch[0].op.author
@@ -206,15 +239,24 @@ def _push(
         result.rejected.update(answer.rejected)
         state.acked.extend(answer.acked)
         state.rejected.update(answer.rejected)
+        by_id = {e.op.id: e.op for e in batch}
+        for old, reason in answer.conflicts.items():
+            copy = replica.remint(by_id[old])
+            state.rejected[old] = f"{reason}; sent again as {copy.id}"
+            state.conflicts[old] = result.conflicts[old] = copy.id
+            reminted += 1
         settle(state, entries, node)
         if len(state.rejected) > KEEP_REJECTED:  # only for display now: settled past them
             state.rejected = dict(list(state.rejected.items())[-KEEP_REJECTED:])
+        if len(state.conflicts) > KEEP_REJECTED:
+            state.conflicts = dict(list(state.conflicts.items())[-KEEP_REJECTED:])
         state.save(replica.root)
         done += len(batch)
         if progress:
             progress("push", done, len(outbox))
     settle(state, entries, node)
     state.save(replica.root)
+    return reminted
 
 
 def _send(client: ServerClient, cohort: str, token: str, batch: list[Entry]) -> Pushed:
@@ -245,6 +287,7 @@ def _send(client: ServerClient, cohort: str, token: str, batch: list[Entry]) -> 
                 accepted=first.accepted + second.accepted,
                 duplicates=first.duplicates + second.duplicates,
                 rejected={**first.rejected, **second.rejected},
+                conflicts={**first.conflicts, **second.conflicts},
             )
     raise SyncError("the server kept asking to slow down; try again later")
 
@@ -275,7 +318,7 @@ def store_page(replica: Replica, state: SyncState, ops: list[Op], cursor: int) -
             ours = replica.config.cohort
             if getattr(cohort.data, "cohort", ours) != ours:
                 raise SyncError("the server sent another cohort's ops; nothing was stored")
-        added = replica.import_ops(ops, trusted=True).added
+        added = replica.import_ops(ops, trusted=True, recheck=set(state.conflicts)).added
     if cursor > state.cursor:
         state.cursor = cursor
         state.save(replica.root)

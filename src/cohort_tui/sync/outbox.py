@@ -45,6 +45,9 @@ class SyncState:
     """Local ops the server refused: id -> reason (kept in the log, not resent)."""
     server: str = ""
     """The server database's instance id these positions belong to."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """Local ops whose id the server holds with other content: id -> id of the copy sent
+    in their place. Their server copies are compared, not taken as duplicates, on pull."""
 
     @classmethod
     def load(cls, root: Path) -> SyncState:
@@ -57,6 +60,7 @@ class SyncState:
                 acked=[str(i) for i in raw.get("acked", [])],
                 rejected={str(k): str(v) for k, v in raw.get("rejected", {}).items()},
                 server=str(raw.get("server", "")),
+                conflicts={str(k): str(v) for k, v in raw.get("conflicts", {}).items()},
             )
         except (OSError, ValueError, TypeError, AttributeError):
             # Missing or damaged: starting over only costs a resend (deduplicated).
@@ -72,6 +76,7 @@ class SyncState:
             "acked": self.acked,
             "rejected": self.rejected,
             "server": self.server,
+            "conflicts": self.conflicts,
         }
         with tmp.open("w", encoding="utf-8") as f:
             json.dump(data, f)
