@@ -181,12 +181,16 @@ class SyncServer:
     # -- endpoints --------------------------------------------------------------------------
 
     async def health(self, request: Request) -> Response:
+        # ``history`` (also in push and pull replies) is made at random with the database:
+        # a client that sees it change knows the cursors it holds belong to another history.
+        # ``instance`` is its older name, kept for older clients.
         return JSONResponse(
             {
                 "status": "ok",
                 "version": __version__,
                 "api": "v1",
                 "instance": self.storage.instance(),
+                "history": self.storage.instance(),
             }
         )
 
@@ -341,6 +345,7 @@ class SyncServer:
                 "duplicates": len(acked) - len(fresh),
                 "rejected": rejected,
                 "cursor": cursor,
+                "history": self.storage.instance(),
             }
         )
 
@@ -364,7 +369,8 @@ class SyncServer:
         body = (
             b'{"ops":['
             + b",".join(body for _, body in rows)
-            + b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false")
+            + b'],"cursor":%d,"more":%s,"history":%s}'
+            % (cursor, b"true" if more else b"false", msgspec.json.encode(self.storage.instance()))
         )
         return Response(body, media_type="application/json")
 

@@ -59,6 +59,10 @@ class Pushed:
     conflicts: dict[str, str] = field(default_factory=dict)
     """op id -> reason, for ops the server refused because it holds other content under
     their id (never reported as duplicates)."""
+    cursor: int = 0
+    """The server's cursor after this push (the last op it stored)."""
+    history: str = ""
+    """The server database's history id ("" from a server too old to send one)."""
 
 
 @dataclass
@@ -68,12 +72,15 @@ class Page:
     ops: list[Op]
     cursor: int
     more: bool = False
+    history: str = ""
+    """The server database's history id ("" from a stream event or an old server)."""
 
 
 class _PageWire(msgspec.Struct):
     ops: list[msgspec.Raw]
     cursor: int
     more: bool = False
+    history: str = ""
 
 
 class _Rejected(msgspec.Struct):
@@ -88,6 +95,8 @@ class _PushedWire(msgspec.Struct):
     accepted: int
     duplicates: int
     rejected: list[_Rejected] = []
+    cursor: int = 0
+    history: str = ""
 
 
 class _JoinedWire(msgspec.Struct):
@@ -187,6 +196,8 @@ class ServerClient:
             duplicates=wire.duplicates,
             rejected={r.id: r.reason for r in wire.rejected if r.status != "conflict"},
             conflicts={r.id: r.reason for r in wire.rejected if r.status == "conflict"},
+            cursor=wire.cursor,
+            history=wire.history,
         )
 
     def pull(self, cohort: str, token: str, after: int, limit: int = 1_000) -> Page:
@@ -195,7 +206,7 @@ class ServerClient:
             "GET", f"/v1/cohorts/{cohort}/ops", token=token, params={"after": after, "limit": limit}
         )
         wire = msgspec.json.decode(response.content, type=_PageWire)
-        return Page(_ops(wire.ops), wire.cursor, wire.more)
+        return Page(_ops(wire.ops), wire.cursor, wire.more, wire.history)
 
     def invite(
         self,
