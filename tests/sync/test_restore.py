@@ -22,6 +22,7 @@ from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import SyncState, sync_once
 from cohort_tui.sync.join import join_store
 from tests.sync.conftest import Api
+from tests.sync.ops_helpers import wire
 from tests.sync.test_end_to_end import ServerProcess, _free_port, cli
 
 # -- in process: the server's database is changed under the clients ----------------------
@@ -212,3 +213,39 @@ def test_restoring_a_backup_file_loses_no_acknowledged_op(
         assert _log_ids(replica) == everything
     assert export_json(replicas["fay"].state) == export_json(replicas["ann"].state)
     assert len(replicas["fay"].state.threads) == 3 + 4 + 1 + 3 + 5 + 2
+
+
+def test_the_live_follower_never_resumes_a_lost_history(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stream reconnecting to a restored server starts from the beginning (and leaves
+    the re-push to the pusher) instead of following cursors of the lost history."""
+    from cohort_tui.sync.engine import follow
+
+    ann = _join(api, tmp_path / "ann", "ann")
+    ben = _join(api, tmp_path / "ben", "ben")
+    backup_seq = api.storage.last_seq(api.cohort)
+    _posts(ben, "ben", 0, 3)
+    _sync(api, ben)
+    _sync(api, ann)
+    assert SyncState.load(ann.root).cursor > backup_seq
+    _roll_back(api, backup_seq)
+    # The founder writes first after the restore: the cursors ann has seen now hold
+    # other ops (ben's sync then re-pushes his behind it).
+    founder_op = wire(api.founder, k.ThreadCreate(thread="tf", post="pf", title="f", body="b"))
+    r = api.client.post(
+        f"/v1/cohorts/{api.cohort}/ops", json={"ops": [founder_op]}, headers=api.auth()
+    )
+    assert r.json()["accepted"] == 1
+    _sync(api, ben)
+    client = _client(api)
+    asked: list[int] = []
+
+    def stream(cohort: str, token: str, after: int) -> Iterator[object]:
+        asked.append(after)
+        return iter(())
+
+    monkeypatch.setattr(client, "stream", stream)
+    assert list(follow(ann, load_credentials(ann.root), client)) == []
+    assert asked == [0]
+    assert SyncState.load(ann.root).recovering
