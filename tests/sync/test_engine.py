@@ -109,7 +109,7 @@ def test_the_cursor_never_moves_past_what_is_stored(
     _sync(api, a)
     cursor = SyncState.load(b.root).cursor
 
-    def disk_full(ops: object) -> tuple[int, int]:
+    def disk_full(ops: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(b, "import_ops", disk_full)

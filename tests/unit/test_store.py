@@ -172,7 +172,8 @@ def test_import_is_idempotent(store_dir: Path, tmp_path: Path) -> None:
     from cohort_tui.domain.ops import decode_op
 
     ops = [decode_op(line) for line in (store_dir / "ops.jsonl").read_bytes().splitlines()]
-    assert replica.import_ops(ops) == (0, len(ops))
+    imported = replica.import_ops(ops)
+    assert (imported.added, imported.duplicates) == (0, len(ops))
 
 
 def test_out_of_order_ops_from_sync_refold_to_the_same_state(store_dir: Path) -> None:

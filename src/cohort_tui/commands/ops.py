@@ -35,6 +35,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from cohort_tui.domain.ops import OpError, decode_op
+    from cohort_tui.domain.reduce import ID_TAKEN
 
     try:
         data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
@@ -62,10 +63,19 @@ def run_import(args: argparse.Namespace) -> int:
     ):
         fail("these ops belong to another cohort; nothing was imported")
     before = len(replica.state.refused)
-    added, duplicates = replica.import_ops(ops)
-    refused = len(replica.state.refused) - before
-    print(
-        f"imported {added} op(s), {duplicates} already present, {refused} refused by "
-        "role rules (kept in the log)"
-    )
+    result = replica.import_ops(ops)
+    by_rules = sum(1 for r in replica.state.refused[before:] if r.reason != ID_TAKEN)
+    parts = [f"imported {result.added} op(s)", f"{result.duplicates} already present"]
+    if result.conflicts:
+        parts.append(f"{len(result.conflicts)} conflict(s) (known id, other content)")
+    if result.refused:
+        parts.append(f"{len(result.refused)} refused and not stored")
+    parts.append(f"{by_rules} refused by role rules (kept in the log)")
+    print(", ".join(parts))
+    # One line per op that was not simply taken, with its reason, on stderr like
+    # `cohort sync`'s. Op ids are safe to print: the op schema limits their characters.
+    for op_id, reason in result.conflicts.items():
+        print(f"  conflict {op_id}: {reason}", file=sys.stderr)
+    for op_id, reason in result.refused.items():
+        print(f"  refused {op_id}: {reason}", file=sys.stderr)
     return 0

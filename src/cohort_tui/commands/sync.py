@@ -172,8 +172,8 @@ def run_sync(args: argparse.Namespace) -> int:
     if show:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
     print(result.summary())
-    for op_id, reason in sorted(result.rejected.items()):
-        print(f"  refused {op_id}: {reason}", file=sys.stderr)
+    for line in result.problems():
+        print(f"  {line}", file=sys.stderr)
     return 0
 
 

@@ -644,6 +644,6 @@ def write_demo_store(root: Path, *, now: int | None = None) -> Replica:
     write_config(root, StoreConfig(cohort="c_demo", node="n_demo", default_member=YOU))
     (root / "ops.jsonl").touch()
     replica = Replica(root)
-    replica.import_ops(ops)
+    replica.import_ops(ops, trusted=True)
     replica.save_snapshot()
     return replica

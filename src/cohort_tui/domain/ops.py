@@ -12,16 +12,25 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
-from cohort_tui.domain.clock import Clock, HybridClock, new_ulid
+from cohort_tui.domain.clock import (
+    MAX_WALL_MS,
+    READ_MAX_COUNTER,
+    Clock,
+    HybridClock,
+    new_ulid,
+)
 from cohort_tui.domain.op_kinds import DATA_TYPES, Data, decode_data
 
 OpId = Annotated[str, Meta(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 Kind = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_.]*$")]
 NodeClock = tuple[
-    Annotated[int, Meta(ge=0, le=2**53)],
-    Annotated[int, Meta(ge=0, le=2**31)],
+    Annotated[int, Meta(ge=0, le=MAX_WALL_MS)],
+    Annotated[int, Meta(ge=0, le=READ_MAX_COUNTER)],
     Annotated[str, Meta(min_length=1, max_length=40)],
 ]
+"""A clock as a line may hold it. This is the *read* range: an op whose counter is past
+:data:`~cohort_tui.domain.clock.MAX_COUNTER` (written by an older version) still decodes and
+is kept; receivers refuse such ops with :func:`~cohort_tui.domain.clock.clock_problem`."""
 
 
 class OpError(ValueError):

@@ -1,7 +1,11 @@
 """The fold: ops in, state out.
 
 Ops are applied in one total order, ``(clock, id)``, and deduplicated by id, so any set of
-ops folds to the same state whatever order and however often they arrived. Within that
+ops folds to the same state whatever order and however often they arrived. An id names
+one content: when a log holds other content under an id (a hostile file was imported, or
+two replicas' copies met), the copy first in the order counts (equal clocks: the smaller
+canonical bytes) and the others are refused visibly, so replicas holding the same copies
+agree whichever came first. Within that
 order the reducers follow the design's rules: creates insert if absent, field edits are
 last-writer-wins, reactions are per-element sets, read markers take the max. Role rules are
 part of the fold: an op whose author lacks the right is skipped, recorded in
@@ -46,7 +50,7 @@ from cohort_tui.domain.model import (
     SubmittedFile,
     Thread,
 )
-from cohort_tui.domain.ops import InvalidData, Op
+from cohort_tui.domain.ops import InvalidData, Op, encode_op
 from cohort_tui.domain.permissions import role_problem
 
 Reason = str | None
@@ -62,15 +66,43 @@ def _handles(kind: type[k.Data]) -> Callable[[Handler], Handler]:
     return register
 
 
+ID_TAKEN = "another op with this id comes first in the order; an id names one content"
+
+
 class OutOfOrder(Exception):
-    """An op sorts before ops already folded: the caller must refold from scratch."""
+    """An op sorts before ops already folded, or repeats an id already folded (the fold
+    cannot tell an exact copy from other content under that id): refold from scratch."""
 
 
 def fold_ops(ops: Iterable[Op], state: State | None = None) -> State:
-    """Fold ``ops`` (any order, duplicates allowed) into a new state."""
+    """Fold ``ops`` (any order, duplicates and conflicting copies allowed) into a state."""
     state = state or State()
-    ordered = sorted({op.id: op for op in ops if op.id not in state.seen}.values(), key=Op.sort_key)
-    for op in ordered:
+    chosen: dict[str, Op] = {}
+    others: dict[str, list[Op]] = {}
+    for op in ops:
+        if op.id in state.seen:
+            continue
+        first = chosen.setdefault(op.id, op)
+        if first is not op and first != op:
+            copies = others.setdefault(op.id, [])
+            if op not in copies:
+                copies.append(op)
+    if not others:
+        for op in sorted(chosen.values(), key=Op.sort_key):
+            apply_op(state, op)
+        return state
+    for op_id, copies in others.items():
+        copies.append(chosen[op_id])
+
+    def key(op: Op) -> tuple[tuple[int, int, str], str, bytes]:
+        return (op.clock, op.id, encode_op(op) if op.id in others else b"")
+
+    everything = [op for op in chosen.values() if op.id not in others]
+    everything += [op for copies in others.values() for op in copies]
+    for op in sorted(everything, key=key):
+        if op.id in state.seen:  # a later copy: the first one took the id
+            state.refused.append(Refusal(op=op.id, kind=op.kind, author=op.author, reason=ID_TAKEN))
+            continue
         apply_op(state, op)
     return state
 
@@ -79,10 +111,11 @@ def apply_op(state: State, op: Op) -> None:
     """Apply one op that sorts after every op already in ``state``.
 
     Raises:
-        OutOfOrder: when the op sorts before the last applied op.
+        OutOfOrder: when the op sorts before the last applied op, or its id was folded
+            already (an exact copy or other content: only a refold can tell).
     """
     if op.id in state.seen:
-        return
+        raise OutOfOrder(op.id)
     if state.last_clock is not None and (op.clock, op.id) < (state.last_clock, state.last_id):
         raise OutOfOrder(op.id)
     state.seen.add(op.id)

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from cohort_tui import __version__
-from cohort_tui.domain.clock import HybridClock, new_id, new_ulid
+from cohort_tui.domain.clock import HybridClock, clock_problem, new_id, new_ulid
 from cohort_tui.domain.op_kinds import ROLES, CohortCreate, Data, MemberAdd
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
 from cohort_tui.server.http import (
@@ -63,10 +63,24 @@ HEARTBEAT_S = 15.0
 MAX_STREAMS = 8
 """Most event streams one member may hold open at once."""
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
-MAX_CLOCK_LEAD_MS = 2 * 366 * DAY_MS
-"""How far ahead of the server's clock an op may be stamped. A laptop a year wrong still
-syncs; a clock from the far future, which would win every last-writer-wins edit and drag
-every replica's clock along, is refused."""
+
+
+ID_CONFLICT = (
+    "the server already holds an op with this id and other content; an id names one "
+    "content for ever, so this op was not stored (send it again under a new id)"
+)
+
+
+def _same(stored: bytes | None, op: Op, body: bytes) -> bool:
+    """Whether a stored body is the same op as a pushed one (key order aside)."""
+    if stored is None:
+        return False
+    if stored == body:
+        return True
+    try:
+        return decode_op(stored, lenient=True) == op
+    except OpError:
+        return False
 
 
 class _Push(Struct, forbid_unknown_fields=False):
@@ -167,12 +181,16 @@ class SyncServer:
     # -- endpoints --------------------------------------------------------------------------
 
     async def health(self, request: Request) -> Response:
+        # ``history`` (also in push and pull replies) is made at random with the database:
+        # a client that sees it change knows the cursors it holds belong to another history.
+        # ``instance`` is its older name, kept for older clients.
         return JSONResponse(
             {
                 "status": "ok",
                 "version": __version__,
                 "api": "v1",
                 "instance": self.storage.instance(),
+                "history": self.storage.instance(),
             }
         )
 
@@ -285,24 +303,31 @@ class SyncServer:
         cohort = owner.cohort
         view = self.view(cohort)
         known = view.state.seen  # the view has folded every stored op
+        # An id names one content for ever: a known id is a duplicate only when the stored
+        # content is the same, so fetch what is stored under the known ids (none in a
+        # normal push; every one in a re-send after a lost answer or a restore).
+        stored = self.storage.stored_bodies(cohort, [op.id for op, _ in ops if op.id in known])
         acked: list[str] = []
         rejected: list[dict[str, str]] = []
         fresh: list[NewOp] = []
-        seen: set[str] = set()
-        latest = now_ms() + MAX_CLOCK_LEAD_MS
+        taken: dict[str, Op] = {}  # ids this push stored
+        now = now_ms()
         for op, body in ops:
-            if op.id in known or op.id in seen:
-                acked.append(op.id)
+            first = taken.get(op.id)
+            if first is not None or op.id in known:
+                same = first == op if first is not None else _same(stored.get(op.id), op, body)
+                if same:
+                    acked.append(op.id)
+                else:
+                    rejected.append({"id": op.id, "reason": ID_CONFLICT, "status": "conflict"})
                 continue
-            if op.at > latest:
-                days = (op.at - latest + MAX_CLOCK_LEAD_MS) // DAY_MS
-                problem: str | None = f"the op's clock is {days} days ahead of the server's"
-            else:
-                problem = view.problem(op)
+            # The clock bounds (domain/clock.py) first: a far-future clock would win every
+            # last-writer-wins edit and, once stored, reach every replica.
+            problem = clock_problem(op.clock, now) or view.problem(op)
             if problem:
-                rejected.append({"id": op.id, "reason": problem})
+                rejected.append({"id": op.id, "reason": problem, "status": "refused"})
                 continue
-            seen.add(op.id)
+            taken[op.id] = op
             view.apply(op)
             fresh.append(NewOp(op.id, op.author, body))
             acked.append(op.id)
@@ -320,6 +345,7 @@ class SyncServer:
                 "duplicates": len(acked) - len(fresh),
                 "rejected": rejected,
                 "cursor": cursor,
+                "history": self.storage.instance(),
             }
         )
 
@@ -343,7 +369,8 @@ class SyncServer:
         body = (
             b'{"ops":['
             + b",".join(body for _, body in rows)
-            + b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false")
+            + b'],"cursor":%d,"more":%s,"history":%s}'
+            % (cursor, b"true" if more else b"false", msgspec.json.encode(self.storage.instance()))
         )
         return Response(body, media_type="application/json")
 

@@ -187,6 +187,11 @@ class Storage(Protocol):
 
     def existing_ids(self, cohort: str, ids: list[str]) -> set[str]: ...
 
+    def stored_bodies(self, cohort: str, ids: list[str]) -> dict[str, bytes]:
+        """The stored body of each of ``ids`` the cohort holds (to tell a re-sent copy
+        from other content under a known id)."""
+        ...
+
     def add_ops(self, cohort: str, ops: list[NewOp]) -> int:
         """Store ops not yet stored (by id), in one transaction; returns the last seq."""
         ...
@@ -368,6 +373,19 @@ class SqliteStorage:
                     (cohort, *chunk),
                 )
                 found.update(row[0] for row in rows)
+        return found
+
+    def stored_bodies(self, cohort: str, ids: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT id, body FROM ops WHERE cohort = ? AND id IN ({marks})",
+                    (cohort, *chunk),
+                )
+                found.update((row[0], bytes(row[1])) for row in rows)
         return found
 
     def add_ops(self, cohort: str, ops: list[NewOp]) -> int:

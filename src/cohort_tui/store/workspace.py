@@ -9,18 +9,19 @@ from __future__ import annotations
 import contextlib
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from cohort_tui.domain.clock import HybridClock, new_node_id
+from cohort_tui.domain.clock import HybridClock, clock_problem, new_node_id, new_ulid, wall_now
 from cohort_tui.domain.model import Member, State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op, make_op
 from cohort_tui.domain.reduce import OutOfOrder, apply_op, fold_ops
 from cohort_tui.store.errors import StoreError
+from cohort_tui.store.identity import IdIndex
 from cohort_tui.store.log import LogPosition, OpLog
 from cohort_tui.store.snapshot import (
     LEGACY_SNAPSHOT_NAME,
@@ -120,6 +121,28 @@ def create_store(root: Path, first_op: Data, *, author: str, cohort_id: str) -> 
     return replica
 
 
+@dataclass
+class Imported:
+    """What :meth:`Replica.import_ops` did with a batch of ops."""
+
+    added: int = 0
+    """Ops appended to the log."""
+    duplicates: int = 0
+    """Ops the store already held (same id, same content)."""
+    refused: dict[str, str] = field(default_factory=dict)
+    """Ops not stored, id -> reason (a clock out of bounds)."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """Ops stored under an id the store already held with other content, id -> reason.
+    Never counted as duplicates: both copies stay in the log and the fold counts the one
+    first in the order (the same on every replica); the other is refused visibly."""
+
+
+CONFLICT = (
+    "this id already names an op with other content; both copies are kept in the log and "
+    "only the one first in the fold's order counts"
+)
+
+
 class Replica:
     """The folded state of one store directory.
 
@@ -142,6 +165,7 @@ class Replica:
         """The current folded state."""
         self.position = LogPosition()
         self._since_snapshot = 0
+        self._ids = IdIndex(self.log.path)
         if not self.log.path.is_file():
             raise StoreError(f"{self.log.path} is missing; this store is incomplete.")
         self._load()
@@ -161,13 +185,13 @@ class Replica:
         if loaded is not None and self.state.cohort is None:
             self._replay()  # a snapshot of nothing is worth no trust
             return
-        self._observe()
+        self._observe(ops)
         if loaded is None or self._since_snapshot > SNAPSHOT_EVERY:
             self.save_snapshot()
 
     def _replay(self) -> None:
         self._refold()
-        self._observe()
+        self._observe([])
         self.save_snapshot()
 
     def _refold(self) -> None:
@@ -176,9 +200,17 @@ class Replica:
             self.state = fold_ops(ops)
             del ops
 
-    def _observe(self) -> None:
+    def _observe(self, ops: list[Op]) -> None:
+        """Move the local clock past what the fold holds, within the clock bounds.
+
+        The last clock in the order is not enough: when it is out of bounds (a poisoned op
+        kept in the log) the clock ignores it, so the new ops' own clocks count too.
+        """
+        now = wall_now()
         if self.state.last_clock is not None:
-            self.clock.observe(self.state.last_clock)
+            self.clock.observe(self.state.last_clock, now)
+        for op in ops:
+            self.clock.observe(op.clock, now)
 
     def save_snapshot(self) -> None:
         """Write the snapshot for the current position (best effort: a cache)."""
@@ -198,7 +230,7 @@ class Replica:
         except OutOfOrder:
             # An op older than what we folded (a sync brought in offline work): refold.
             self._refold()
-        self._observe()
+        self._observe(ops)
         self._since_snapshot += len(ops)
         return ops
 
@@ -215,17 +247,89 @@ class Replica:
         self.refresh()
         return ops
 
-    def import_ops(self, ops: list[Op]) -> tuple[int, int]:
-        """Append the ops this store lacks; returns ``(added, duplicates)``."""
+    def remint(self, op: Op) -> Op:
+        """Append a copy of ``op`` under a new id, stamped now (same author, kind, data).
+
+        For an op the server cannot take because its id already names other content
+        there: the copy carries the member's work to the cohort.
+        """
         with self.log.locked():
             self.refresh()
-            fresh: dict[str, Op] = {}
-            for op in ops:
-                if op.id not in self.state.seen and op.id not in fresh:
-                    fresh[op.id] = op
-            self.log.append(sorted(fresh.values(), key=Op.sort_key))
+            stamp = self.clock.now()
+            copy = Op(new_ulid(stamp[0]), op.kind, op.author, stamp, op.data)
+            self.log.append([copy])
         self.refresh()
-        return len(fresh), len(ops) - len(fresh)
+        return copy
+
+    def import_ops(
+        self, ops: list[Op], *, trusted: bool = False, recheck: set[str] | None = None
+    ) -> Imported:
+        """Append the ops this store lacks, in one locked write.
+
+        An op whose id the store holds is a duplicate only if its content is the same;
+        other content under a known id is a conflict: it is stored as well (so every
+        replica that meets both copies folds the same one, see :mod:`reduce`) and
+        reported, never counted as a duplicate.
+
+        Args:
+            ops: Ops from elsewhere (a file, another replica, the server).
+            trusted: The ops come from the sync server, which has already held them to
+                the bounds (refusing them here would make replicas diverge), or were
+                built by this program (the demo). Untrusted ops whose clock is out of
+                bounds (:func:`clock_problem`) are refused one by one and not stored.
+            recheck: With ``trusted``, this store's own ops whose server copy must be
+                compared anyway (the server refused them as conflicts).
+        """
+        result = Imported()
+        now = wall_now()
+        with self.log.locked():
+            self.refresh()
+            stored = self._stored_copies(ops, trusted, recheck or set())
+            taken: dict[str, list[Op]] = {}  # id -> copies stored or appended
+            fresh: list[Op] = []
+            conflicting = 0
+            for op in ops:
+                known = taken.get(op.id) or stored.get(op.id)
+                if known is None and op.id in self.state.seen:
+                    known = [op]  # trusted and this store's own op: the server compared
+                if known is not None and op in known:
+                    result.duplicates += 1
+                    continue
+                problem = None if trusted else clock_problem(op.clock, now)
+                if problem is not None:
+                    result.refused[op.id] = problem
+                    continue
+                if known is not None:
+                    result.conflicts[op.id] = CONFLICT
+                    conflicting += 1
+                taken[op.id] = [*(known or ()), op]
+                fresh.append(op)
+            self.log.append(sorted(fresh, key=Op.sort_key))
+        self.refresh()
+        result.added = len(fresh) - conflicting
+        return result
+
+    def _stored_copies(
+        self, ops: list[Op], trusted: bool, recheck: set[str]
+    ) -> dict[str, list[Op]]:
+        """The stored copies of the incoming ops' known ids, to tell copies from conflicts.
+
+        From the server, this store's own ops are skipped (unless in ``recheck``): the
+        server compared their content with ours when it acknowledged them, and they come
+        back on every sync, so reading them again would cost every sync a log scan.
+        """
+        node = self.config.node
+        wanted = {
+            op.id
+            for op in ops
+            if op.id in self.state.seen
+            and (
+                not trusted
+                or op.id in recheck
+                or not (op.clock[2] == node or op.clock[2].startswith(node + "."))
+            )
+        }
+        return self._ids.copies(wanted) if wanted else {}
 
     def resolve_member(self, who: str | None) -> Member:
         """The member for ``--as`` (a handle, ``@handle`` or member id), else the default.

@@ -56,6 +56,13 @@ class Pushed:
     duplicates: int
     rejected: dict[str, str] = field(default_factory=dict)
     """op id -> reason."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """op id -> reason, for ops the server refused because it holds other content under
+    their id (never reported as duplicates)."""
+    cursor: int = 0
+    """The server's cursor after this push (the last op it stored)."""
+    history: str = ""
+    """The server database's history id ("" from a server too old to send one)."""
 
 
 @dataclass
@@ -65,17 +72,22 @@ class Page:
     ops: list[Op]
     cursor: int
     more: bool = False
+    history: str = ""
+    """The server database's history id ("" from a stream event or an old server)."""
 
 
 class _PageWire(msgspec.Struct):
     ops: list[msgspec.Raw]
     cursor: int
     more: bool = False
+    history: str = ""
 
 
 class _Rejected(msgspec.Struct):
     id: str
     reason: str
+    status: str = "refused"
+    """``conflict`` (the id names other content there) or ``refused``."""
 
 
 class _PushedWire(msgspec.Struct):
@@ -83,6 +95,8 @@ class _PushedWire(msgspec.Struct):
     accepted: int
     duplicates: int
     rejected: list[_Rejected] = []
+    cursor: int = 0
+    history: str = ""
 
 
 class _JoinedWire(msgspec.Struct):
@@ -180,7 +194,10 @@ class ServerClient:
             acked=wire.acked,
             accepted=wire.accepted,
             duplicates=wire.duplicates,
-            rejected={r.id: r.reason for r in wire.rejected},
+            rejected={r.id: r.reason for r in wire.rejected if r.status != "conflict"},
+            conflicts={r.id: r.reason for r in wire.rejected if r.status == "conflict"},
+            cursor=wire.cursor,
+            history=wire.history,
         )
 
     def pull(self, cohort: str, token: str, after: int, limit: int = 1_000) -> Page:
@@ -189,7 +206,7 @@ class ServerClient:
             "GET", f"/v1/cohorts/{cohort}/ops", token=token, params={"after": after, "limit": limit}
         )
         wire = msgspec.json.decode(response.content, type=_PageWire)
-        return Page(_ops(wire.ops), wire.cursor, wire.more)
+        return Page(_ops(wire.ops), wire.cursor, wire.more, wire.history)
 
     def invite(
         self,

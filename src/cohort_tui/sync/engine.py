@@ -6,7 +6,9 @@ outbox is every op this replica wrote (its clock's node is this store's node) pa
 offset that the server has not acknowledged or refused. The cursor is saved only after
 the pulled ops are durably in the log, so it never moves past what is stored, and the
 offset only moves over ops the server has answered for, so a failed sync loses nothing:
-the next one resends (the server deduplicates by op id).
+the next one resends (the server deduplicates by op id). Every sync and every stream
+connection first checks that the server still holds the history these positions belong
+to (:mod:`history`); a server restored from a backup gets back what it lost.
 
 Everything here is blocking; a lock file lets one thread or process sync a store at a
 time, so the app can call :func:`sync_once` and :func:`follow` from workers (each with
@@ -24,6 +26,7 @@ from cohort_tui.domain.ops import Op
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync.client import Pushed, ServerClient, ServerRefused, SyncError
 from cohort_tui.sync.credentials import Credential
+from cohort_tui.sync.history import HistoryChanged, check_history, same_history
 from cohort_tui.sync.outbox import (
     Entry,
     SyncBusy,
@@ -54,6 +57,9 @@ BATCH_BYTES = 900_000
 """Most bytes per push request (the server refuses bodies over 1 MiB)."""
 PULL_PAGE = 1_000
 KEEP_REJECTED = 1_000
+PUSH_ROUNDS = 3
+"""Push passes per sync: a pass that re-mints conflicting ops pushes the copies in the
+next one (a copy conflicting again is, at worst, re-minted at the next sync)."""
 
 
 @dataclass
@@ -66,6 +72,9 @@ class SyncResult:
     """Ops pushed that the server already had (a retry after a lost answer)."""
     rejected: dict[str, str] = field(default_factory=dict)
     """Ops the server refused in this sync: id -> reason."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """Ops whose id the server holds with other content: old id -> the id of the copy
+    made and sent in their place (see :func:`_push`)."""
     pulled: int = 0
     """New ops appended to the local log."""
     pending: int = 0
@@ -73,17 +82,41 @@ class SyncResult:
     no_token: set[str] = field(default_factory=set)
     """Members whose ops are waiting because this store has no token for them."""
     cursor: int = 0
+    restarted: bool = False
+    """The server had lost history (a restore, a new database): this sync offered it
+    every op here and pulled from the start."""
 
     def summary(self) -> str:
         """One line for people."""
         parts = [f"pushed {self.pushed}", f"pulled {self.pulled}", f"{self.pending} pending"]
+        if self.restarted:
+            parts.insert(
+                0,
+                "the server had lost history (restored from a backup, or a new database): "
+                "sent it every op it lacked and pulled from the start",
+            )
         if self.duplicates:
             parts.append(f"{self.duplicates} already on the server")
         if self.rejected:
             parts.append(f"{len(self.rejected)} refused by the server")
+        if self.conflicts:
+            parts.append(
+                f"{len(self.conflicts)} id conflict(s): the server holds other content under "
+                "those ids, so they were sent again under new ids"
+            )
         if self.no_token:
             parts.append("no token here for " + ", ".join(sorted(self.no_token)))
         return ", ".join(parts)
+
+    def problems(self) -> list[str]:
+        """One line per op a member should hear about (refused, or sent under a new id)."""
+        lines = [f"refused {op_id}: {reason}" for op_id, reason in sorted(self.rejected.items())]
+        lines += [
+            f"conflict {old}: the server holds other content under this id; your op was "
+            f"sent again as {new}"
+            for old, new in sorted(self.conflicts.items())
+        ]
+        return lines
 
 
 def _batches(entries: list[Entry]) -> Iterator[list[Entry]]:
@@ -146,12 +179,14 @@ def sync_once(
         with sync_lock(replica.root, wait):
             result = SyncResult()
             state = fresh_state(replica)
-            _check_server(client, state)
-            if retry_refused:
-                state.rejected.clear()
-                state.offset, state.acked = 0, []
-            _push(replica, creds, client, state, result, progress)
-            _pull(replica, creds, client, state, result, progress)
+            cred = _pull_token(replica, creds)
+            for attempt in range(2):
+                try:
+                    _sync(replica, creds, client, state, result, progress, cred, retry_refused)
+                    break
+                except HistoryChanged:
+                    if attempt:  # twice in one sync: let the next one sort it out
+                        raise
             result.cursor = state.cursor
             result.pending = pending_count(replica)
             return result
@@ -160,18 +195,27 @@ def sync_once(
             client.close()
 
 
-def _check_server(client: ServerClient, state: SyncState) -> None:
-    """Start over (resend, re-pull; both deduplicated) when the server's database changed.
-
-    A server restored from an old backup or rebuilt with ``new-cohort --from-store`` has
-    other sequence numbers and may lack ops it once acknowledged.
-    """
-    instance = str(client.health().get("instance", ""))
-    if instance and instance != state.server:
-        if state.server:
-            state.cursor, state.offset, state.acked = 0, 0, []
-            state.rejected.clear()
-        state.server = instance
+def _sync(
+    replica: Replica,
+    creds: dict[str, Credential],
+    client: ServerClient,
+    state: SyncState,
+    result: SyncResult,
+    progress: Callable[[str, int, int], None] | None,
+    cred: Credential,
+    retry_refused: bool,
+) -> None:
+    """Check the server's history, push, pull (under the sync lock)."""
+    if check_history(client, replica.config.cohort, cred.token, state):
+        result.restarted = True
+    state.save(replica.root)
+    if retry_refused:
+        state.rejected.clear()
+        state.offset, state.acked = 0, []
+    for _ in range(PUSH_ROUNDS):
+        if not _push(replica, creds, client, state, result, progress):
+            break
+    _pull(replica, cred, client, state, result, progress)
 
 
 def _push(
@@ -181,17 +225,32 @@ def _push(
     state: SyncState,
     result: SyncResult,
     progress: Callable[[str, int, int], None] | None,
-) -> None:
+) -> int:
+    """Push the outbox once; returns how many ops were re-minted (to push next).
+
+    An op the server refuses with an id conflict (its id names other content there,
+    pushed first by someone else) can never be stored under that id, so keeping it
+    pending would keep it pending for ever. Instead it is copied under a new id with the
+    same author, kind and data (:meth:`Replica.remint`), the copy goes up in the next
+    pass, and the member is told; the original stays in the local log, settled as
+    refused, so nothing is lost or sent twice.
+    """
     node = replica.config.node
+    cohort = replica.config.cohort
+    tokens = {m for m, c in creds.items() if c.cohort == cohort}
+
+    def mine(op: Op) -> bool:
+        # Normally this replica's own ops; after the server lost history, also every op
+        # here by a member with a token here (ops it wrote on another device, say).
+        return is_local(op, node) or (state.recovering and op.author in tokens)
+
     entries = scan_log(replica.root, state.offset)
     acked = set(state.acked)
     outbox = [
-        e
-        for e in entries
-        if is_local(e.op, node) and e.op.id not in acked and e.op.id not in state.rejected
+        e for e in entries if mine(e.op) and e.op.id not in acked and e.op.id not in state.rejected
     ]
     done = 0
-    cohort = replica.config.cohort
+    reminted = 0
     for batch in _batches(outbox):
         author = batch[0].op.author
         cred = creds.get(author)
@@ -201,20 +260,36 @@ def _push(
             )
             continue
         answer = _send(client, cohort, cred.token, batch)
+        same_history(state, answer.history)
+        if answer.accepted and answer.accepted == len(answer.acked):
+            # Every op stored now: the cursor is the last one's. (With duplicates in the
+            # batch the reply cannot say which op it is; the next pull tells.)
+            state.witness(answer.cursor, answer.acked[-1])
         result.pushed += answer.accepted
         result.duplicates += answer.duplicates
         result.rejected.update(answer.rejected)
         state.acked.extend(answer.acked)
         state.rejected.update(answer.rejected)
-        settle(state, entries, node)
+        by_id = {e.op.id: e.op for e in batch}
+        for old, reason in answer.conflicts.items():
+            copy = replica.remint(by_id[old])
+            state.rejected[old] = f"{reason}; sent again as {copy.id}"
+            state.conflicts[old] = result.conflicts[old] = copy.id
+            reminted += 1
+        settle(state, entries, mine)
         if len(state.rejected) > KEEP_REJECTED:  # only for display now: settled past them
             state.rejected = dict(list(state.rejected.items())[-KEEP_REJECTED:])
+        if len(state.conflicts) > KEEP_REJECTED:
+            state.conflicts = dict(list(state.conflicts.items())[-KEEP_REJECTED:])
         state.save(replica.root)
         done += len(batch)
         if progress:
             progress("push", done, len(outbox))
-    settle(state, entries, node)
+    settle(state, entries, mine)
+    if state.recovering and (not entries or state.offset >= entries[-1].end):
+        state.recovering = False  # one whole pass over the log: the server has it all
     state.save(replica.root)
+    return reminted
 
 
 def _send(client: ServerClient, cohort: str, token: str, batch: list[Entry]) -> Pushed:
@@ -245,21 +320,22 @@ def _send(client: ServerClient, cohort: str, token: str, batch: list[Entry]) -> 
                 accepted=first.accepted + second.accepted,
                 duplicates=first.duplicates + second.duplicates,
                 rejected={**first.rejected, **second.rejected},
+                conflicts={**first.conflicts, **second.conflicts},
             )
     raise SyncError("the server kept asking to slow down; try again later")
 
 
 def _pull(
     replica: Replica,
-    creds: dict[str, Credential],
+    cred: Credential,
     client: ServerClient,
     state: SyncState,
     result: SyncResult,
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
-    cred = _pull_token(replica, creds)
     while True:
         page = client.pull(replica.config.cohort, cred.token, state.cursor, PULL_PAGE)
+        same_history(state, page.history)
         result.pulled += store_page(replica, state, page.ops, page.cursor)
         if progress:
             progress("pull", result.pulled, 0)
@@ -275,9 +351,11 @@ def store_page(replica: Replica, state: SyncState, ops: list[Op], cursor: int) -
             ours = replica.config.cohort
             if getattr(cohort.data, "cohort", ours) != ours:
                 raise SyncError("the server sent another cohort's ops; nothing was stored")
-        added, _ = replica.import_ops(ops)
+        added = replica.import_ops(ops, trusted=True, recheck=set(state.conflicts)).added
     if cursor > state.cursor:
         state.cursor = cursor
+        if ops:  # a page's cursor is its last op's
+            state.witness(cursor, ops[-1].id)
         state.save(replica.root)
     return added
 
@@ -301,7 +379,12 @@ def follow(
         client = ServerClient(replica.config.remote)
     try:
         cred = _pull_token(replica, creds)
-        state = fresh_state(replica)
+        with sync_lock(replica.root, wait=120):
+            # A reconnect may find a restored server: never follow it from a cursor of a
+            # lost history (the pusher, poked on connect, sends what it lacks).
+            state = fresh_state(replica)
+            check_history(client, replica.config.cohort, cred.token, state)
+            state.save(replica.root)
         for page in client.stream(replica.config.cohort, cred.token, state.cursor):
             # Under the sync lock, so a sync_once in another thread or process and this
             # follower never overwrite each other's sync.json.

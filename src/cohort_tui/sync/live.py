@@ -47,6 +47,9 @@ class LiveStatus:
     """Ops this step brought in."""
     message: str = ""
     """Why we are offline, for a tooltip or a notification."""
+    notices: tuple[str, ...] = ()
+    """What this sync has to tell the member, one line each (ops refused by the server,
+    ops sent again under a new id after an id conflict); server text, so untrusted."""
 
     def label(self) -> str:
         """Short text such as ``online`` or ``offline · 3 pending``."""
@@ -159,7 +162,8 @@ class LiveSync:
             client = self._client_factory(replica.config.remote)
             try:
                 result = sync_once(replica, load_credentials(self.root), client, wait=10)
-                self._report(LiveStatus("online", result.pending, result.pulled))
+                notices = tuple(result.problems())
+                self._report(LiveStatus("online", result.pending, result.pulled, notices=notices))
                 backoff.reset()
                 delay = self.poll
             except SyncBusy:

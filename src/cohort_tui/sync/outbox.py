@@ -1,9 +1,12 @@
 """The outbox side of sync: ``sync.json``, scanning the log, the sync lock.
 
 ``sync.json`` remembers how far the server is known to hold this store's log (a byte
-offset into ``ops.jsonl`` plus the ids acknowledged past it), the ops it refused, and the
-server cursor. The outbox is every op this replica wrote (its clock's node is this
-store's node) past that offset that the server has neither acknowledged nor refused.
+offset into ``ops.jsonl`` plus the ids acknowledged past it), the ops it refused, the
+server cursor, and which server history all that belongs to: the history id and a
+*witness*, the cursor and id of the newest op this replica knows the server stored. The
+outbox is every op this replica wrote (its clock's node is this store's node) past that
+offset that the server has neither acknowledged nor refused; while *recovering* from a
+server that lost history, it is every op in the log by a member with a token here.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +48,32 @@ class SyncState:
     """Local ops the server refused: id -> reason (kept in the log, not resent)."""
     server: str = ""
     """The server database's instance id these positions belong to."""
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """Local ops whose id the server holds with other content: id -> id of the copy sent
+    in their place. Their server copies are compared, not taken as duplicates, on pull."""
+    witness_seq: int = 0
+    """The cursor of the newest op this replica knows the server stored (pulled, or
+    pushed and acknowledged); 0 when none."""
+    witness_id: str = ""
+    """That op's id. A server whose op at ``witness_seq`` is missing or another lost
+    history: it was restored from a backup (a backup holds a prefix of the cursors)."""
+    recovering: bool = False
+    """The server lost history: offer it every op of the log whose author has a token
+    here, not only this replica's own, until one pass reaches the end of the log."""
+
+    def restart(self) -> None:
+        """Forget every position: the server lost history (see :attr:`recovering`)."""
+        self.cursor, self.offset, self.acked = 0, 0, []
+        self.witness_seq, self.witness_id = 0, ""
+        # Refusals were that history's; offer those ops again, except the ones already
+        # re-sent under a new id after an id conflict (they would arrive twice).
+        self.rejected = {k: v for k, v in self.rejected.items() if k in self.conflicts}
+        self.recovering = True
+
+    def witness(self, seq: int, op_id: str) -> None:
+        """Remember that the server stored ``op_id`` at cursor ``seq`` (if newer)."""
+        if seq >= self.witness_seq:
+            self.witness_seq, self.witness_id = seq, op_id
 
     @classmethod
     def load(cls, root: Path) -> SyncState:
@@ -57,6 +86,10 @@ class SyncState:
                 acked=[str(i) for i in raw.get("acked", [])],
                 rejected={str(k): str(v) for k, v in raw.get("rejected", {}).items()},
                 server=str(raw.get("server", "")),
+                conflicts={str(k): str(v) for k, v in raw.get("conflicts", {}).items()},
+                witness_seq=int(raw.get("witness_seq", 0)),
+                witness_id=str(raw.get("witness_id", "")),
+                recovering=bool(raw.get("recovering", False)),
             )
         except (OSError, ValueError, TypeError, AttributeError):
             # Missing or damaged: starting over only costs a resend (deduplicated).
@@ -72,6 +105,10 @@ class SyncState:
             "acked": self.acked,
             "rejected": self.rejected,
             "server": self.server,
+            "conflicts": self.conflicts,
+            "witness_seq": self.witness_seq,
+            "witness_id": self.witness_id,
+            "recovering": self.recovering,
         }
         with tmp.open("w", encoding="utf-8") as f:
             json.dump(data, f)
@@ -152,15 +189,16 @@ def fresh_state(replica: Replica) -> SyncState:
     return state
 
 
-def settle(state: SyncState, entries: list[Entry], node: str) -> None:
-    """Move the offset over every leading op the server holds or refused."""
+def settle(state: SyncState, entries: list[Entry], mine: Callable[[Op], bool]) -> None:
+    """Move the offset over every leading op the server holds or refused (``mine`` says
+    which ops are this replica's to push)."""
     acked = set(state.acked)
     passed: set[str] = set()
     for entry in entries:
         if entry.end <= state.offset:
             continue
         op = entry.op
-        if is_local(op, node) and op.id not in acked and op.id not in state.rejected:
+        if mine(op) and op.id not in acked and op.id not in state.rejected:
             break
         state.offset = entry.end
         passed.add(op.id)

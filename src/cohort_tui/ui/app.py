@@ -37,6 +37,8 @@ GC_THRESHOLD = 50_000
 
 SYNC_TAKE_OVER = 5.0
 """Seconds between attempts to become the pane that syncs a pod's store."""
+SYNC_NOTICES = 3
+"""Most sync notices shown as toasts at once; the rest are counted."""
 
 DEFAULT_THEME = "cohort-dark"
 
@@ -193,6 +195,17 @@ class CohortApp(App[None]):
             header.sync_state = self.sync_state
         if status.state == "online" and status.pulled:
             self.poll_store()
+        self._sync_notices(status.notices)
+
+    def _sync_notices(self, notices: tuple[str, ...]) -> None:
+        """Tell the member about refused or re-sent ops (server text: cleaned, plain)."""
+        from cohort_tui.domain.sanitize import clean_line, truncate
+
+        for notice in notices[:SYNC_NOTICES]:
+            self.notify(truncate(clean_line(notice), 300), severity="warning", timeout=15)
+        if len(notices) > SYNC_NOTICES:
+            more = len(notices) - SYNC_NOTICES
+            self.notify(f"{more} more; `cohort sync` lists them all.", severity="warning")
 
     def _warm(self) -> None:
         from cohort_tui.ui.warmup import warm
