@@ -163,13 +163,15 @@ def test_thread_new_on_a_failing_disk(
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("earlier", [True, False], ids=["earlier-repair", "first-repair"])
 def test_repair_on_a_failing_disk_keeps_the_damaged_store_as_it_was(
-    cli: CliRunner, disk_faults: DiskFaults, demo: Path, kind: str
+    cli: CliRunner, disk_faults: DiskFaults, demo: Path, kind: str, earlier: bool
 ) -> None:
     log = demo / "ops.jsonl"
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join([*lines[:5], b"garbage\n", *lines[5:], b'{"id":"torn']))
-    (demo / "ops.rejected.jsonl").write_bytes(b"from an earlier repair\n")
+    if earlier:
+        (demo / "ops.rejected.jsonl").write_bytes(b"from an earlier repair\n")
     _check_command(cli, disk_faults, demo, kind, ["repair"])
     code, out, _ = cli("repair", "--store", str(demo))
     assert code == 0 and "set 2 damaged line(s) aside" in out

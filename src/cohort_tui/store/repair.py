@@ -158,7 +158,8 @@ def _rewrite(log: OpLog, report: RepairReport) -> None:
     tmp = root / ".ops.jsonl.repair"
     damaged = {d.number: d for d in report.damaged}
     backup: Path | None = None
-    rejected_size: int | None = None
+    rejected_size: int | None = None  # set once it is open: from then on, undo
+    rejected_existed = rejected.exists()
 
     def set_aside() -> Iterator[bytes]:
         for number, raw in _lines(log.path):
@@ -197,7 +198,10 @@ def _rewrite(log: OpLog, report: RepairReport) -> None:
             tmp.unlink(missing_ok=True)
         if rejected_size is not None:
             with contextlib.suppress(OSError):
-                os.truncate(rejected, rejected_size)
+                if rejected_existed:
+                    os.truncate(rejected, rejected_size)
+                else:
+                    rejected.unlink()
         if backup is not None:
             with contextlib.suppress(OSError):
                 backup.unlink()
