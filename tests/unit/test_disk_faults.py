@@ -366,3 +366,45 @@ def test_an_unforeseen_os_error_is_still_one_line(
     assert one_line(err) == (
         "cohort: /somewhere/file: permission denied (check who owns the folder and its permissions)"
     )
+
+
+def test_a_reader_that_saw_an_append_which_was_taken_back_forgets_it(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader, writer = Replica(demo), Replica(demo)
+    thread = unread_thread(demo)
+    real_fsync = os.fsync
+    seen_by_reader: list[str] = []
+
+    def fsync_fails_after_the_reader_looked(fd: int) -> None:
+        if not seen_by_reader:  # the first fsync: the ops are written, not yet durable
+            seen_by_reader.extend(op.id for op in reader.refresh())  # readers take no lock
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", fsync_fails_after_the_reader_looked)
+    phantom = [k.PostCreate(post=f"p_phantom{i}", thread=thread, body="b") for i in range(3)]
+    with pytest.raises(StoreWriteError, match="input/output error"):
+        writer.write_many(phantom, author="m_sam")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert len(seen_by_reader) == 3 and set(seen_by_reader) <= reader.state.seen
+    # The log grows again past where the reader stopped, with other lines.
+    writer.write(k.PostCreate(post="p_real", thread=thread, body="x" * 2000), author="m_sam")
+    new = reader.refresh()
+    assert [op.data.post for op in new] == ["p_real"]
+    assert not set(seen_by_reader) & reader.state.seen
+    assert reader.state.seen == Replica(demo).state.seen
+
+
+def test_a_reader_open_during_a_repair_follows_the_repaired_log(cli: CliRunner, demo: Path) -> None:
+    reader = Replica(demo)
+    log = demo / "ops.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    rotten = b"#" * (len(lines[10]) - 1) + b"\n"  # a line rots in place, under the reader
+    log.write_bytes(b"".join([*lines[:10], rotten, *lines[11:]]))
+    assert cli("repair", "--store", str(demo))[0] == 0
+    thread = unread_thread(demo)
+    Replica(demo).write(
+        k.PostCreate(post="p_after", thread=thread, body="b" * 3000), author="m_sam"
+    )
+    assert [op.data.post for op in reader.refresh()] == ["p_after"]
+    assert reader.state.seen == Replica(demo).state.seen

@@ -34,6 +34,8 @@ class LogPosition:
 
     offset: int = 0
     lines: int = 0
+    inode: int = 0
+    """The log file read (0: not known yet); a repair replaces the file."""
 
 
 def damage_reason(exc: OpError) -> str:
@@ -94,6 +96,7 @@ class OpLog:
         """
         try:
             with self.path.open("rb") as f:
+                inode = os.fstat(f.fileno()).st_ino
                 f.seek(pos.offset)
                 chunk = f.read()
         except FileNotFoundError:
@@ -102,7 +105,7 @@ class OpLog:
             raise read_failed(self.path, exc) from None
         end = chunk.rfind(b"\n")
         if end < 0:
-            return [], pos
+            return [], LogPosition(pos.offset, pos.lines, inode)
         ops: list[Op] = []
         number = pos.lines
         for raw in chunk[:end].split(b"\n"):
@@ -117,7 +120,35 @@ class OpLog:
                     f"Nothing was changed; run `cohort repair --store {self.path.parent}` "
                     "to set damaged lines aside and keep the rest."
                 ) from None
-        return ops, LogPosition(pos.offset + end + 1, number)
+        return ops, LogPosition(pos.offset + end + 1, number, inode)
+
+    def follows(self, pos: LogPosition) -> bool | None:
+        """Whether the log still continues from ``pos``: ``None`` when nothing was added
+        since, ``False`` when it is no longer the log ``pos`` was read from.
+
+        Readers take no lock, so one may have read lines a writer then took back (a
+        failed append is cut back), and a repair replaces the file: either way the
+        reader must fold the log again from the start rather than read on from an
+        offset that now falls in the middle of some other line.
+        """
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        if pos.inode and stat.st_ino != pos.inode:
+            return False
+        if stat.st_size == pos.offset:
+            return None
+        if stat.st_size < pos.offset:
+            return False
+        if pos.offset == 0:
+            return True
+        try:
+            with self.path.open("rb") as f:
+                f.seek(pos.offset - 1)
+                return f.read(1) == b"\n"
+        except OSError as exc:
+            raise read_failed(self.path, exc) from None
 
     def append(self, ops: list[Op]) -> None:
         """Append ``ops`` durably, all or nothing. The caller must hold :meth:`locked`.

@@ -224,8 +224,19 @@ class Replica:
 
     def refresh(self) -> list[Op]:
         """Fold in ops other processes appended; returns them (possibly none)."""
-        if self.log.size() == self.position.offset:
+        follows = self.log.follows(self.position)
+        if follows is None:
             return []
+        if not follows:
+            # Repaired, or cut back after a failed append we may have read part of:
+            # fold it all again, and report what is new to us.
+            seen = self.state.seen
+            with gc_paused():
+                ops, self.position = self.log.read_from(LogPosition())
+                self.state = fold_ops(ops)
+            self._observe()
+            self._since_snapshot = len(ops)
+            return [op for op in ops if op.id not in seen]
         ops, self.position = self.log.read_from(self.position)
         try:
             for op in ops:
