@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.faults import DiskFaults
+
 # CI (and a submission) must not fail on an example nobody has seen before: there the
 # property tests run a fixed, derandomised set of examples. At a desk they explore (the
 # default profile), and whatever they find becomes an explicit @example.
@@ -29,6 +31,12 @@ def isolated_user_dirs(
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("NO_COLOR")
     yield
+
+
+@pytest.fixture
+def disk_faults(monkeypatch: pytest.MonkeyPatch) -> DiskFaults:
+    """Inject disk faults into this process's ``os`` calls (see ``tests/faults.py``)."""
+    return DiskFaults(monkeypatch)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -103,12 +104,43 @@ def _command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
+def undecodable_input(argv: Sequence[str]) -> str | None:
+    """The first argument (or store/member variable) that is not valid UTF-8, shown
+    with its bad bytes escaped; None when all are text.
+
+    Python hands bytes that are not UTF-8 over as lone surrogates ("surrogateescape");
+    they cannot be written into an op, printed or used as a name, so they are refused
+    here, once, before anything runs.
+    """
+    named = [("argument", word) for word in argv]
+    named += [(f"${name}", os.environ.get(name, "")) for name in ("COHORT_STORE", "COHORT_AS")]
+    for label, value in named:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{label} '{_escaped(value)}'"
+    return None
+
+
+def _escaped(value: str) -> str:
+    """``value`` with the bytes that were not UTF-8 shown as ``\\xff``, printable."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        raw = value.encode("utf-8", "backslashreplace")
+    return repr(raw)[2:-1]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
     from cohort_tui.commands.context import CliError
-    from cohort_tui.store.errors import StoreError
+    from cohort_tui.store.errors import StoreError, describe_os_error
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    bad = undecodable_input(argv)
+    if bad is not None:
+        print(f"cohort: {bad} is not valid UTF-8 text; nothing was done", file=sys.stderr)
+        return 2
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
@@ -127,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # The last resort for a disk or folder problem no write path wrapped (each
+        # wraps its own with a fuller sentence): one line, never a traceback.
+        print(f"cohort: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:
         # Only a command that loaded the curriculum module can raise its error, so the
         # module is looked up rather than imported on every run.

@@ -7,7 +7,6 @@ setting in the app (the theme).
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 
@@ -50,9 +49,16 @@ def load_config(path: Path | None = None) -> tuple[UserConfig, str | None]:
 
 
 def save_config(config: UserConfig, path: Path | None = None) -> None:
-    """Write the config atomically, keeping the file readable by hand."""
+    """Write the config atomically, keeping the file readable by hand.
+
+    Raises:
+        StoreWriteError: the disk or folder refused (an ``OSError`` too); the old file
+            is kept and no temp file is left behind.
+    """
+    from cohort_tui.store.errors import writing
+    from cohort_tui.store.files import atomic_write
+
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomli_w.dumps(msgspec.to_builtins(config)), "utf-8")
-    os.replace(tmp, path)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, tomli_w.dumps(msgspec.to_builtins(config)).encode(), mode=0o644)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from cohort_tui.domain.model import Member
+from cohort_tui.domain.utf8 import where_not_utf8
 from cohort_tui.paths import resolve_store
 from cohort_tui.store.workspace import Replica
 
@@ -63,12 +64,15 @@ def read_body(body: str | None, body_file: str | None) -> str:
     if body_file is None:
         fail("give --body TEXT or --body-file FILE")
     if body_file == "-":
-        return sys.stdin.read()
+        try:
+            return sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            fail(f"standard input is not UTF-8 text ({where_not_utf8(exc)})")
     try:
         return Path(body_file).read_text("utf-8")
     except FileNotFoundError:
         fail(f"{body_file} does not exist")
-    except UnicodeDecodeError:
-        fail(f"{body_file} is not UTF-8 text")
+    except UnicodeDecodeError as exc:
+        fail(f"{body_file} is not UTF-8 text ({where_not_utf8(exc)})")
     except OSError as exc:
         fail(f"cannot read {body_file}: {exc.strerror}")

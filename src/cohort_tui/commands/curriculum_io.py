@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 
 from cohort_tui.domain.curriculum import CurriculumError, ParsedCurriculum, parse_curriculum
+from cohort_tui.domain.utf8 import where_not_utf8
+from cohort_tui.store.errors import plain_cause
 
 
 def load_curriculum_dir(folder: Path) -> ParsedCurriculum:
@@ -21,8 +23,10 @@ def load_curriculum_dir(folder: Path) -> ParsedCurriculum:
         raw = tomllib.loads(toml_path.read_text("utf-8"))
     except FileNotFoundError:
         raise CurriculumError([f"{toml_path}: missing (a curriculum needs one)"]) from None
-    except UnicodeDecodeError:
-        raise CurriculumError([f"{toml_path}: not UTF-8 text"]) from None
+    except UnicodeDecodeError as exc:
+        raise CurriculumError([f"{toml_path}: not UTF-8 text ({where_not_utf8(exc)})"]) from None
+    except OSError as exc:
+        raise CurriculumError([f"{toml_path}: cannot be read ({plain_cause(exc)})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise CurriculumError([f"{toml_path}: {exc}"]) from None
     root = folder.resolve()

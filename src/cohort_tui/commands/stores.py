@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +52,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from cohort_tui.domain.clock import new_id
     from cohort_tui.domain.op_kinds import CohortCreate
-    from cohort_tui.store.workspace import create_store
+    from cohort_tui.store.workspace import create_store, new_store_dir
 
     handle = args.handle.removeprefix("@")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,31}", handle):
@@ -68,56 +66,53 @@ def run_init(args: argparse.Namespace) -> int:
 
         parsed = load_curriculum_dir(Path(args.curriculum))  # validate before writing
     cohort_id = new_id("c")
-    replica = create_store(
-        root,
-        CohortCreate(
-            cohort=cohort_id,
-            name=args.name.strip(),
-            handle=handle,
-            display_name=args.display_name or handle,
-        ),
-        author=f"m_{handle}",
-        cohort_id=cohort_id,
-    )
-    if parsed is not None:
-        from cohort_tui.domain.curriculum import curriculum_changes
+    with new_store_dir(root):  # the curriculum too, or no store at all
+        replica = create_store(
+            root,
+            CohortCreate(
+                cohort=cohort_id,
+                name=args.name.strip(),
+                handle=handle,
+                display_name=args.display_name or handle,
+            ),
+            author=f"m_{handle}",
+            cohort_id=cohort_id,
+        )
+        if parsed is not None:
+            from cohort_tui.domain.curriculum import curriculum_changes
 
-        replica.write_many(curriculum_changes(replica.state, parsed), author=f"m_{handle}")
+            replica.write_many(curriculum_changes(replica.state, parsed), author=f"m_{handle}")
     print(f"created cohort '{args.name.strip()}' in {root}; you are @{handle}, facilitator")
     return 0
 
 
+SHOWN_LINES = 20
+"""Damaged lines listed one by one; past this, a count (a shredded log has thousands)."""
+
+
 def run_repair(args: argparse.Namespace) -> int:
     from cohort_tui.paths import resolve_store
-    from cohort_tui.store.log import OpLog
-    from cohort_tui.store.snapshot import LEGACY_SNAPSHOT_NAME, SNAPSHOT_NAME
+    from cohort_tui.store.repair import repair_log
     from cohort_tui.store.workspace import read_config
 
     root, _ = resolve_store(getattr(args, "store", None))
     read_config(root)
-    log = OpLog(root)
-    with log.locked():
-        damaged = log.scan_damage()
-        if not damaged:
-            print(f"{log.path}: no damaged lines; nothing to do")
-            return 0
-        backup = log.path.with_name(f"ops.jsonl.bak-{int(time.time())}")
-        shutil.copy2(log.path, backup)
-        bad = {d.number for d in damaged}
-        rejected = log.path.with_name("ops.rejected.jsonl")
-        tmp = log.path.with_name(".ops.jsonl.repair")
-        with log.path.open("rb") as src, tmp.open("wb") as good, rejected.open("ab") as aside:
-            for number, raw in enumerate(src, start=1):
-                (aside if number in bad else good).write(
-                    raw if raw.endswith(b"\n") else raw + b"\n"
-                )
-        tmp.replace(log.path)
-        for name in (SNAPSHOT_NAME, LEGACY_SNAPSHOT_NAME):
-            (root / name).unlink(missing_ok=True)
-    for d in damaged:
-        print(f"line {d.number}: {d.reason}")
-    print(
-        f"set {len(damaged)} damaged line(s) aside in {rejected}; "
-        f"the original log is backed up as {backup}"
-    )
+    report = repair_log(root)
+    if not report.damaged:
+        print(f"{report.log}: no damaged lines; nothing to do")
+        return 0
+    for d in report.damaged[:SHOWN_LINES]:
+        inside = d.recovered and d.set_aside
+        kept = f" ({len(d.recovered)} whole op(s) inside it kept)" if inside else ""
+        print(f"line {d.number}: {d.reason}{kept}")
+    if len(report.damaged) > SHOWN_LINES:
+        print(f"... and {len(report.damaged) - SHOWN_LINES} more")
+    if report.rejected is not None:
+        recovered = f", {report.recovered} op(s) recovered from them" if report.recovered else ""
+        print(
+            f"set {len(report.set_aside)} damaged line(s) aside in {report.rejected}"
+            f"{recovered}; the original log is backed up as {report.backup}"
+        )
+    else:
+        print(f"the log is whole again; the original is backed up as {report.backup}")
     return 0

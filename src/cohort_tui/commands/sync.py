@@ -137,6 +137,43 @@ def run_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressLine:
+    """A progress bar redrawn in place on stderr (``\\r``, no newline), finished however
+    the block ends: cleared when it succeeds, ended with a newline when anything is
+    raised (a sync error, a full disk, Ctrl-C), so the error printed next starts on a
+    line of its own instead of running into the bar.
+
+    Args:
+        show: Draw at all (stderr is a terminal and ``--quiet`` was not given).
+    """
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self._width = 0
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.show:
+            return
+        if total:
+            filled = int(30 * done / total)
+            line = f"{phase} [{'#' * filled}{'-' * (30 - filled)}] {done}/{total}"
+        else:
+            line = f"{phase} {done} op(s)"
+        # Pad over a longer line drawn before, so no tail of it stays visible.
+        print("\r" + line.ljust(self._width), end="", file=sys.stderr, flush=True)
+        self._width = max(self._width, len(line))
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if not self._width:
+            return
+        end = "\n" if kind is not None else "\r" + " " * self._width + "\r"
+        print(end, end="", file=sys.stderr, flush=True)
+        self._width = 0
+
+
 def run_sync(args: argparse.Namespace) -> int:
     from cohort_tui.sync.client import SyncError
     from cohort_tui.sync.credentials import load_credentials
@@ -145,32 +182,17 @@ def run_sync(args: argparse.Namespace) -> int:
     replica = open_replica(args)
     if args.watch:
         return watch(replica)
-    show = not args.quiet and sys.stderr.isatty()
-
-    def progress(phase: str, done: int, total: int) -> None:
-        if not show:
-            return
-        if total:
-            filled = int(30 * done / total)
-            bar = "#" * filled + "-" * (30 - filled)
-            print(f"\r{phase} [{bar}] {done}/{total}", end="", file=sys.stderr, flush=True)
-        else:
-            print(f"\r{phase} {done} op(s)" + " " * 20, end="", file=sys.stderr, flush=True)
-
     try:
-        result = sync_once(
-            replica,
-            load_credentials(replica.root),
-            wait=30,
-            progress=progress,
-            retry_refused=args.retry_refused,
-        )
+        with ProgressLine(not args.quiet and sys.stderr.isatty()) as progress:
+            result = sync_once(
+                replica,
+                load_credentials(replica.root),
+                wait=30,
+                progress=progress,
+                retry_refused=args.retry_refused,
+            )
     except SyncError as exc:
-        if show:
-            print(file=sys.stderr)
         fail(f"sync failed: {exc}; nothing was lost, run `cohort sync` again later")
-    if show:
-        print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
     print(result.summary())
     for line in result.problems():
         print(f"  {line}", file=sys.stderr)

@@ -23,7 +23,8 @@ from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import ordered_lessons
 from cohort_tui.domain.reduce import active_assignment, apply_op
 from cohort_tui.paths import demo_curriculum_dir
-from cohort_tui.store.workspace import Replica, StoreConfig, write_config
+from cohort_tui.store.errors import writing
+from cohort_tui.store.workspace import Replica, StoreConfig, new_store_dir, write_config
 
 YOU = "m_sam"
 """The member a new user acts as in the demo: a learner who also reviews."""
@@ -635,15 +636,12 @@ def _shoutouts(s: _Seeder) -> Script:
 
 def write_demo_store(root: Path, *, now: int | None = None) -> Replica:
     """Write a fresh demo store at ``root`` (which must not exist or be empty)."""
-    from cohort_tui.store.errors import StoreError
-
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise StoreError(f"{root} already exists and is not empty; pick a new directory.")
     ops = build_demo_ops(now)
-    root.mkdir(parents=True, exist_ok=True)
-    write_config(root, StoreConfig(cohort="c_demo", node="n_demo", default_member=YOU))
-    (root / "ops.jsonl").touch()
-    replica = Replica(root)
-    replica.import_ops(ops, trusted=True)
+    with new_store_dir(root):  # a full disk half way leaves nothing behind
+        write_config(root, StoreConfig(cohort="c_demo", node="n_demo", default_member=YOU))
+        with writing(root / "ops.jsonl"):
+            (root / "ops.jsonl").touch()
+        replica = Replica(root)
+        replica.import_ops(ops, trusted=True)
     replica.save_snapshot()
     return replica

@@ -14,6 +14,7 @@ from typing import Any
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.model import DAY_MS, State
+from cohort_tui.domain.utf8 import where_not_utf8
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 
@@ -134,13 +135,20 @@ class _Checker:
             self.fail(path, f"'{name}' must be a path inside the curriculum folder")
             return ""
         try:
-            return self.read_file(name)
+            text = self.read_file(name)
         except FileNotFoundError:
             self.fail(path, f"file '{name}' does not exist")
-        except UnicodeDecodeError:
-            self.fail(path, f"file '{name}' is not UTF-8 text")
+        except UnicodeDecodeError as exc:
+            self.fail(path, f"file '{name}' is not UTF-8 text ({where_not_utf8(exc)})")
         except OSError as exc:
             self.fail(path, f"file '{name}' cannot be read ({exc.strerror or exc})")
+        else:
+            if "\0" not in text:
+                return text
+            # Valid UTF-8 but a NUL byte: a binary file named by mistake, never a lesson.
+            nul = text.index("\0")
+            line = text.count("\n", 0, nul) + 1
+            self.fail(path, f"file '{name}' holds a NUL byte (line {line}); is it a binary file?")
         return ""
 
 

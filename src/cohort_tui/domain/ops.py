@@ -86,7 +86,12 @@ class InvalidData(dict[str, Any]):
 
 
 def _from_envelope(env: _Envelope, *, lenient: bool = False) -> Op:
-    if env.kind in DATA_TYPES:
+    # ``Raw`` data is only checked to be well-formed JSON; it is checked for valid UTF-8
+    # when it is decoded, so every decode here can fail, and an op with invalid UTF-8 in
+    # a string is not an op (never a crash).
+    try:
+        if env.kind not in DATA_TYPES:
+            return Op(env.id, env.kind, env.author, env.clock, _any_decoder.decode(env.data))
         try:
             data: Any = decode_data(env.kind, bytes(env.data))
         except msgspec.ValidationError as exc:
@@ -94,11 +99,8 @@ def _from_envelope(env: _Envelope, *, lenient: bool = False) -> Op:
                 raise OpError(f"op {env.id} ({env.kind}): {exc}") from None
             data = InvalidData(_any_decoder.decode(env.data))
             data.reason = f"invalid data: {exc}"
-    else:
-        try:
-            data = _any_decoder.decode(env.data)
-        except msgspec.DecodeError as exc:  # pragma: no cover - Raw is already valid JSON
-            raise OpError(f"op {env.id}: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise OpError(f"op {env.id} ({env.kind}): {exc}") from None
     return Op(env.id, env.kind, env.author, env.clock, data)
 
 
@@ -115,6 +117,8 @@ def decode_op(line: bytes | str, *, lenient: bool = False) -> Op:
         raise OpError(f"not a valid op: {exc}") from None
     except msgspec.DecodeError as exc:
         raise OpError(f"not JSON: {exc}") from None
+    except UnicodeEncodeError:  # a str holding lone surrogates (undecodable bytes)
+        raise OpError("not JSON: not valid UTF-8 text") from None
     return _from_envelope(env, lenient=lenient)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 
+from cohort_tui.store.errors import writing
 from cohort_tui.store.files import atomic_write
 
 
@@ -42,12 +43,19 @@ class Drafts:
             return None
 
     def save(self, key: str, draft: SavedDraft) -> None:
-        """Keep the draft; an empty one is removed instead."""
+        """Keep the draft; an empty one is removed instead.
+
+        Raises:
+            StoreWriteError: the disk or folder refused (an ``OSError`` too); the draft
+                saved before is kept.
+        """
         if not draft.title.strip() and not draft.body.strip():
             self.discard(key)
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._path(key), msgspec.json.encode(draft), durable=False)
+        path = self._path(key)
+        with writing(path):
+            self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, msgspec.json.encode(draft), durable=False)
 
     def discard(self, key: str) -> None:
         with contextlib.suppress(OSError):

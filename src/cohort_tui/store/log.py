@@ -5,6 +5,10 @@ log itself, so the log can be moved aside by a repair without breaking the lock)
 whole lines in one ``write``, ``fsync`` and release. A crash can only leave a torn last
 line without its newline: readers ignore it, and the next writer moves it to
 ``ops.torn`` and truncates, so no acknowledged op is ever lost.
+
+A write that fails (a full disk, an I/O error, even Ctrl-C half way) is taken back before
+the lock is released: the log is cut back to its size before the append, so a batch is
+all or nothing and the caller gets a :class:`StoreWriteError` saying so.
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
-from cohort_tui.store.errors import StoreError
+from cohort_tui.domain.sanitize import clean_line, truncate
+from cohort_tui.store.errors import StoreError, read_failed, write_failed, writing
+from cohort_tui.store.files import write_all
+
+_BLOCK = 65_536
 
 
 @dataclass
@@ -26,14 +34,14 @@ class LogPosition:
 
     offset: int = 0
     lines: int = 0
+    inode: int = 0
+    """The log file read (0: not known yet); a repair replaces the file."""
 
 
-@dataclass(frozen=True)
-class DamagedLine:
-    """A complete line in the middle of the log that is not an op."""
-
-    number: int
-    reason: str
+def damage_reason(exc: OpError) -> str:
+    """Why a line is not an op, fit for a terminal: the decoder's message may quote bytes
+    from the damaged line, so it is sanitised and kept short."""
+    return truncate(clean_line(str(exc)), 200)
 
 
 class OpLog:
@@ -49,8 +57,19 @@ class OpLog:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's exclusive write lock."""
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Hold the store's exclusive write lock.
+
+        On a read-only store the existing lock file is opened for reading (``flock``
+        does not care), so a repair can still look; a write then fails on the log
+        itself, naming it.
+        """
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            try:
+                fd = os.open(self.lock_path, os.O_RDONLY)
+            except OSError:
+                raise write_failed(self.lock_path, exc, "nothing was changed") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -68,21 +87,28 @@ class OpLog:
     def read_from(self, pos: LogPosition) -> tuple[list[Op], LogPosition]:
         """Every complete op after ``pos``; a torn last line is left unread.
 
+        Lines end at ``\\n`` only (a stray ``\\r`` inside a damaged line does not split
+        it), so line numbers here are the ones ``cohort repair`` reports.
+
         Raises:
             StoreError: a complete line is not an op; names the file and line.
+            StoreWriteError: the log cannot be read (a failing disk).
         """
         try:
             with self.path.open("rb") as f:
+                inode = os.fstat(f.fileno()).st_ino
                 f.seek(pos.offset)
                 chunk = f.read()
         except FileNotFoundError:
             raise StoreError(f"{self.path} is missing; the store is incomplete.") from None
+        except OSError as exc:
+            raise read_failed(self.path, exc) from None
         end = chunk.rfind(b"\n")
         if end < 0:
-            return [], pos
+            return [], LogPosition(pos.offset, pos.lines, inode)
         ops: list[Op] = []
         number = pos.lines
-        for raw in chunk[: end + 1].splitlines():
+        for raw in chunk[:end].split(b"\n"):
             number += 1
             if not raw.strip():
                 continue
@@ -90,67 +116,114 @@ class OpLog:
                 ops.append(decode_op(raw, lenient=True))
             except OpError as exc:
                 raise StoreError(
-                    f"{self.path}, line {number}: damaged op ({exc}). Nothing was changed; "
-                    f"run `cohort repair --store {self.path.parent}` to set damaged lines "
-                    "aside and keep the rest."
+                    f"{self.path}, line {number}: damaged op ({damage_reason(exc)}). "
+                    f"Nothing was changed; run `cohort repair --store {self.path.parent}` "
+                    "to set damaged lines aside and keep the rest."
                 ) from None
-        return ops, LogPosition(pos.offset + end + 1, number)
+        return ops, LogPosition(pos.offset + end + 1, number, inode)
+
+    def follows(self, pos: LogPosition) -> bool | None:
+        """Whether the log still continues from ``pos``: ``None`` when nothing was added
+        since, ``False`` when it is no longer the log ``pos`` was read from.
+
+        Readers take no lock, so one may have read lines a writer then took back (a
+        failed append is cut back), and a repair replaces the file: either way the
+        reader must fold the log again from the start rather than read on from an
+        offset that now falls in the middle of some other line.
+        """
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        if pos.inode and stat.st_ino != pos.inode:
+            return False
+        if stat.st_size == pos.offset:
+            return None
+        if stat.st_size < pos.offset:
+            return False
+        if pos.offset == 0:
+            return True
+        try:
+            with self.path.open("rb") as f:
+                f.seek(pos.offset - 1)
+                return f.read(1) == b"\n"
+        except OSError as exc:
+            raise read_failed(self.path, exc) from None
 
     def append(self, ops: list[Op]) -> None:
-        """Append ``ops`` durably. The caller must hold :meth:`locked`."""
+        """Append ``ops`` durably, all or nothing. The caller must hold :meth:`locked`.
+
+        Raises:
+            StoreWriteError: the disk or folder refused; the log is as it was.
+        """
         if not ops:
             return
-        self._move_torn_tail_aside()
         payload = b"".join(encode_op(op) + b"\n" for op in ops)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        with writing(self.path, "nothing was added to the log"):
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                start = os.fstat(fd).st_size
+                if start and os.pread(fd, 1, start - 1) != b"\n":
+                    start = self._set_torn_tail_aside(fd, start)
+                self._write_or_take_back(fd, payload, start)
+            finally:
+                os.close(fd)
+
+    def _write_or_take_back(self, fd: int, payload: bytes, start: int) -> None:
+        """Write and fsync ``payload``; on any failure cut the log back to ``start``."""
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            write_all(fd, payload)
             os.fsync(fd)
-        finally:
-            os.close(fd)
+        except BaseException as exc:
+            try:
+                os.ftruncate(fd, start)
+            except OSError as undo:
+                cause = exc if isinstance(exc, OSError) else undo
+                raise write_failed(
+                    self.path,
+                    cause,
+                    "part of the write may be left at the end of the log "
+                    f"(run `cohort repair --store {self.path.parent}`)",
+                ) from exc
+            # The cut is what every reader sees now; if it cannot be made durable (the
+            # disk failing), a crash could bring the partial write back as a torn or
+            # whole last line, which readers and the next writer already handle.
+            with contextlib.suppress(OSError):
+                os.fsync(fd)
+            raise
 
-    def _move_torn_tail_aside(self) -> None:
-        size = self.size()
-        if size == 0:
-            return
-        with self.path.open("rb+") as f:
-            f.seek(max(0, size - 1))
-            if f.read(1) == b"\n":
-                return
-            # Find the last newline, reading backwards in blocks.
-            pos = size
-            cut = 0
-            while pos > 0:
-                step = min(65_536, pos)
-                pos -= step
-                f.seek(pos)
-                block = f.read(step)
-                idx = block.rfind(b"\n")
-                if idx >= 0:
-                    cut = pos + idx + 1
-                    break
-            f.seek(cut)
-            torn = f.read()
-            with self.torn_path.open("ab") as aside:
-                aside.write(torn + b"\n")
-                aside.flush()
-                os.fsync(aside.fileno())
-            f.truncate(cut)
-            f.flush()
-            os.fsync(f.fileno())
+    def _set_torn_tail_aside(self, fd: int, size: int) -> int:
+        """Move a last line without its newline to ``ops.torn``; returns the new size.
 
-    def scan_damage(self) -> list[DamagedLine]:
-        """Every complete line that is not an op (for ``cohort repair``)."""
-        damaged = []
-        with self.path.open("rb") as f:
-            for number, raw in enumerate(f, start=1):
-                if not raw.endswith(b"\n") or not raw.strip():
-                    continue
+        The copy is made (and fsynced) before the log is cut, and taken back if it
+        fails, so a full disk leaves both files as they were.
+        """
+        cut = 0
+        pos = size
+        while pos > 0:
+            step = min(_BLOCK, pos)
+            pos -= step
+            idx = os.pread(fd, step, pos).rfind(b"\n")
+            if idx >= 0:
+                cut = pos + idx + 1
+                break
+        torn = os.pread(fd, size - cut, cut)
+        with writing(self.torn_path, "nothing was changed"):
+            existed = self.torn_path.exists()
+            aside = os.open(self.torn_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                before = os.fstat(aside).st_size
                 try:
-                    decode_op(raw, lenient=True)
-                except OpError as exc:
-                    damaged.append(DamagedLine(number, str(exc)))
-        return damaged
+                    write_all(aside, torn + b"\n")
+                    os.fsync(aside)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(aside, before)
+                        if not existed:
+                            self.torn_path.unlink()
+                    raise
+            finally:
+                os.close(aside)
+        os.ftruncate(fd, cut)
+        os.fsync(fd)
+        return cut

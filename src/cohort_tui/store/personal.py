@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 
+from cohort_tui.store.errors import writing
 from cohort_tui.store.files import atomic_write
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -28,7 +29,14 @@ class LocalFacts:
         return self._load().get(key)
 
     def set(self, key: str, value: int) -> None:
+        """Remember ``key``.
+
+        Raises:
+            StoreWriteError: the disk or folder refused (an ``OSError`` too); the facts
+                saved before are kept.
+        """
         facts = self._load()
         facts[key] = value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with writing(self.path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, msgspec.json.encode(facts), durable=False)

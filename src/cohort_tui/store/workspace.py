@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,8 @@ from cohort_tui.domain.model import Member, State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op, make_op
 from cohort_tui.domain.reduce import OutOfOrder, apply_op, fold_ops
-from cohort_tui.store.errors import StoreError
+from cohort_tui.store.errors import StoreError, writing
+from cohort_tui.store.files import atomic_write
 from cohort_tui.store.identity import IdIndex
 from cohort_tui.store.log import LogPosition, OpLog
 from cohort_tui.store.snapshot import (
@@ -98,10 +101,42 @@ def read_config(root: Path) -> StoreConfig:
 
 
 def write_config(root: Path, config: StoreConfig) -> None:
-    """Write ``store.toml`` atomically."""
-    tmp = root / ".store.toml.tmp"
-    tmp.write_text(tomli_w.dumps(config.to_toml()), "utf-8")
-    os.replace(tmp, root / "store.toml")
+    """Write ``store.toml`` atomically.
+
+    Raises:
+        StoreWriteError: the disk or folder refused; the old file is kept.
+    """
+    atomic_write(root / "store.toml", tomli_w.dumps(config.to_toml()).encode(), mode=0o644)
+
+
+@contextlib.contextmanager
+def new_store_dir(root: Path) -> Iterator[None]:
+    """Make ``root`` for a new store; if the block fails, remove what it made.
+
+    A half-made store (a full disk after ``store.toml``) would otherwise be refused by
+    the next attempt as "not empty".
+
+    Raises:
+        StoreError: ``root`` exists and is not an empty directory.
+        StoreWriteError: the folder cannot be made.
+    """
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise StoreError(f"{root} already exists and is not empty; pick a new directory.")
+    existed = root.exists()
+    with writing(root):
+        root.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        if existed:
+            for child in list(root.iterdir()):
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
 
 
 def create_store(root: Path, first_op: Data, *, author: str, cohort_id: str) -> Replica:
@@ -109,15 +144,15 @@ def create_store(root: Path, first_op: Data, *, author: str, cohort_id: str) -> 
 
     Raises:
         StoreError: the directory exists and is not empty.
+        StoreWriteError: the disk or folder refused; nothing is left behind.
     """
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise StoreError(f"{root} already exists and is not empty; pick a new directory.")
-    root.mkdir(parents=True, exist_ok=True)
-    config = StoreConfig(cohort=cohort_id, node=new_node_id(), default_member=author)
-    write_config(root, config)
-    (root / "ops.jsonl").touch()
-    replica = Replica(root)
-    replica.write(first_op, author=author)
+    with new_store_dir(root):
+        config = StoreConfig(cohort=cohort_id, node=new_node_id(), default_member=author)
+        write_config(root, config)
+        with writing(root / "ops.jsonl"):
+            (root / "ops.jsonl").touch()
+        replica = Replica(root)
+        replica.write(first_op, author=author)
     return replica
 
 
@@ -221,8 +256,19 @@ class Replica:
 
     def refresh(self) -> list[Op]:
         """Fold in ops other processes appended; returns them (possibly none)."""
-        if self.log.size() == self.position.offset:
+        follows = self.log.follows(self.position)
+        if follows is None:
             return []
+        if not follows:
+            # Repaired, or cut back after a failed append we may have read part of:
+            # fold it all again, and report what is new to us.
+            seen = self.state.seen
+            with gc_paused():
+                ops, self.position = self.log.read_from(LogPosition())
+                self.state = fold_ops(ops)
+            self._observe()
+            self._since_snapshot = len(ops)
+            return [op for op in ops if op.id not in seen]
         ops, self.position = self.log.read_from(self.position)
         try:
             for op in ops:

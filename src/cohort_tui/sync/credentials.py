@@ -7,6 +7,7 @@ with mode 0600 and tightened back to 0600 if someone loosened it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tomllib
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import tomli_w
 
-from cohort_tui.store.errors import StoreError
+from cohort_tui.store.errors import StoreError, read_failed
+from cohort_tui.store.files import atomic_write
 
 FILE = "credentials.toml"
 
@@ -48,9 +50,13 @@ def load_credentials(root: Path) -> dict[str, Credential]:
     except FileNotFoundError:
         return {}
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        os.chmod(path, 0o600)
+        # Best effort: on a read-only store the token can still be read and used.
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise read_failed(path, exc) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise StoreError(
             f"{path} is damaged ({exc}); move it aside and run `cohort join` again."
@@ -70,23 +76,20 @@ def load_credentials(root: Path) -> dict[str, Credential]:
 
 
 def save_credentials(root: Path, creds: dict[str, Credential]) -> None:
-    """Write every credential atomically, mode 0600."""
+    """Write every credential atomically, mode 0600.
+
+    Raises:
+        StoreWriteError: the disk or folder refused; the old file is kept.
+    """
     data = {
         "members": {
             c.member: {"handle": c.handle, "token": c.token, "server": c.server, "cohort": c.cohort}
             for c in sorted(creds.values(), key=lambda c: c.member)
         }
     }
-    path = credentials_path(root)
-    tmp = root / f".{FILE}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, tomli_w.dumps(data).encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    # A temp file made 0600 from the start (the token is never readable by others, not
+    # even for a moment), fsynced, replaced; a full disk leaves the old file and no temp.
+    atomic_write(credentials_path(root), tomli_w.dumps(data).encode("utf-8"), mode=0o600)
 
 
 def add_credential(root: Path, cred: Credential) -> None:

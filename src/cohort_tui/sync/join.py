@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from cohort_tui.domain.clock import new_node_id
-from cohort_tui.store.workspace import StoreConfig, read_config, write_config
+from cohort_tui.store.errors import StoreWriteError, writing
+from cohort_tui.store.files import atomic_write
+from cohort_tui.store.workspace import StoreConfig, new_store_dir, read_config, write_config
 from cohort_tui.sync.client import Joined, ServerClient, SyncError
 from cohort_tui.sync.credentials import Credential, add_credential
 
@@ -19,28 +22,61 @@ def join_store(
     be of the invite's cohort (the server checks before using the invite). Returns the
     join and whether the store existed. Pull afterwards with :func:`sync_once`.
 
+    The store is checked to be writable before the invite is spent; if writing still
+    fails afterwards, a new store is removed again and the error says how to get a
+    fresh token (a claim invite), since the spent invite cannot be used twice.
+
     Raises:
         SyncError: the store cannot take this join, or the server refused it.
         StoreError: ``root`` holds a damaged store.
+        StoreWriteError: the store cannot be written; nothing is left half made.
     """
     url = client.base_url
     config = read_config(root) if (root / "store.toml").is_file() else None
     existed = config is not None
     if config is not None and config.remote and config.remote != url:
         raise SyncError(f"{root} syncs with {config.remote}, not {url}")
-    if config is None:
-        if root.exists() and (not root.is_dir() or any(root.iterdir())):
-            raise SyncError(f"{root} exists and is not a cohort store; pick a new directory")
+    if config is None and root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise SyncError(f"{root} exists and is not a cohort store; pick a new directory")
+    with contextlib.ExitStack() as undo:
+        if config is None:
+            undo.enter_context(new_store_dir(root))
+        _check_writable(root)
+        joined = client.join(invite, handle, display_name, config.cohort if config else None)
         try:
-            root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SyncError(f"cannot create {root}: {exc.strerror}") from None
-    joined = client.join(invite, handle, display_name, config.cohort if config else None)
+            _record(root, url, config, joined)
+        except StoreWriteError as exc:
+            raise StoreWriteError(
+                f"joined the cohort as @{joined.handle}, but cannot save the token in "
+                f"{root}: {exc.cause}; the invite is used up, so once that is fixed ask "
+                f"a facilitator for `cohort invite --claim {joined.handle}` and join with it.",
+                exc.errno,
+                exc.cause,
+                Path(exc.filename),
+            ) from exc
+    return joined, existed
+
+
+def _check_writable(root: Path) -> None:
+    """Fail before the invite is spent if the store cannot take a small file."""
+    probe = root / ".join-check"
+    atomic_write(probe, bytes(_PROBE_BYTES), durable=False)
+    with contextlib.suppress(OSError):
+        probe.unlink()
+
+
+_PROBE_BYTES = 4_096
+"""About what the token and ``store.toml`` need: a full disk is caught before joining."""
+
+
+def _record(root: Path, url: str, config: StoreConfig | None, joined: Joined) -> None:
+    """Write the store files and the token after a successful join."""
     if config is None:
         config = StoreConfig(
             cohort=joined.cohort, node=new_node_id(), default_member=joined.member, remote=url
         )
-        (root / "ops.jsonl").touch()
+        with writing(root / "ops.jsonl"):
+            (root / "ops.jsonl").touch()
         write_config(root, config)
     elif not config.remote:
         config.remote = url
@@ -55,4 +91,3 @@ def join_store(
             cohort=joined.cohort,
         ),
     )
-    return joined, existed

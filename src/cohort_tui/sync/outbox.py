@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cohort_tui.domain.ops import Op, OpError, decode_op
+from cohort_tui.store.errors import writing
+from cohort_tui.store.files import atomic_write
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync.client import SyncError
 
@@ -96,8 +98,12 @@ class SyncState:
             return cls()
 
     def save(self, root: Path) -> None:
-        """Write atomically (temp file, fsync, replace)."""
-        tmp = root / f".{STATE_FILE}.tmp"
+        """Write atomically (temp file, fsync, replace).
+
+        Raises:
+            StoreWriteError: the disk or folder refused; the old file is kept (losing a
+                cursor only costs a resend, deduplicated).
+        """
         data = {
             "cursor": self.cursor,
             "offset": self.offset,
@@ -110,11 +116,7 @@ class SyncState:
             "witness_id": self.witness_id,
             "recovering": self.recovering,
         }
-        with tmp.open("w", encoding="utf-8") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, root / STATE_FILE)
+        atomic_write(root / STATE_FILE, json.dumps(data).encode(), mode=0o644)
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,13 @@ def scan_log(root: Path, offset: int) -> list[Entry]:
 
 @contextlib.contextmanager
 def sync_lock(root: Path, wait: float = 0.0) -> Iterator[None]:
-    """Hold the store's sync lock; raises :class:`SyncBusy` after ``wait`` seconds."""
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the store's sync lock; raises :class:`SyncBusy` after ``wait`` seconds.
+
+    Raises:
+        StoreWriteError: the lock file cannot be made (a read-only store cannot sync).
+    """
+    with writing(root / LOCK_FILE):
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -217,7 +217,14 @@ class ReviewScreen(CohortScreen):
         }
         empty = not lines and not form.scores and not form.comment.strip() and not form.verdict
         body = "" if empty else json.dumps(data)
-        self.drafts.save(self.draft_key, SavedDraft(body=body, saved_at=self.now()))
+        self.keep_draft(self.draft_key, SavedDraft(body=body, saved_at=self.now()))
+
+    def keep_draft(self, key: str, draft: SavedDraft) -> None:
+        """Save a draft; a disk that refuses is a toast, never a crash (it is only a draft)."""
+        try:
+            self.drafts.save(key, draft)
+        except OSError as error:
+            self.notify(f"Could not save the draft: {error.strerror}", severity="warning")
 
     def refresh_view(self) -> None:
         self.fill_header()
@@ -645,7 +652,7 @@ class ReviewScreen(CohortScreen):
                         "your text is kept as a draft.",
                         severity="warning",
                     )
-                    self.drafts.save(key, SavedDraft(body=draft.body, saved_at=self.now()))
+                    self.keep_draft(key, SavedDraft(body=draft.body, saved_at=self.now()))
                     return
                 op = k.ReviewReply(
                     review=target[0], reply=new_id("y"), body=body, comment=target[1]
