@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -20,6 +21,7 @@ from textual.timer import Timer
 from cohort_tui.config import UserConfig, load_config, save_config
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
+from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.paths import bundled_themes_dir, config_dir
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
@@ -258,9 +260,27 @@ class CohortApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Every toast is plain text: messages quote member text (titles, names), and
-        Widget.notify passes ``markup=True`` by default, so it is switched off here."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Every toast is sanitised plain text.
+
+        Messages quote outside text (titles, names, file names, OS and server errors),
+        ``Widget.notify`` passes ``markup=True`` by default, and a toast's ``Content``
+        strips only a few controls: so markup is switched off and the message and title
+        pass the sanitiser here, the one place every ``notify`` goes through.
+        """
+        super().notify(
+            clean_text(message),
+            title=clean_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text comes from outside (a web page, a log): an escape sequence in it
+        # would reach the terminal through the Input or TextArea it lands in.
+        if isinstance(event, events.Paste):
+            event.text = clean_text(event.text)
+        await super().on_event(event)
 
     _memo_key: tuple[int, int] = (0, -1)
     _memo: dict[str, object]
