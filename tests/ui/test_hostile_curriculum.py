@@ -160,3 +160,27 @@ async def test_milestones_from_the_curriculum_and_their_form_are_inert(store: Pa
         assert isinstance(app.screen, MilestoneForm)
         text = assert_inert(app)
         assert "[reverse]L[/reverse]" in text  # lesson titles in the selection list
+
+
+@pytest.mark.parametrize("size", SIZES[:2])
+async def test_every_screen_and_the_palette_are_inert_with_the_curriculum(
+    store: Path, size: tuple[int, int]
+) -> None:
+    """Home (the next lesson, the milestone), the thread list (lesson anchors), the
+    inbox (the project's lesson), the tracker, help and the command palette."""
+    app = hostile_app(store, member="m_ada")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in ("1", "2", "3", "4", "5"):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert_inert(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert_inert(app)
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"theme")
+        await pilot.pause(0.3)
+        assert_inert(app)
+        assert app.is_running
