@@ -16,8 +16,8 @@ from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from rich.console import Console
-from rich.segment import Segment
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import ControlType, Segment
 from rich.style import Style
 from rich.text import Text
 
@@ -170,8 +170,8 @@ def test_a_reference_reads_as_the_raw_character_would() -> None:
 
 def test_inert_drops_controls_links_and_actions() -> None:
     class Hostile:
-        def __rich_console__(self, console: Console, options: object) -> object:
-            yield Segment("\x1b]0;t\x07", None, [(1, 0)])  # type: ignore[list-item]
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            yield Segment("\x1b]0;t\x07", None, [(ControlType.BELL,)])
             yield Segment("click", Style(link="https://evil.example"))
             yield Segment("act", Style.from_meta({"@click": "app.quit"}))
             yield Segment("a\u202eb\tc")
