@@ -15,15 +15,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from cohort_tui.domain.op_kinds import Check
 
 MAX_OUTPUT_LINES = 2_000
 """Lines of output kept; a runaway check cannot fill memory."""
 MAX_LINE = 2_000
+"""Characters kept of one output line."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,33 @@ class CheckOutcome:
             return "cancelled"
         verdict = "passed" if self.passed else f"failed (exit {self.returncode})"
         return f"{verdict} in {self.seconds:.1f}s"
+
+
+def output_lines(stream: IO[bytes], limit: int = MAX_LINE) -> Iterator[str]:
+    """A check's output, line by line, as a terminal would have shown it.
+
+    The text is raw (the caller sanitises it for the screen): invalid UTF-8 becomes
+    U+FFFD, and a line redrawn with carriage returns (a progress bar) is what was left
+    on screen, its last part. A line longer than ``limit`` characters is cut, with
+    ``…``, and the rest of it is read and dropped a piece at a time, so a check that
+    prints without newlines cannot fill memory.
+    """
+    chunk = limit * 4  # bytes: a UTF-8 character is at most four
+    while True:
+        raw = stream.readline(chunk)
+        if not raw:
+            return
+        cut = not raw.endswith(b"\n") and len(raw) >= chunk
+        while cut:
+            rest = stream.readline(chunk)
+            if not rest or rest.endswith(b"\n"):
+                break
+        text = raw.decode("utf-8", "replace").rstrip("\r\n")
+        if "\r" in text:
+            text = next((part for part in reversed(text.split("\r")) if part), "")
+        if cut or len(text) > limit:
+            text = text[: limit - 1] + "…"
+        yield text
 
 
 class CheckRun:
@@ -122,8 +151,7 @@ class CheckRun:
 
     def _read(self, output: list[str]) -> None:
         assert self._process is not None and self._process.stdout is not None
-        for raw in self._process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")[:MAX_LINE]
+        for line in output_lines(self._process.stdout):
             if len(output) < MAX_OUTPUT_LINES:
                 output.append(line)
             elif len(output) == MAX_OUTPUT_LINES:

@@ -9,19 +9,36 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 import tomli_w
+from msgspec import Meta
 
 from cohort_tui.paths import config_dir
+
+# Config values reach the screen (a theme's name, keys in the footer and the help), so
+# they are checked here like any outside text: a binding id and its keys are plain
+# printable words, never markup or escape sequences.
+ThemeName = Annotated[str, Meta(max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")]
+BindingId = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
+Keys = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=100,
+        # no spaces, controls, bidi or zero-width characters
+        pattern="^[^\\x00-\\x20\\x7f-\\xa0\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]+$",
+    ),
+]
 
 
 class UserConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Settings a user may put in ``config.toml``."""
 
-    theme: str = "cohort-dark"
+    theme: ThemeName = "cohort-dark"
     """Name of the theme to start with."""
-    keymap: dict[str, str] = msgspec.field(default_factory=dict)
+    keymap: dict[BindingId, Keys] = msgspec.field(default_factory=dict)
     """Binding id -> keys, e.g. ``{"app.mode.home" = "f1"}``."""
     relative_times: bool = True
     """Show '3h ago' rather than a date for recent activity."""

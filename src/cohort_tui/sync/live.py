@@ -130,7 +130,7 @@ class LiveSync:
         if follower is not None:
             # A daemon thread; it notices the stop at the next event (a ping at most
             # 15 s away) and may store that one last page, safely, under the sync lock.
-            follower.join(0.2)
+            follower.join(min(0.2, timeout))
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import threading
@@ -9,8 +10,9 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -20,6 +22,7 @@ from textual.timer import Timer
 from cohort_tui.config import UserConfig, load_config, save_config
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
+from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.paths import bundled_themes_dir, config_dir
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
@@ -28,7 +31,10 @@ from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from cohort_tui.sync.live import LiveStatus, LiveSync
+    from cohort_tui.ui.terminal_watch import TerminalWatch
 
 T = TypeVar("T")
 
@@ -41,6 +47,14 @@ SYNC_NOTICES = 3
 """Most sync notices shown as toasts at once; the rest are counted."""
 
 DEFAULT_THEME = "cohort-dark"
+
+
+@runtime_checkable
+class KeepsDraft(Protocol):
+    """A screen holding typed text that must outlive it (the composer, the rubric form)."""
+
+    def keep_draft(self) -> None:
+        """Save what is typed now, as closing with Escape would."""
 
 
 class CohortApp(App[None]):
@@ -116,6 +130,7 @@ class CohortApp(App[None]):
         self._previous_excepthook: Callable[[threading.ExceptHookArgs], object] | None = None
         self._theme_ready = False
         self._store_problem = ""
+        self._terminal_watch: TerminalWatch | None = None
         super().__init__()
         self._theme_problems = self._load_themes()
 
@@ -151,10 +166,63 @@ class CohortApp(App[None]):
         # Announcers note what already is (after the first frame), to announce only changes.
         self.call_after_refresh(self.announce, [])
         self.set_timer(0.3, self._warm, name="warm-screens")
+        if not self.is_headless:
+            from cohort_tui.ui.terminal_watch import TerminalWatch, exit_deadline
+
+            self._terminal_watch = TerminalWatch(
+                asyncio.get_running_loop(), self.terminal_lost, deadline=exit_deadline()
+            )
+            self._terminal_watch.start()
         if self.background_sync and self.replica.config.remote:
             self._previous_excepthook = threading.excepthook
             threading.excepthook = self._thread_failed
             self._start_sync()
+
+    def terminal_lost(self, why: str) -> None:
+        """The terminal went away (SIGHUP, or its input hung up): keep what is typed,
+        let another pane take over syncing, and exit, within a second.
+
+        Args:
+            why: ``"SIGHUP"`` or ``"hangup"``, for the record.
+        """
+        from cohort_tui.ui.terminal_watch import (
+            HANGUP_EXIT_CODE,
+            detach_from_terminal,
+            exit_deadline,
+            exit_soon,
+            terminal_gone,
+        )
+
+        exit_soon(exit_deadline(), HANGUP_EXIT_CODE)
+        self.keep_drafts()
+        if self._sync is not None:
+            # Releases live.lock at once, so another pane of the pod syncs now; a request
+            # still under way ends with the process.
+            self._sync.stop(timeout=0.1)
+            self._sync = None
+        # A SIGHUP sent by hand leaves a working terminal: restore it on the way out.
+        if why != "SIGHUP" or terminal_gone(0):
+            detach_from_terminal()
+        self.exit(return_code=HANGUP_EXIT_CODE)
+
+    def keep_drafts(self) -> None:
+        """Ask every open screen that holds typed text to save it as a draft."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, KeepsDraft):
+                try:
+                    screen.keep_draft()
+                except Exception as exc:  # one screen's failure must not lose the others
+                    self.notify(f"Could not keep a draft: {exc}", severity="error")
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Exit, keeping every draft first: quitting with the composer open loses nothing."""
+        self.keep_drafts()
+        super().exit(result, return_code, message)
 
     def _thread_failed(self, args: threading.ExceptHookArgs) -> None:
         """A background thread's unexpected error becomes a toast: a traceback printed
@@ -271,9 +339,27 @@ class CohortApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Every toast is plain text: messages quote member text (titles, names), and
-        Widget.notify passes ``markup=True`` by default, so it is switched off here."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Every toast is sanitised plain text.
+
+        Messages quote outside text (titles, names, file names, OS and server errors),
+        ``Widget.notify`` passes ``markup=True`` by default, and a toast's ``Content``
+        strips only a few controls: so markup is switched off and the message and title
+        pass the sanitiser here, the one place every ``notify`` goes through.
+        """
+        super().notify(
+            clean_text(message),
+            title=clean_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text comes from outside (a web page, a log): an escape sequence in it
+        # would reach the terminal through the Input or TextArea it lands in.
+        if isinstance(event, events.Paste):
+            event.text = clean_text(event.text)
+        await super().on_event(event)
 
     _memo_key: tuple[int, int] = (0, -1)
     _memo: dict[str, object]
@@ -420,6 +506,8 @@ class CohortApp(App[None]):
                 self.notify(f"Could not save the theme choice: {exc}", severity="warning")
 
     def on_unmount(self) -> None:
+        if self._terminal_watch is not None:
+            self._terminal_watch.stop()
         if self._sync is not None:
             self._sync.stop()
         if self._previous_excepthook is not None:

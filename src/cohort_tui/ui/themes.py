@@ -7,29 +7,41 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 from textual.theme import Theme
+
+# A theme file is outside text. Its name is shown in the command palette (parsed as
+# markup there) and its values are pasted into Textual's CSS, where a stray ``}`` or an
+# escape sequence stops the app at start and reaches the terminal in the error report.
+# So names are plain identifiers and values use only what colours and text styles need.
+ThemeName = Annotated[
+    str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]
+CssValue = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_#%(),. +-]+$")]
+VariableName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9-]*$")]
 
 
 class ThemeFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The keys a theme file may hold (those of ``textual.theme.Theme``)."""
 
-    name: str
-    primary: str
-    secondary: str | None = None
-    accent: str | None = None
-    warning: str | None = None
-    error: str | None = None
-    success: str | None = None
-    foreground: str | None = None
-    background: str | None = None
-    surface: str | None = None
-    panel: str | None = None
-    boost: str | None = None
+    name: ThemeName
+    primary: CssValue
+    secondary: CssValue | None = None
+    accent: CssValue | None = None
+    warning: CssValue | None = None
+    error: CssValue | None = None
+    success: CssValue | None = None
+    foreground: CssValue | None = None
+    background: CssValue | None = None
+    surface: CssValue | None = None
+    panel: CssValue | None = None
+    boost: CssValue | None = None
     dark: bool = True
     ansi: bool = False
-    variables: dict[str, str] = msgspec.field(default_factory=dict)
+    variables: dict[VariableName, CssValue] = msgspec.field(default_factory=dict)
 
 
 def load_theme(path: Path) -> Theme:

@@ -26,7 +26,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from cohort_tui.domain.discussions import mention_prefix
 from cohort_tui.domain.op_kinds import Body
-from cohort_tui.domain.sanitize import clean_text
+from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.store.drafts import Drafts, SavedDraft
 from cohort_tui.ui.markdown_lite import style_block
 from cohort_tui.ui.text import member_line
@@ -131,8 +131,11 @@ class ComposeScreen(ModalScreen[Draft | None]):
         self._sent = False
         saved = setup.drafts.load(setup.draft_key) if setup.drafts and setup.draft_key else None
         self.restored = saved is not None
-        self._title = saved.title if saved and saved.title else setup.title
-        self._body = saved.body if saved else setup.body
+        # What the fields start with comes from outside: a quoted post, a draft file,
+        # check output, a lesson title. An Input or TextArea draws its text as it is, so
+        # it is sanitised first (what is sent is what was shown).
+        self._title = clean_line(saved.title if saved and saved.title else setup.title)
+        self._body = clean_text(saved.body if saved else setup.body)
         self._tags = ""
 
     def compose(self) -> ComposeResult:
@@ -155,7 +158,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
                 yield Input(placeholder="tags: python, files", id="compose-tags")
                 lesson_ids = {lesson_id for _, lesson_id in setup.lessons}
                 yield Select(
-                    [(Text(title_), lesson_id) for title_, lesson_id in setup.lessons],
+                    [(member_line(title_), lesson_id) for title_, lesson_id in setup.lessons],
                     prompt="No lesson",
                     value=setup.lesson if setup.lesson in lesson_ids else Select.NULL,
                     id="compose-lesson",
@@ -223,6 +226,11 @@ class ComposeScreen(ModalScreen[Draft | None]):
         self._stop_timer()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_draft)
 
+    def keep_draft(self) -> None:
+        """Save the draft now: the app is quitting, or its terminal went away."""
+        self._stop_timer()
+        self._save_draft()
+
     def _stop_timer(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -282,7 +290,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
             return
         finally:
             path.unlink(missing_ok=True)
-        area.load_text(text.removesuffix("\n") if text.endswith("\n") else text)
+        area.load_text(clean_text(text.removesuffix("\n")))  # the file is outside text
         area.move_cursor(area.document.end)
         area.focus()
         self._changed()
@@ -313,7 +321,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
         if mention is not None:
             _, found = mention
             text = Text("tab completes: ", style="bold")
-            text.append("  ".join("@" + h for h in found))
+            text.append_text(member_line("  ".join("@" + h for h in found)))
             return text
         return Text("ctrl+s posts · esc closes (draft kept) · ctrl+t preview · ctrl+o $EDITOR")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markdown import Markdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,7 +19,7 @@ from cohort_tui.domain.model import Lesson
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
-from cohort_tui.ui.text import ago, member_line, plain, progress_bar
+from cohort_tui.ui.text import ago, member_line, outside_markdown, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
@@ -267,9 +266,8 @@ class CurriculumScreen(CohortScreen):
         self.query_one("#lesson-meta", Static).update(self._meta(lesson))
         self.query_one("#lesson-extra", Static).update(self._extra(lesson))
         if force or self._shown_lesson != lesson.id:
-            self.query_one("#lesson-body", Static).update(
-                Markdown(lesson.body, code_theme="ansi_dark", hyperlinks=False)
-            )
+            # The body comes from the curriculum folder: sanitised before and after parsing.
+            self.query_one("#lesson-body", Static).update(outside_markdown(lesson.body))
             if self._shown_lesson != lesson.id:
                 self.query_one("#lesson-pane", VerticalScroll).scroll_home(animate=False)
         self._shown_lesson = lesson.id
@@ -332,7 +330,8 @@ class CurriculumScreen(CohortScreen):
         check = state.checks.get(me, {}).get(lesson.id)
         if lesson.check is not None:
             text.append("\nCheck: ", style="bold")
-            text.append(f"press c to run it in {self.cohort_app.work_dir}")
+            text.append("press c to run it in ")
+            text.append_text(member_line(str(self.cohort_app.work_dir)))
             if check is not None:
                 text.append(
                     f" · last run {'passed' if check.passed else 'failed'} "
@@ -572,7 +571,12 @@ class CurriculumScreen(CohortScreen):
         log = self.query_one("#check-log", RichLog)
         log.clear()
         log.add_class("-shown")
-        log.write(Text(f"$ check {lesson.id} in {self.cohort_app.work_dir}", style="bold"))
+        log.write(
+            plain(
+                (f"$ check {lesson.id} in ", "bold"),
+                member_line(str(self.cohort_app.work_dir), "bold"),
+            )
+        )
         run = CheckRun(
             lesson.check,
             self.cohort_app.work_dir,
@@ -595,7 +599,7 @@ class CurriculumScreen(CohortScreen):
         outcome = message.outcome
         log = self.query_one("#check-log", RichLog)
         style = "bold green" if outcome.passed else "bold red"
-        log.write(Text(outcome.summary(), style=style))
+        log.write(member_line(outcome.summary(), style))  # may quote an OS error
         ops: list[k.Data] = []
         if not outcome.cancelled and not outcome.error:
             ops.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.ui.text import member_line
 
 DIALOG_CSS = """
@@ -71,13 +73,20 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, title: str, *, placeholder: str = "", value: str = "", max_length: int = 500
+        self,
+        title: str,
+        *,
+        placeholder: str = "",
+        value: str = "",
+        max_length: int = 500,
+        keep: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.heading = title
         self.placeholder = placeholder
-        self.value = value
+        self.value = clean_line(value)  # an Input draws its value as it is
         self.max_length = max_length
+        self._keep = keep
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -88,6 +97,14 @@ class PromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+    def keep_draft(self) -> None:
+        """Hand a changed value to ``keep`` (the app is quitting or lost its terminal)."""
+        if self._keep is None or not self.is_mounted:
+            return
+        value = self.query_one(Input).value
+        if value != self.value:
+            self._keep(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

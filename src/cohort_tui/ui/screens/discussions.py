@@ -181,7 +181,7 @@ class DiscussionsScreen(CohortScreen):
                 rows.append(Row("none", Text(message, style="italic"), selectable=False))
             listing.set_rows(rows, keep=self._open)
         left = self.query_one("#disc-left")
-        left.border_title = f"Threads ({len(ids)})"
+        left.border_title = Text(f"Threads ({len(ids)})")
         shown = []
         if self._filter.kind != "all":
             shown.append(clean_line(self._filter.label(self.state)))

@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from cohort_tui.ui.text import member_block, member_line
+
 
 class HelpScreen(ModalScreen[None]):
     """A modal table of key bindings, gathered from the screen underneath."""
@@ -39,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
             expand=True,
             show_header=True,
             header_style="bold",
-            title=Text(self.title_text, style="bold"),
+            title=Text(self.title_text, style="bold"),  # our words: the screen name
         )
         table.add_column("Key", no_wrap=True, style="bold")
         table.add_column("Action", no_wrap=True)
@@ -49,7 +51,8 @@ class HelpScreen(ModalScreen[None]):
             if section != current:
                 current = section
                 table.add_row(Text(section, style="bold underline"), "", "")
-            table.add_row(key, description, tooltip)
+            # Keys come from the user's keymap; a str cell would be parsed as markup.
+            table.add_row(member_line(key), member_line(description), member_block(tooltip))
         with VerticalScroll():
             yield Static(table)
             yield Static(Text("Ctrl+P opens the command palette · Esc closes this", style="dim"))

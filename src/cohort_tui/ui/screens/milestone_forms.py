@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
+from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.ui.text import member_line
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -105,25 +105,26 @@ class MilestoneForm(_Form):
             yield Static(member_line(self.heading, "bold"))
             with VerticalScroll():
                 yield Label("Title")
-                yield Input(d.title if d else "", id="ms-title", max_length=200)
+                # Values being edited come from ops: an Input draws them as they are.
+                yield Input(clean_line(d.title) if d else "", id="ms-title", max_length=200)
                 yield Label("Due (local time: YYYY-MM-DD HH:MM, or a date for 23:59)")
                 yield Input(format_local(d.due) if d else "", id="ms-due", placeholder="2026-12-01")
                 yield Label("Lessons to have done (space toggles)")
                 yield SelectionList[str](
-                    *((Text(title), lid, lid in chosen) for title, lid, _ in self.lessons),
+                    *((member_line(title), lid, lid in chosen) for title, lid, _ in self.lessons),
                     id="ms-lessons",
                 )
                 yield Label("Projects to have approved")
                 yield SelectionList[str](
                     *(
-                        (Text(t), lid, lid in projects)
+                        (member_line(t), lid, lid in projects)
                         for t, lid, project in self.lessons
                         if project
                     ),
                     id="ms-projects",
                 )
                 yield Label("Description")
-                yield TextArea(d.description if d else "", id="ms-description")
+                yield TextArea(clean_text(d.description) if d else "", id="ms-description")
             yield Static("ctrl+s saves · esc closes", classes="form-help")
 
     def action_save(self) -> None:
@@ -162,7 +163,7 @@ class SessionForm(_Form):
             yield Static(member_line(self.heading, "bold"))
             with VerticalScroll():
                 yield Label("Title")
-                yield Input(d.title if d else "", id="se-title", max_length=200)
+                yield Input(clean_line(d.title) if d else "", id="se-title", max_length=200)
                 yield Label("Starts (local time: YYYY-MM-DD HH:MM)")
                 yield Input(
                     format_local(d.start) if d else "",
@@ -172,9 +173,9 @@ class SessionForm(_Form):
                 yield Label("Minutes")
                 yield Input(str(d.minutes) if d else "60", id="se-minutes", type="integer")
                 yield Label("Link")
-                yield Input(d.link if d else "", id="se-link", max_length=2000)
+                yield Input(clean_line(d.link) if d else "", id="se-link", max_length=2000)
                 yield Label("Agenda")
-                yield TextArea(d.agenda if d else "", id="se-agenda")
+                yield TextArea(clean_text(d.agenda) if d else "", id="se-agenda")
             yield Static("ctrl+s saves · esc closes", classes="form-help")
 
     @on(Input.Submitted)

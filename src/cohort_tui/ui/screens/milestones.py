@@ -98,7 +98,7 @@ class MilestonesScreen(CohortScreen):
     def compose(self) -> ComposeResult:
         yield CohortHeader()
         yield Tabs(
-            *(Tab(f"{key} {title}", id=f"tab-{sid}") for sid, key, title in SECTIONS),
+            *(Tab(Text(f"{key} {title}"), id=f"tab-{sid}") for sid, key, title in SECTIONS),
             id="ms-tabs",
         )
         with Horizontal(id="ms-body"):

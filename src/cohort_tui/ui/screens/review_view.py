@@ -510,6 +510,7 @@ class ReviewScreen(CohortScreen):
             placeholder="what should the author look at here?",
             value=str(mine["body"]) if mine else "",
             max_length=20_000,
+            keep=done,  # quitting mid-comment keeps it with the review draft
         )
         self.app.push_screen(prompt, done)
 
@@ -569,7 +570,13 @@ class ReviewScreen(CohortScreen):
                 self.save_draft(current_lines, result)
 
         heading = f"Review: {sub.title}"
-        screen = RubricScreen(rubric, heading, initial=form, pending_lines=len(lines))
+        screen = RubricScreen(
+            rubric,
+            heading,
+            initial=form,
+            pending_lines=len(lines),
+            keep=lambda kept: self.save_draft(self.load_draft()[0], kept),
+        )
         self.app.push_screen(screen, done)
 
     def _calibrate(self) -> None:

@@ -3,7 +3,8 @@ verdict, sent as one review. The rubric's example review is one key away."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Select, Static, TextArea
 
 from cohort_tui.domain.model import Rubric
+from cohort_tui.domain.sanitize import clean_text
 from cohort_tui.ui.screens.dialogs import TextScreen
 from cohort_tui.ui.text import member_block, member_line
 
@@ -80,13 +82,17 @@ class RubricScreen(ModalScreen[ReviewForm]):
         initial: ReviewForm | None = None,
         calibration: bool = False,
         pending_lines: int = 0,
+        keep: Callable[[ReviewForm], None] | None = None,
     ) -> None:
         super().__init__()
         self.rubric = rubric
         self.heading = heading
-        self.initial = initial or ReviewForm()
+        initial = initial or ReviewForm()
+        # A draft comes from a file: what the TextArea draws must be clean.
+        self.initial = replace(initial, comment=clean_text(initial.comment))
         self.calibration = calibration
         self.pending_lines = pending_lines
+        self._keep = keep
 
     def compose(self) -> ComposeResult:
         rubric = self.rubric
@@ -135,7 +141,7 @@ class RubricScreen(ModalScreen[ReviewForm]):
                     )
             yield Static(id="rubric-problem")
             example = " · f2 example review" if rubric and rubric.example else ""
-            yield Static(f"ctrl+s sends{example} · esc keeps a draft", classes="dialog-help")
+            yield Static(Text(f"ctrl+s sends{example} · esc keeps a draft"), classes="dialog-help")
 
     def on_mount(self) -> None:
         first = self.query(Select).first() if self.query(Select) else None
@@ -201,6 +207,11 @@ class RubricScreen(ModalScreen[ReviewForm]):
 
     def action_cancel(self) -> None:
         self.dismiss(self.form(send=False))
+
+    def keep_draft(self) -> None:
+        """Keep what is filled in as a draft: the app is quitting or lost its terminal."""
+        if self._keep is not None and self.is_mounted:
+            self._keep(self.form(send=False))
 
     @on(Select.Changed)
     def _clear_problem(self) -> None:

@@ -32,7 +32,7 @@ from cohort_tui.domain.submissions import (
     build_revise,
     build_revision,
 )
-from cohort_tui.ui.text import member_line
+from cohort_tui.ui.text import member_block, member_line
 
 SKIP_DIRS = frozenset(
     {
@@ -191,14 +191,15 @@ class SubmitScreen(ModalScreen[k.SubmissionCreate | k.SubmissionRevise | None]):
         note = f"{len(event.paths)} text files"
         if event.skipped:
             note += f" ({event.skipped} binary or too big left out)"
-        files.border_title = note
+        files.border_title = Text(note)
         if event.problem:
             self._problem(event.problem)
         elif not event.paths:
             self._problem("No text files here: start cohort in your project's folder.")
 
     def _problem(self, message: str) -> None:
-        self.query_one("#submit-problem", Static).update(Text(message))
+        # Problems name files and quote OS errors: outside text.
+        self.query_one("#submit-problem", Static).update(member_block(message))
 
     def payload(self) -> k.SubmissionCreate | k.SubmissionRevise:
         """The op from what is filled in; raises SubmissionProblem with a sentence."""

@@ -46,7 +46,7 @@ class CohortHeader(Widget):
             right.append("  ")
         right.append_text(member_line("@" + self.handle, limit=20))
         right.append("  ")
-        right.append(self.sync_state, style="italic")
+        right.append_text(member_line(self.sync_state, "italic"))
         right.append(" ")
         width = self.size.width
         gap = max(1, width - left.cell_len - right.cell_len)

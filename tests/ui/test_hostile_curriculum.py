@@ -1,0 +1,186 @@
+"""A hostile curriculum and hostile check output: every screen and dialog that shows
+them draws them inert (no escape sequence, control, bidi or invisible character reaches
+the terminal; markup shows as typed), at 100x30, 80x24 and tall enough to see it all.
+
+Before the fix the lesson body went to Rich's Markdown as it was: ``\\x1b[2J`` cleared
+the screen and ``\\x1b]0;...\\x07`` set the terminal's title.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import RichLog, Select, TextArea
+
+from cohort_tui.domain import review_view as rv
+from cohort_tui.ui.app import CohortApp
+from cohort_tui.ui.screens.compose import ComposeScreen
+from cohort_tui.ui.screens.curriculum import CurriculumScreen
+from cohort_tui.ui.screens.dialogs import TextScreen
+from cohort_tui.ui.screens.milestone_forms import MilestoneForm
+from cohort_tui.ui.screens.milestones import MilestonesScreen
+from cohort_tui.ui.screens.rating import RatingScreen
+from cohort_tui.ui.screens.review_view import ReviewScreen
+from cohort_tui.ui.screens.rubric_form import RubricScreen
+from tests.ui.helpers import demo_replica, make_app
+from tests.ui.hostile import assert_inert, hostile_curriculum, import_curriculum
+
+SIZES = [(100, 30), (80, 24), (120, 400)]
+"""The two sizes the app is laid out for, and one tall enough to show a whole lesson."""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    root = tmp_path / "s"
+    demo_replica(root)
+    import_curriculum(root, hostile_curriculum(tmp_path / "curriculum"))
+    return root
+
+
+def hostile_app(root: Path, member: str = "m_sam", target: str | None = None) -> CohortApp:
+    app = make_app(root, member, open_target=target)
+    app.work_dir = root.parent  # checks run here
+    return app
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_lesson_pane_is_inert(store: Path, size: tuple[int, int]) -> None:
+    app = hostile_app(store, target="lesson:core-functions")  # has hints, a check
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CurriculumScreen)
+        await pilot.press("h", "h")  # both hints
+        await pilot.pause(0.2)
+        text = assert_inert(app)
+        assert "[reverse]L[/reverse]" in text  # the title, in the list and the pane
+        if size[1] > 100:  # everything is on screen
+            for literal in ("hint [reverse]rev[/reverse]", "Heading [reverse]rev", "␛"):
+                assert literal in text, literal
+            assert "⟪U+202E⟫ref-rlo" in text  # a character reference shows as the raw one
+            assert "⟪U+200F⟫" in text and "evil" in text
+            assert "https://x.example/" in text  # links are text with their address
+        assert app.is_running  # [@click=app.quit] did nothing
+
+
+async def test_every_lesson_and_module_is_inert(store: Path) -> None:
+    app = hostile_app(store, target="curriculum")
+    async with app.run_test(size=(120, 400)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CurriculumScreen)
+        for lesson in list(app.replica.state.lessons):
+            screen.open_target("lesson", lesson)
+            await pilot.pause(0.12)
+            text = assert_inert(app)
+            assert "[reverse]L[/reverse]" in text
+
+
+async def test_hostile_check_output_is_inert_and_so_is_asking_about_it(store: Path) -> None:
+    app = hostile_app(store, target="lesson:core-functions")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        log = app.screen.query_one("#check-log", RichLog)
+        for _ in range(300):  # the check runs in a real process
+            await pilot.pause(0.05)
+            if any("failed" in line.text for line in log.lines):
+                break
+        lines = "\n".join(line.text for line in log.lines)
+        assert "failed (exit 1)" in lines
+        assert "FAIL [reverse]out[/reverse]" in lines  # stdout, markup as typed
+        assert "stderr" in lines and "[@click=app.quit]q[/]" in lines  # stderr too
+        assert "progress 100%" in lines and "progress 10%" not in lines  # as a terminal shows
+        assert "⟪U+202E⟫evil" in lines and "␛" in lines
+        assert "pwned title" not in lines
+        assert_inert(app)
+        await pilot.press("f")  # ask the cohort: the composer, prefilled with the output
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ComposeScreen)
+        assert_inert(app)
+        body = app.screen.query_one("#compose-body", TextArea).text
+        assert "FAIL [reverse]out[/reverse]" in body and "\x1b" not in body
+        assert app.is_running
+
+
+async def test_lesson_dialogs_are_inert(store: Path) -> None:
+    app = hostile_app(store, target="lesson:core-functions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")  # rate my skill: the lesson title in a dialog
+        await pilot.pause()
+        assert isinstance(app.screen, RatingScreen)
+        assert_inert(app)
+        await pilot.press("escape", "a")  # ask: the composer, anchored to the lesson
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ComposeScreen)
+        assert_inert(app)
+        select = app.screen.query_one("#compose-lesson", Select)
+        select.focus()
+        await pilot.press("enter")  # open the list of lessons
+        await pilot.pause()
+        text = assert_inert(app)
+        assert "[reverse]L[/reverse]" in text
+
+
+async def test_rubric_texts_and_the_example_are_inert(store: Path) -> None:
+    app = hostile_app(store, member="m_lin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        rubric = next(iter(app.replica.state.rubrics.values()))
+        app.push_screen(RubricScreen(rubric, "Review: x"))
+        await pilot.pause()
+        text = assert_inert(app)
+        assert "[reverse]C[/reverse]" in text
+        app.screen.query_one(Select).focus()
+        await pilot.press("enter")  # the levels, with their descriptions
+        await pilot.pause()
+        assert_inert(app)
+        await pilot.press("escape", "f2")  # the rubric's example review
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)
+        assert "Reference [reverse]rev[/reverse]" in assert_inert(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.pop_screen()
+        app.push_screen(ReviewScreen(rv.calibration_id(rubric.id)))  # the example's code
+        await pilot.pause(0.3)
+        assert_inert(app)
+
+
+async def test_milestones_from_the_curriculum_and_their_form_are_inert(store: Path) -> None:
+    app = hostile_app(store, member="m_ada", target="milestones")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MilestonesScreen)
+        text = assert_inert(app)
+        assert "[reverse]rev[/reverse]" in text
+        await pilot.press("e")  # edit: the title, lessons and description in fields
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, MilestoneForm)
+        text = assert_inert(app)
+        assert "[reverse]L[/reverse]" in text  # lesson titles in the selection list
+
+
+@pytest.mark.parametrize("size", SIZES[:2])
+async def test_every_screen_and_the_palette_are_inert_with_the_curriculum(
+    store: Path, size: tuple[int, int]
+) -> None:
+    """Home (the next lesson, the milestone), the thread list (lesson anchors), the
+    inbox (the project's lesson), the tracker, help and the command palette."""
+    app = hostile_app(store, member="m_ada")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in ("1", "2", "3", "4", "5"):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert_inert(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert_inert(app)
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"theme")
+        await pilot.pause(0.3)
+        assert_inert(app)
+        assert app.is_running
