@@ -138,6 +138,7 @@ def run_invite(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from cohort_tui.domain.sanitize import clean_line
     from cohort_tui.sync.client import SyncError
     from cohort_tui.sync.credentials import load_credentials
     from cohort_tui.sync.engine import sync_once
@@ -172,8 +173,8 @@ def run_sync(args: argparse.Namespace) -> int:
     if show:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
     print(result.summary())
-    for line in result.problems():
-        print(f"  {line}", file=sys.stderr)
+    for line in result.problems():  # server text: cleaned of terminal controls
+        print(f"  {clean_line(line)}", file=sys.stderr)
     return 0
 
 
@@ -182,6 +183,7 @@ def watch(replica: Any) -> int:
     import threading
     import time
 
+    from cohort_tui.domain.sanitize import clean_line
     from cohort_tui.sync.live import LiveStatus, LiveSync
 
     if not replica.config.remote:
@@ -199,6 +201,8 @@ def watch(replica: Any) -> int:
         if not last or last[-1] != key or status.pulled:
             last.append(key)
             print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+        for notice in status.notices:  # server text: cleaned of terminal controls
+            print(f"  {clean_line(notice)}", file=sys.stderr, flush=True)
         if status.state == "elsewhere":
             done.set()
 
