@@ -175,6 +175,7 @@ class ProgressLine:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from cohort_tui.domain.sanitize import clean_line
     from cohort_tui.sync.client import SyncError
     from cohort_tui.sync.credentials import load_credentials
     from cohort_tui.sync.engine import sync_once
@@ -194,8 +195,8 @@ def run_sync(args: argparse.Namespace) -> int:
     except SyncError as exc:
         fail(f"sync failed: {exc}; nothing was lost, run `cohort sync` again later")
     print(result.summary())
-    for line in result.problems():
-        print(f"  {line}", file=sys.stderr)
+    for line in result.problems():  # server text: cleaned of terminal controls
+        print(f"  {clean_line(line)}", file=sys.stderr)
     return 0
 
 
@@ -204,6 +205,7 @@ def watch(replica: Any) -> int:
     import threading
     import time
 
+    from cohort_tui.domain.sanitize import clean_line
     from cohort_tui.sync.live import LiveStatus, LiveSync
 
     if not replica.config.remote:
@@ -221,6 +223,8 @@ def watch(replica: Any) -> int:
         if not last or last[-1] != key or status.pulled:
             last.append(key)
             print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+        for notice in status.notices:  # server text: cleaned of terminal controls
+            print(f"  {clean_line(notice)}", file=sys.stderr, flush=True)
         if status.state == "elsewhere":
             done.set()
 

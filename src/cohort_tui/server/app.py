@@ -306,7 +306,8 @@ class SyncServer:
         # An id names one content for ever: a known id is a duplicate only when the stored
         # content is the same, so fetch what is stored under the known ids (none in a
         # normal push; every one in a re-send after a lost answer or a restore).
-        stored = self.storage.stored_bodies(cohort, [op.id for op, _ in ops if op.id in known])
+        again = [op.id for op, _ in ops if op.id in known]
+        stored = self.storage.stored_bodies(cohort, again) if again else {}
         acked: list[str] = []
         rejected: list[dict[str, str]] = []
         fresh: list[NewOp] = []

@@ -17,7 +17,14 @@ from typing import Any
 
 import tomli_w
 
-from cohort_tui.domain.clock import HybridClock, clock_problem, new_node_id, new_ulid, wall_now
+from cohort_tui.domain.clock import (
+    MAX_LEAD_MS,
+    HybridClock,
+    clock_problem,
+    new_node_id,
+    new_ulid,
+    wall_now,
+)
 from cohort_tui.domain.model import Member, State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op, make_op
@@ -244,8 +251,10 @@ class Replica:
         now = wall_now()
         if self.state.last_clock is not None:
             self.clock.observe(self.state.last_clock, now)
-        for op in ops:
-            self.clock.observe(op.clock, now)
+        limit = now + MAX_LEAD_MS
+        newest = max((op.clock for op in ops if op.clock[0] <= limit), default=None)
+        if newest is not None:
+            self.clock.observe(newest, now)
 
     def save_snapshot(self) -> None:
         """Write the snapshot for the current position (best effort: a cache)."""

@@ -206,9 +206,11 @@ def _sync(
     retry_refused: bool,
 ) -> None:
     """Check the server's history, push, pull (under the sync lock)."""
+    before = (state.server, state.witness_seq, state.witness_id)
     if check_history(client, replica.config.cohort, cred.token, state):
         result.restarted = True
-    state.save(replica.root)
+    if result.restarted or before != (state.server, state.witness_seq, state.witness_id):
+        state.save(replica.root)
     if retry_refused:
         state.rejected.clear()
         state.offset, state.acked = 0, []
@@ -383,8 +385,10 @@ def follow(
             # A reconnect may find a restored server: never follow it from a cursor of a
             # lost history (the pusher, poked on connect, sends what it lacks).
             state = fresh_state(replica)
-            check_history(client, replica.config.cohort, cred.token, state)
-            state.save(replica.root)
+            before = (state.server, state.witness_seq, state.witness_id)
+            lost = check_history(client, replica.config.cohort, cred.token, state)
+            if lost or before != (state.server, state.witness_seq, state.witness_id):
+                state.save(replica.root)
         for page in client.stream(replica.config.cohort, cred.token, state.cursor):
             # Under the sync lock, so a sync_once in another thread or process and this
             # follower never overwrite each other's sync.json.
