@@ -74,6 +74,15 @@ def assert_inert(app: Any) -> str:
     return text
 
 
+def _file_text(text: str) -> str:
+    """Hostile text for a lesson or example file, less NUL bytes.
+
+    A NUL makes a file binary, which the curriculum loader refuses outright (that refusal
+    has its own test); every other control character must load and then show inert.
+    """
+    return text.replace("\x00", "")
+
+
 def hostile_curriculum(folder: Path) -> Path:
     """The demo curriculum with hostile text in every field a learner reads."""
     shutil.copytree(demo_curriculum_dir(), folder)
@@ -94,9 +103,12 @@ def hostile_curriculum(folder: Path) -> Path:
             project["brief"] = f"Brief {HOSTILE_LINE}"
         body = folder / lesson["file"]
         body.write_text(
-            f"# Heading {MARKUP} \x1b[31m\n\n{ESCAPES}Body {INVISIBLE}\n\n{REFERENCES}\n\n"
-            f"[a link](https://x.example/\x1b]0;l\x07)\n\n"
-            f"```python\nprint('{ESCAPES}')  # {MARKUP}\n```\n\n" + body.read_text("utf-8"),
+            _file_text(
+                f"# Heading {MARKUP} \x1b[31m\n\n{ESCAPES}Body {INVISIBLE}\n\n{REFERENCES}\n\n"
+                f"[a link](https://x.example/\x1b]0;l\x07)\n\n"
+                f"```python\nprint('{ESCAPES}')  # {MARKUP}\n```\n\n"
+            )
+            + body.read_text("utf-8"),
             "utf-8",
         )
     for rubric in raw["rubrics"]:
@@ -112,7 +124,7 @@ def hostile_curriculum(folder: Path) -> Path:
             example["title"] = f"Example {MARKUP} \x1b]0;e\x07"
             example["comment"] = f"Reference {HOSTILE_LINE}"
             code = folder / example["file"]
-            code.write_text(f"# {HOSTILE_LINE}\n" + code.read_text("utf-8"), "utf-8")
+            code.write_text(_file_text(f"# {HOSTILE_LINE}\n") + code.read_text("utf-8"), "utf-8")
     for milestone in raw["milestones"]:
         milestone["title"] = f"{milestone['title']} {MARKUP} \x1b[2J"
         milestone["description"] = f"Milestone {HOSTILE_LINE}"
