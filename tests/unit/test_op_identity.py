@@ -114,3 +114,21 @@ def test_cli_import_never_calls_a_conflict_a_duplicate(
     name = state.members[first["data"]["member"]].display_name
     assert name == (before if winner.author == first["author"] else "Mallory")
     assert any(r.op == first["id"] for r in state.refused)
+
+
+def test_id_index_recovers_when_the_log_was_cut_back_and_grew_again(tmp_path: Path) -> None:
+    """A rolled-back append followed by a longer one leaves stale offsets; copies re-index."""
+    from cohort_tui.store.identity import IdIndex
+
+    log = tmp_path / "ops.jsonl"
+    first = b'{"id":"a1","kind":"x.y","author":"m","clock":[1,0,"n"],"data":{}}\n'
+    log.write_bytes(first + b'{"id":"b2","kind":"x.y","author":"m","clock":[2,0,"n"],"data":{}}\n')
+    index = IdIndex(log)
+    assert set(index.copies({"b2"})) == {"b2"}
+    # Cut back to the first line, then a longer line with another id lands there.
+    log.write_bytes(
+        first + b'{"id":"c3","kind":"x.y","author":"m","clock":[3,0,"n"],"data":{"k":"vvvvvvvv"}}\n'
+    )
+    found = index.copies({"b2", "c3"})
+    assert set(found) == {"c3"}
+    assert all(op.id == "c3" for op in found["c3"])

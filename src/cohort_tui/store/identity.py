@@ -36,6 +36,15 @@ class IdIndex:
 
     def copies(self, ids: set[str]) -> dict[str, list[Op]]:
         """Every stored op (each copy) whose id is in ``ids``; unknown ids are left out."""
+        found = self._read_copies(ids)
+        if any(op.id != op_id for op_id, ops in found.items() for op in ops):
+            # The log was cut back (a failed append rolled back under the lock) and grew
+            # again past where we had indexed: offsets point at other lines. Start over.
+            self._first, self._more, self._end, self._inode = {}, {}, 0, 0
+            found = self._read_copies(ids)
+        return found
+
+    def _read_copies(self, ids: set[str]) -> dict[str, list[Op]]:
         self._catch_up()
         found: dict[str, list[Op]] = {}
         with self.path.open("rb") as f:

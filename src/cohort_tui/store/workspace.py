@@ -275,7 +275,7 @@ class Replica:
             with gc_paused():
                 ops, self.position = self.log.read_from(LogPosition())
                 self.state = fold_ops(ops)
-            self._observe()
+            self._observe(ops)
             self._since_snapshot = len(ops)
             return [op for op in ops if op.id not in seen]
         ops, self.position = self.log.read_from(self.position)
