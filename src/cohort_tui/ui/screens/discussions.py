@@ -74,6 +74,7 @@ class DiscussionsScreen(CohortScreen):
         _binding("f", "filter", "Filter", "filter", "Show unread, mine, mentions, a lesson, a tag"),
         _binding("slash", "search", "Search", "search", "Search thread titles and posts"),
         _binding("u", "toggle_unread", "Unread", "unread", "Only threads new to me", False),
+        _binding("F", "faq", "FAQ", "faq", "Answered questions by lesson, searchable", False),
         _binding("e", "edit", "Edit", "edit", "Edit my highlighted post", False),
         _binding("h", "history", "History", "history", "Earlier versions of an edited post", False),
         _binding(
@@ -308,6 +309,12 @@ class DiscussionsScreen(CohortScreen):
     @on(Input.Submitted, "#thread-search")
     def _search_done(self) -> None:
         self.query_one("#thread-list", RowList).focus()
+
+    def action_faq(self) -> None:
+        """The cohort's knowledge base: accepted answers by module and lesson."""
+        from cohort_tui.ui.screens.faq import FaqScreen
+
+        self.app.push_screen(FaqScreen())
 
     def action_toggle_unread(self) -> None:
         unread = self._filter.kind != "unread"
