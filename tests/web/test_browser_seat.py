@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -158,7 +159,9 @@ def store(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def seats(store: Path, tmp_path: Path) -> Iterator[Callable[[str], Seat]]:
-    env = {**os.environ, "COHORT_CONFIG_DIR": str(tmp_path / "config")}
+    # An $EDITOR that leaves a mark if a seat ever runs it (it has no terminal to use).
+    editor = f"touch {shlex.quote(str(tmp_path / 'editor-ran'))}"
+    env = {**os.environ, "COHORT_CONFIG_DIR": str(tmp_path / "config"), "EDITOR": editor}
     started: list[Seat] = []
 
     def start(handle: str) -> Seat:
@@ -227,6 +230,9 @@ def test_a_reply_written_in_the_browser_reaches_the_store_and_the_other_seat(
     since = screen.mark()
     page.keyboard.press("r")
     wait_for(lambda: screen.shows("Reply:", since), 30, page)
+    page.keyboard.press("Control+o")  # $EDITOR: not in a browser
+    wait_for(lambda: screen.shows("No $EDITOR in a browser seat", since), 30, page)
+    assert not (tmp_path / "editor-ran").exists()
     page.keyboard.type(REPLY)
     since = screen.mark()
     page.keyboard.press("Control+s")

@@ -270,6 +270,9 @@ class ComposeScreen(ModalScreen[Draft | None]):
         (preview if showing else area).focus()
 
     def action_external_editor(self) -> None:
+        if self.app.is_web:  # a browser seat: no terminal to hand to an editor
+            self.notify("No $EDITOR in a browser seat: write here.", severity="warning")
+            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             self.notify("Set $EDITOR (or $VISUAL) to write in your editor.", severity="warning")
