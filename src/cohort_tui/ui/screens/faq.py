@@ -25,6 +25,10 @@ from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
 
+ENTRY = "q:"
+"""Row ids of questions are ``q:<thread id>``; headings' start with ``h:``. A thread id
+may be any id (``h:1`` too), so the prefix keeps the two apart."""
+
 
 def _binding(key: str, action: str, label: str, name: str, tip: str, show: bool = True) -> Binding:
     return Binding(key, action, label, show=show, id=f"faq.{name}", tooltip=tip)
@@ -109,7 +113,7 @@ class FaqScreen(CohortScreen):
             empty = "No answered question matches on " if self._query else "None answered yet on "
             rows.append(
                 Row(
-                    "none:lesson",
+                    "h:lesson",
                     plain((empty, "italic"), member_line(lesson.title, "italic")),
                     False,
                 )
@@ -118,23 +122,23 @@ class FaqScreen(CohortScreen):
         for section in sections:
             if section.module_title != module:
                 module = section.module_title
-                rows.append(Row(f"module:{len(rows)}", member_line(module, "bold"), False))
+                rows.append(Row(f"h:{len(rows)}", member_line(module, "bold"), False))
             heading = plain(
                 "  ",
                 member_line(section.title, "bold" if section.lesson == self.lesson else ""),
                 (f" ({len(section.entries)})", "dim"),
                 (" · archived", "dim") if section.archived else "",
             )
-            rows.append(Row(f"lesson:{len(rows)}", heading, False))
+            rows.append(Row(f"h:{len(rows)}", heading, False))
             for entry in section.entries:
-                rows.append(Row(entry.thread, self._row_text(entry)))
+                rows.append(Row(ENTRY + entry.thread, self._row_text(entry)))
         if not self._entries:
             message = (
                 "No answered question matches."
                 if self._query
                 else "No answered questions yet: mark a reply as the answer (a) in a thread."
             )
-            rows.append(Row("none", Text(message, style="italic"), selectable=False))
+            rows.append(Row("h:none", Text(message, style="italic"), selectable=False))
         listing = self.query_one("#faq-list", RowList)
         listing.set_rows(rows, keep=listing.highlighted_id)
         left = self.query_one("#faq-left")
@@ -159,8 +163,14 @@ class FaqScreen(CohortScreen):
         member = self.state.members.get(member_id)
         return member.handle if member else member_id
 
-    def _fill_detail(self, thread: str | None) -> None:
-        entry = self._entries.get(thread or "")
+    def _entry(self, row: str | None) -> faq.FaqEntry | None:
+        """The entry a row shows; other rows are headings."""
+        if row is None or not row.startswith(ENTRY):
+            return None
+        return self._entries.get(row.removeprefix(ENTRY))
+
+    def _fill_detail(self, row: str | None) -> None:
+        entry = self._entry(row)
         detail = self.query_one("#faq-detail", Static)
         right = self.query_one("#faq-right")
         if entry is None:
@@ -209,7 +219,7 @@ class FaqScreen(CohortScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
-            return self.query_one("#faq-list", RowList).highlighted_id in self._entries
+            return self._entry(self.query_one("#faq-list", RowList).highlighted_id) is not None
         return True
 
     def action_search(self) -> None:
@@ -228,8 +238,8 @@ class FaqScreen(CohortScreen):
         else:
             self.app.pop_screen()
 
-    def _open(self, thread: str | None) -> None:
-        entry = self._entries.get(thread or "")
+    def _open(self, row: str | None) -> None:
+        entry = self._entry(row)
         if entry is None:
             return
         self.app.pop_screen()
