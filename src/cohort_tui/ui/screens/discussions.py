@@ -22,6 +22,7 @@ from cohort_tui.store.drafts import Drafts
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
+from cohort_tui.ui.screens.faq import FaqScreen  # imported here so idle warm-up parses its CSS
 from cohort_tui.ui.text import ago, member_line, plain
 from cohort_tui.ui.thread_posts import BodyCache, ThreadPosts
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
@@ -312,8 +313,6 @@ class DiscussionsScreen(CohortScreen):
 
     def action_faq(self) -> None:
         """The cohort's knowledge base: accepted answers by module and lesson."""
-        from cohort_tui.ui.screens.faq import FaqScreen
-
         self.app.push_screen(FaqScreen())
 
     def action_toggle_unread(self) -> None:

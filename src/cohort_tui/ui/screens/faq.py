@@ -6,6 +6,7 @@ answered questions first). Enter opens the thread at its accepted answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -97,7 +98,9 @@ class FaqScreen(CohortScreen):
 
     def _sections(self) -> list[faq.FaqSection]:
         state = self.state
-        sections = faq.lesson_first(faq.faq_sections(state), self.lesson)
+        # Once per state change: a search narrows the same sections as it is typed.
+        every = self.cohort_app.memo("faq", lambda: faq.faq_sections(state))
+        sections = faq.lesson_first(every, self.lesson)
         if self._query.strip():
             sections = faq.narrow(sections, self._index.search(state, self._query))
         return sections
@@ -151,13 +154,18 @@ class FaqScreen(CohortScreen):
         left.border_subtitle = member_line(" · ".join(shown), limit=60)  # never markup
         self._fill_detail(listing.highlighted_id)
 
-    def _row_text(self, entry: faq.FaqEntry) -> Text:
-        return plain(
-            ("    ✓ ", "green"),
-            member_line(entry.title),
-            (" · @", "dim"),
-            member_line(self._handle(entry.answerer), "dim"),
-        )
+    def _row_text(self, entry: faq.FaqEntry) -> Callable[[], Text]:
+        """A question's row, built only when it is drawn (6,000 answers open at once)."""
+
+        def build() -> Text:
+            return plain(
+                ("    ✓ ", "green"),
+                member_line(entry.title),
+                (" · @", "dim"),
+                member_line(self._handle(entry.answerer), "dim"),
+            )
+
+        return build
 
     def _handle(self, member_id: str) -> str:
         member = self.state.members.get(member_id)
