@@ -60,6 +60,7 @@ def test_json_report_is_stable_and_complete(cli: CliRunner, demo: Path) -> None:
         "retention",
         "participation",
         "at_risk",
+        "reviewers",  # added by issue 13: new keys only ever go at the end
     ]
     assert data["generated_at"] == DEMO_NOW and data["learners"] == 7
     assert data["lessons"] == {"done": 51, "total": 91, "rate": 51 / 91}
@@ -140,3 +141,37 @@ def test_report_on_a_new_empty_cohort(cli: CliRunner, tmp_path: Path) -> None:
     code, raw, _ = cli("report", "--json", "--store", store)
     data = json.loads(raw)
     assert data["learners"] == 1 and data["reviews"]["median_ms"] is None
+
+
+def test_reviewer_figures_in_every_format(cli: CliRunner, demo: Path) -> None:
+    """The demo: @lin answered two assignments in 28h each (one review marked helpful) and
+    has one waiting; @sam answered two in 32h and 28h (median 30h, p90 the 2nd of 2) and
+    has one waiting."""
+    _, text, _ = cli("report", "--store", str(demo), "--as", "ada")
+    lines = text.splitlines()
+    start = lines.index("Reviewers (assignment to review; target 48h)")
+    assert lines[start + 1 : start + 4] == [
+        "  reviewer        assigned  done  waiting   median      p90  on target  helpful",
+        "  @lin                   3     2        1  28h 00m  28h 00m       100%        1",
+        "  @sam                   3     2        1  30h 00m  32h 00m       100%        0",
+    ]
+    _, md, _ = cli("report", "--markdown", "--store", str(demo), "--as", "ada")
+    assert "\n## Reviewers\n" in md
+    assert "| @lin | 3 | 2 | 1 | 0 | 28h 00m | 28h 00m | 100% | 1 |" in md
+    _, raw, _ = cli("report", "--json", "--store", str(demo), "--as", "ada")
+    lin = json.loads(raw)["reviewers"][0]
+    assert list(lin) == [
+        "member",
+        "handle",
+        "name",
+        "assigned",
+        "done",
+        "waiting",
+        "handed_on",
+        "median_ms",
+        "p90_ms",
+        "within_target",
+        "reviews",
+        "helpful",
+    ]
+    assert lin["handle"] == "lin" and lin["within_target"] == {"done": 2, "total": 2, "rate": 1.0}

@@ -32,6 +32,13 @@ FORBIDDEN = {
     "sync": {"textual", "cohort_tui.ui", "cohort_tui.server"},
     "server": {"textual", "cohort_tui.ui", "cohort_tui.store", "cohort_tui.sync"},
     "commands": {"textual"},
+    "web": {
+        "textual",
+        "cohort_tui.ui",
+        "cohort_tui.sync",
+        "cohort_tui.server",
+        "cohort_tui.commands",
+    },
 }
 
 

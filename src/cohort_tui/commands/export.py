@@ -1,4 +1,5 @@
-"""``cohort export``: the materialised state as JSON or Markdown."""
+"""``cohort export``: the materialised state as JSON or Markdown, or the cohort's
+knowledge base (every accepted answer) as a folder of Markdown and HTML pages."""
 
 from __future__ import annotations
 
@@ -6,17 +7,27 @@ import argparse
 import sys
 from typing import Any
 
-from cohort_tui.commands.context import open_replica
+from cohort_tui.commands.context import fail, open_replica
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="print the materialised cohort state")
-    p.add_argument("--format", choices=("json", "markdown"), default="json")
+    p.add_argument("--format", choices=("json", "markdown", "faq"), default="json")
+    p.add_argument(
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help="with --format faq: the folder for the knowledge base (index and lesson pages)",
+    )
     p.set_defaults(run=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if (args.format == "faq") != (args.dir is not None):
+        fail("--format faq needs a folder (cohort export --format faq DIR); the others print")
     replica = open_replica(args)
+    if args.format == "faq":
+        return _export_faq(replica.state, args.dir)
     if args.format == "json":
         from cohort_tui.domain.export import export_json
 
@@ -24,6 +35,19 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     print(markdown_report(replica.state))
+    return 0
+
+
+def _export_faq(state: Any, folder: str) -> int:
+    from pathlib import Path
+
+    from cohort_tui.commands.faq_export import write_faq
+    from cohort_tui.domain.faq import answered_count, faq_sections
+
+    written, removed = write_faq(state, Path(folder))
+    answered = answered_count(faq_sections(state))
+    gone = f", {removed} stale removed" if removed else ""
+    print(f"wrote {written} files for {answered} answered questions to {folder}{gone}")
     return 0
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from cohort_tui.commands import context
+from cohort_tui.domain.stats import duration as duration  # the report's time format
 
 if TYPE_CHECKING:
     from cohort_tui.domain.metrics import CohortReport, Rate
@@ -20,7 +21,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "report",
         parents=[common],
-        help="(facilitator or mentor) completion, review response, skill growth, "
+        help="(facilitator or mentor) completion, review response, reviewers, skill growth, "
         "retention, participation and learners at risk",
     )
     fmt = p.add_mutually_exclusive_group()
@@ -89,20 +90,6 @@ def utc_minute(ms: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ms / 1000))
 
 
-def duration(ms: float | None) -> str:
-    """``45m``, ``20h 30m``, ``3d 4h``; ``-`` for None."""
-    if ms is None:
-        return "-"
-    minutes = round(ms / 60_000)
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h {minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
-
-
 def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
@@ -159,6 +146,7 @@ def text_report(report: CohortReport) -> str:
     else:
         out.append("  reviews    none yet")
     out += [f"  waiting    {rv.waiting}   ({rv.waiting_past_target} past the target)", ""]
+    out += [*reviewer_lines(r), ""]
     out.append("Skill self-rating growth (1-5, before -> after)")
     if r.skills:
         ratings = sum(s.raters for s in r.skills)
@@ -195,6 +183,23 @@ def text_report(report: CohortReport) -> str:
     return "\n".join(out)
 
 
+def reviewer_lines(report: CohortReport) -> list[str]:
+    """The per-reviewer table of the text report (76 cells wide)."""
+    out = [f"Reviewers (assignment to review; target {report.reviews.target_hours}h)"]
+    if not report.reviewers:
+        return [*out, "  nobody has been asked to review yet"]
+    out.append(
+        f"  {pad('reviewer', 16)}assigned  done  waiting   median      p90  on target  helpful"
+    )
+    for f in report.reviewers:
+        share = percent(f.within_target.rate) if f.done else "-"
+        out.append(
+            f"  {pad('@' + _clean(f.handle, 14), 16)}{f.assigned:>8} {f.done:>5} {f.waiting:>8} "
+            f"{duration(f.median_ms):>8} {duration(f.p90_ms):>8} {share:>10} {f.helpful:>8}"
+        )
+    return out
+
+
 def _md(text: str, limit: int = 200) -> str:
     """Member text made safe for a Markdown table cell."""
     cleaned = _clean(text, limit)
@@ -226,6 +231,25 @@ def markdown_report(report: CohortReport) -> str:
         f"- median: {duration(rv.median_ms)}, p90: {duration(rv.p90_ms)}",
         f"- within the target: {fraction(rv.within_target)}",
         f"- waiting: {rv.waiting} ({rv.waiting_past_target} past the target)",
+        "",
+        "## Reviewers",
+        "",
+    ]
+    if r.reviewers:
+        out += [
+            "| reviewer | assigned | done | waiting | handed on | median | p90 | within target "
+            "| helpful |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        out += [
+            f"| @{_md(f.handle)} | {f.assigned} | {f.done} | {f.waiting} | {f.handed_on} | "
+            f"{duration(f.median_ms)} | {duration(f.p90_ms)} | "
+            f"{percent(f.within_target.rate) if f.done else '-'} | {f.helpful} |"
+            for f in r.reviewers
+        ]
+    else:
+        out.append("Nobody has been asked to review yet.")
+    out += [
         "",
         "## Skill self-rating growth",
         "",

@@ -1,5 +1,5 @@
-"""Facilitator metrics: completion, review response, skill growth, retention, participation
-and learners at risk.
+"""Facilitator metrics: completion, review response, skill growth, retention, participation,
+learners at risk and reviewer figures.
 
 Everything is a pure function of ``State`` and ``now`` (epoch ms), so the app, ``cohort
 report`` and the tests get the same numbers. Results are frozen msgspec structs in a
@@ -11,13 +11,16 @@ raw here: sanitise them to show.
 from __future__ import annotations
 
 import bisect
-import math
 import statistics
 
 from msgspec import Struct
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import DAY_MS, HOUR_MS, Milestone, State
+from cohort_tui.domain.reviewer_figures import ReviewerFigures, reviewer_figures
+from cohort_tui.domain.stats import Rate as Rate  # re-exported: the report's type
+from cohort_tui.domain.stats import percentile as percentile
+from cohort_tui.domain.stats import rate as rate
 from cohort_tui.domain.today import relative_due
 
 INACTIVE_DAYS = 5
@@ -26,19 +29,6 @@ DUE_SOON_MS = DAY_MS
 """A milestone not met within this long of its due time counts as due (at risk)."""
 RETENTION_WEEKS = 4
 """Weeks the report's retention covers by default."""
-
-
-class Rate(Struct, frozen=True, kw_only=True):
-    """``done`` out of ``total``; ``rate`` is their ratio, 0.0 when there is nothing."""
-
-    done: int
-    total: int
-    rate: float
-
-
-def rate(done: int, total: int) -> Rate:
-    """A :class:`Rate`, safe for an empty denominator."""
-    return Rate(done=done, total=total, rate=done / total if total else 0.0)
 
 
 class ReviewTimes(Struct, frozen=True, kw_only=True):
@@ -135,6 +125,8 @@ class CohortReport(Struct, frozen=True, kw_only=True):
     """Oldest week first; the last one ends today."""
     participation: list[Participation]
     at_risk: list[AtRisk]
+    reviewers: list[ReviewerFigures]
+    """Each reviewer's figures, by handle."""
 
 
 # -- completion --------------------------------------------------------------------------
@@ -172,12 +164,6 @@ def project_completion(state: State, approved: set[tuple[str, str]] | None = Non
 
 
 # -- review response ---------------------------------------------------------------------
-
-
-def percentile(values: list[int], fraction: float) -> int:
-    """The nearest-rank percentile of a non-empty, sorted list."""
-    rank = max(1, math.ceil(fraction * len(values)))
-    return values[rank - 1]
 
 
 def review_times(state: State, now_ms: int) -> ReviewTimes:
@@ -391,4 +377,5 @@ def cohort_report(state: State, now_ms: int, weeks: int = RETENTION_WEEKS) -> Co
         retention=retention(state, now_ms, weeks),
         participation=participation(state),
         at_risk=at_risk(state, now_ms, approved),
+        reviewers=reviewer_figures(state),
     )

@@ -36,6 +36,7 @@ TARGET_MODES = {
     "thread": "discussions",
     "reply": "discussions",
     "lesson-threads": "discussions",
+    "post": "discussions",
     "submission": "reviews",
     "milestone": "milestones",
 }

@@ -188,6 +188,19 @@ class ComposeScreen(ModalScreen[Draft | None]):
         return title, body, tags, (lesson if isinstance(lesson, str) else None)
 
     def action_send(self) -> None:
+        # ctrl+s is a priority binding: it runs as soon as the key reaches the app, while
+        # keys typed just before it may still wait in the focused field's queue (a paste,
+        # tmux send-keys, a browser seat). Sending from the back of that queue posts every
+        # character typed.
+        focused = self.focused
+        if focused is None:
+            self._send()
+        else:
+            focused.call_later(self._send)
+
+    def _send(self) -> None:
+        if self._sent or not self.is_attached:
+            return
         title, body, tags, lesson = self._values()
         if self.setup.with_title and not title:
             self.notify("Give the thread a title.", severity="warning")
@@ -265,6 +278,9 @@ class ComposeScreen(ModalScreen[Draft | None]):
         (preview if showing else area).focus()
 
     def action_external_editor(self) -> None:
+        if self.app.is_web:  # a browser seat: no terminal to hand to an editor
+            self.notify("No $EDITOR in a browser seat: write here.", severity="warning")
+            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             self.notify("Set $EDITOR (or $VISUAL) to write in your editor.", severity="warning")

@@ -132,6 +132,14 @@ class CurriculumScreen(CohortScreen):
             tooltip="Open the discussion threads about this lesson",
         ),
         Binding(
+            "F",
+            "faq",
+            "FAQ",
+            id="curriculum.faq",
+            show=False,
+            tooltip="Answered questions, this lesson's first",
+        ),
+        Binding(
             "f",
             "ask_failure",
             "Ask about failure",
@@ -547,6 +555,13 @@ class CurriculumScreen(CohortScreen):
         lesson = self.lesson
         if lesson is not None:
             self.cohort_app.go(f"lesson-threads:{lesson.id}")
+
+    def action_faq(self) -> None:
+        """The FAQ with this lesson's answered questions first."""
+        from cohort_tui.ui.screens.faq import FaqScreen
+
+        lesson = self.lesson
+        self.app.push_screen(FaqScreen(lesson.id if lesson else None))
 
     def action_ask_failure(self) -> None:
         lesson = self.lesson

@@ -22,6 +22,7 @@ from cohort_tui.store.drafts import Drafts
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
+from cohort_tui.ui.screens.faq import FaqScreen  # imported here so idle warm-up parses its CSS
 from cohort_tui.ui.text import ago, member_line, plain
 from cohort_tui.ui.thread_posts import BodyCache, ThreadPosts
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
@@ -74,6 +75,7 @@ class DiscussionsScreen(CohortScreen):
         _binding("f", "filter", "Filter", "filter", "Show unread, mine, mentions, a lesson, a tag"),
         _binding("slash", "search", "Search", "search", "Search thread titles and posts"),
         _binding("u", "toggle_unread", "Unread", "unread", "Only threads new to me", False),
+        _binding("F", "faq", "FAQ", "faq", "Answered questions by lesson, searchable", False),
         _binding("e", "edit", "Edit", "edit", "Edit my highlighted post", False),
         _binding("h", "history", "History", "history", "Earlier versions of an edited post", False),
         _binding(
@@ -308,6 +310,10 @@ class DiscussionsScreen(CohortScreen):
     @on(Input.Submitted, "#thread-search")
     def _search_done(self) -> None:
         self.query_one("#thread-list", RowList).focus()
+
+    def action_faq(self) -> None:
+        """The cohort's knowledge base: accepted answers by module and lesson."""
+        self.app.push_screen(FaqScreen())
 
     def action_toggle_unread(self) -> None:
         unread = self._filter.kind != "unread"

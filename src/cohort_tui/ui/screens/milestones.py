@@ -21,6 +21,8 @@ from cohort_tui.domain.badges import badges_for
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.metrics import cohort_report
 from cohort_tui.domain.model import DAY_MS, Milestone
+from cohort_tui.domain.reviewer_figures import figures_for
+from cohort_tui.ui.reviewer_text import figures_row, figures_text
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from cohort_tui.ui.screens.milestone_forms import (
@@ -431,9 +433,16 @@ class MilestonesScreen(CohortScreen):
                 names = " ".join("@" + self._handle(p) for p in people)
                 text.append_text(member_line(f"  {role}: {names}"))
                 text.append("\n")
+        if member_id == self.me or self._has("facilitator", "mentor"):
+            text.append("\n")
+            text.append_text(figures_text(figures_for(state, member_id), self._target_hours()))
         if self._has("facilitator"):
             text.append("\ne edit roles · w set this week's rotation", style="dim")
         return text
+
+    def _target_hours(self) -> int:
+        cohort = self.state.cohort
+        return cohort.response_target_hours if cohort else 48
 
     # -- shoutouts -----------------------------------------------------------------
 
@@ -490,6 +499,9 @@ class MilestonesScreen(CohortScreen):
                     ),
                 )
             )
+        heading = Text(f"Reviewers ({len(report.reviewers)})", style="bold")
+        rows.append(Row("heading:reviewers", heading, selectable=False))
+        rows += [Row(f"reviewer:{f.member}", figures_row(f)) for f in report.reviewers]
         return rows
 
     def _metric_detail(self, row_id: str) -> Text:
@@ -499,6 +511,10 @@ class MilestonesScreen(CohortScreen):
         if row_id == "report":
             # Already sanitised and aligned for 80 columns: cut lines, never wrap them.
             return Text(text_report(report), no_wrap=True, overflow="ellipsis")
+        if row_id.startswith("reviewer:"):
+            figures = next((f for f in report.reviewers if f"reviewer:{f.member}" == row_id), None)
+            who = member_line(f"@{figures.handle}  {figures.name}", "bold") if figures else None
+            return figures_text(figures, report.reviews.target_hours, heading=who)
         member = row_id.removeprefix("risk:")
         risk = next((r for r in report.at_risk if r.member == member), None)
         if risk is None:

@@ -1,0 +1,379 @@
+"""The knowledge base as static pages: an index and one page per lesson, in Markdown and
+in plain HTML, for ``cohort export --format faq``.
+
+Pure: :func:`faq_pages` returns ``{relative path: text}`` and writes nothing. The pages
+depend only on the ops (no "now", no replica, sorted everything), so two replicas with
+the same ops write the same bytes.
+
+Member text is sanitised first (escape sequences removed, bidi and invisible characters
+shown as ``⟪U+202E⟫``), then escaped for the format: in Markdown, prose is backslash
+escaped so it reads exactly as written (no links, no HTML, no emphasis) and fenced code
+stays code; in HTML every text goes through :func:`html.escape`, pages carry no script
+and a Content-Security-Policy that forbids one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import time
+
+from cohort_tui.domain.faq import FaqEntry, FaqSection, answered_count, faq_sections
+from cohort_tui.domain.model import State
+from cohort_tui.domain.sanitize import clean_line, clean_text
+
+MARKER = ".cohort-faq"
+"""A file the export leaves in its folder, so a later export may replace its pages."""
+LESSONS_DIR = "lessons"
+GENERAL_PAGE = "general"
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+=>.)])")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+# -- names ---------------------------------------------------------------------------------
+
+
+def page_stem(section: FaqSection) -> str:
+    """The file name (without extension) of a section's page: the lesson id when it is a
+    safe, lower-case file name; otherwise a name made from it with a digest, so two ids
+    never share a page on any file system (``../x``, ``L1`` beside ``l1``)."""
+    if section.lesson is None:
+        return GENERAL_PAGE
+    lesson = section.lesson
+    if _SAFE_NAME.match(lesson):
+        return lesson
+    base = re.sub(r"[^a-z0-9_-]+", "-", lesson.lower()).strip("-")[:40] or "lesson"
+    digest = hashlib.sha256(lesson.encode()).hexdigest()[:10]
+    return f"{base}-{digest}"
+
+
+def page_path(section: FaqSection, ext: str) -> str:
+    """``lessons/<stem>.<ext>``, or ``general.<ext>`` for questions on no lesson."""
+    stem = page_stem(section)
+    return f"{stem}.{ext}" if section.lesson is None else f"{LESSONS_DIR}/{stem}.{ext}"
+
+
+def open_command(thread: str) -> str:
+    """The command that opens the thread in the app (thread ids are shell-safe)."""
+    return f"cohort --open thread:{thread}"
+
+
+def utc_day(ms: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ms / 1000))
+
+
+def _handle(state: State, member: str) -> str:
+    found = state.members.get(member)
+    return clean_line(found.handle if found else member)
+
+
+# -- bodies ---------------------------------------------------------------------------------
+
+
+def body_blocks(body: str) -> list[tuple[str, str]]:
+    """A post split into ``("text", ...)`` and ``("code", ...)`` blocks at its fences.
+
+    An unclosed fence runs to the end, as the app shows it.
+    """
+    blocks: list[tuple[str, str]] = []
+    lines: list[str] = []
+    kind, fence = "text", ""
+    for line in clean_text(body).split("\n"):
+        found = _FENCE.match(line)
+        if kind == "text" and found:
+            if lines:
+                blocks.append((kind, "\n".join(lines)))
+            kind, lines, fence = "code", [], found.group(1)
+        elif (
+            kind == "code"
+            and found
+            and found.group(1)[0] == fence[0]
+            and (len(found.group(1)) >= len(fence) and not line.strip(" `~"))
+        ):
+            blocks.append((kind, "\n".join(lines)))
+            kind, lines = "text", []
+        else:
+            lines.append(line)
+    if lines:
+        blocks.append((kind, "\n".join(lines)))
+    return [(k, text) for k, text in blocks if k == "code" or text.strip()]
+
+
+def inline_parts(line: str) -> list[tuple[bool, str]]:
+    """A line split into ``(False, text)`` and ``(True, `code span`)`` parts.
+
+    A code span is a run of backticks, then anything, then a run of the same length, as
+    CommonMark pairs them; because every other backtick and backslash is escaped, a
+    Markdown renderer sees exactly these spans, and nothing else is ever raw.
+    """
+    parts: list[tuple[bool, str]] = []
+    at = 0
+    for found in _CODE_SPAN.finditer(line):
+        if found.start() > at:
+            parts.append((False, line[at : found.start()]))
+        parts.append((True, found.group(0)))
+        at = found.end()
+    if at < len(line):
+        parts.append((False, line[at:]))
+    return parts
+
+
+def md_text(text: str) -> str:
+    """One line of sanitised text for Markdown: it reads exactly as written (no links, no
+    HTML, no emphasis); only its `code spans` stay code."""
+    escaped = "".join(
+        part if code else _MD_INLINE.sub(r"\\\1", part) for code, part in inline_parts(text)
+    )
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def html_text(text: str) -> str:
+    """One line of sanitised text for HTML: escaped, its `code spans` in ``<code>``."""
+    out = []
+    for code, part in inline_parts(text):
+        if code:
+            ticks = len(part) - len(part.lstrip("`"))
+            out.append(f"<code>{html.escape(part[ticks:-ticks])}</code>")
+        else:
+            out.append(html.escape(part))
+    return "".join(out)
+
+
+def md_body(body: str) -> list[str]:
+    """A post as Markdown lines: prose escaped (hard line breaks kept), code fenced."""
+    out: list[str] = []
+    for kind, text in body_blocks(body):
+        if out:
+            out.append("")
+        if kind == "code":
+            longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+            fence = "`" * max(3, longest + 1)
+            out += [fence, *text.split("\n"), fence]
+            continue
+        for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+            if out and out[-1] != "":
+                out.append("")
+            lines = [md_text(line.strip()) for line in paragraph.split("\n") if line.strip()]
+            out += [line + "\\" for line in lines[:-1]] + lines[-1:]
+    return out
+
+
+def html_body(body: str) -> str:
+    """A post as HTML: escaped paragraphs with line breaks, code in ``<pre>``."""
+    out = []
+    for kind, text in body_blocks(body):
+        if kind == "code":
+            out.append(f"<pre><code>{html.escape(text)}</code></pre>")
+            continue
+        for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+            lines = [html_text(line.strip()) for line in paragraph.split("\n") if line.strip()]
+            if lines:
+                out.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return "\n".join(out)
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+
+def _md_title(state: State) -> str:
+    name = state.cohort.name if state.cohort else "Cohort"
+    return md_text(clean_line(name))
+
+
+def _md_entry(state: State, entry: FaqEntry) -> list[str]:
+    tags = " ".join("#" + clean_line(t) for t in entry.tags)
+    asked = f"Asked by @{_handle(state, entry.asker)} on {utc_day(entry.asked_at)}"
+    out = [
+        f'<a id="q-{entry.thread}"></a>',
+        "",
+        f"## {md_text(clean_line(entry.title))}",
+        "",
+        md_text(asked + (f" · {tags}" if tags else "")),
+        "",
+        *md_body(entry.question),
+        "",
+        f"**Accepted answer** by @{md_text(_handle(state, entry.answerer))} on "
+        f"{utc_day(entry.answered_at)}:",
+        "",
+        *md_body(entry.answer),
+        "",
+        f"Open the thread: `{open_command(entry.thread)}`",
+        "",
+    ]
+    return out
+
+
+def md_lesson_page(state: State, section: FaqSection) -> str:
+    count = len(section.entries)
+    where = md_text(clean_line(section.module_title))
+    out = [
+        f"# {md_text(clean_line(section.title))}",
+        "",
+        f"{where} · {count} answered question{'' if count == 1 else 's'} · "
+        f"[all lessons](../index.md)"
+        if section.lesson is not None
+        else f"{count} answered question{'' if count == 1 else 's'} · [all lessons](index.md)",
+        "",
+    ]
+    for entry in section.entries:
+        out += _md_entry(state, entry)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def md_index(state: State, sections: list[FaqSection]) -> str:
+    total = answered_count(sections)
+    out = [f"# {_md_title(state)}: answered questions", ""]
+    if state.course:
+        out += [f"Course: {md_text(clean_line(state.course.title))}", ""]
+    out += [
+        f"{total} answered question{'' if total == 1 else 's'}. Each page lists a lesson's "
+        "questions with the answer the cohort accepted, and the command that opens the "
+        "thread in the app.",
+        "",
+    ]
+    module = None
+    for section in sections:
+        if section.module_title != module:
+            module = section.module_title
+            if out[-1]:
+                out.append("")
+            out += [f"## {md_text(clean_line(module))}", ""]
+        title = md_text(clean_line(section.title))
+        if not section.entries:
+            out.append(f"- {title}: no answered questions yet")
+            continue
+        count = len(section.entries)
+        page = page_path(section, "md")
+        out.append(f"- [{title}]({page}) ({count})")
+        for entry in section.entries:
+            out.append(f"  - [{md_text(clean_line(entry.title))}]({page}#q-{entry.thread})")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
+    "line-height:1.5}pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}"
+    ".meta{color:#555}.answer{border-left:4px solid #2a7;padding-left:1rem}"
+    "code{font-size:.95em}"
+)
+
+
+def _html_page(title: str, body: list[str]) -> str:
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta http-equiv="Content-Security-Policy" '
+            "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(title)}</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def _html_entry(state: State, entry: FaqEntry) -> list[str]:
+    tags = " ".join("#" + clean_line(t) for t in entry.tags)
+    asked = f"Asked by @{_handle(state, entry.asker)} on {utc_day(entry.asked_at)}"
+    answered = f"Accepted answer by @{_handle(state, entry.answerer)} on " + utc_day(
+        entry.answered_at
+    )
+    return [
+        f'<section id="q-{html.escape(entry.thread, quote=True)}">',
+        f"<h2>{html_text(clean_line(entry.title))}</h2>",
+        f'<p class="meta">{html.escape(asked + (f" · {tags}" if tags else ""))}</p>',
+        html_body(entry.question),
+        '<div class="answer">',
+        f'<p class="meta"><strong>{html.escape(answered)}</strong></p>',
+        html_body(entry.answer),
+        "</div>",
+        f'<p class="meta">Open the thread: <code>{html.escape(open_command(entry.thread))}'
+        "</code></p>",
+        "</section>",
+    ]
+
+
+def html_lesson_page(state: State, section: FaqSection) -> str:
+    count = len(section.entries)
+    title = clean_line(section.title)
+    index = "../index.html" if section.lesson is not None else "index.html"
+    summary = f"{count} answered question{'' if count == 1 else 's'}"
+    if section.lesson is not None:
+        summary = f"{clean_line(section.module_title)} · {summary}"
+    body = [
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="meta">{html.escape(summary)} · <a href="{index}">all lessons</a></p>',
+    ]
+    for entry in section.entries:
+        body += _html_entry(state, entry)
+    return _html_page(title, body)
+
+
+def html_index(state: State, sections: list[FaqSection]) -> str:
+    name = clean_line(state.cohort.name if state.cohort else "Cohort")
+    total = answered_count(sections)
+    body = [f"<h1>{html.escape(name)}: answered questions</h1>"]
+    if state.course:
+        body.append(f"<p>Course: {html.escape(clean_line(state.course.title))}</p>")
+    body.append(
+        f"<p>{total} answered question{'' if total == 1 else 's'}. Each page lists a lesson's "
+        "questions with the answer the cohort accepted, and the command that opens the "
+        "thread in the app.</p>"
+    )
+    module = None
+    open_list = False
+    for section in sections:
+        if section.module_title != module:
+            if open_list:
+                body.append("</ul>")
+            module = section.module_title
+            body += [f"<h2>{html.escape(clean_line(module))}</h2>", "<ul>"]
+            open_list = True
+        title = html.escape(clean_line(section.title))
+        if not section.entries:
+            body.append(f"<li>{title}: no answered questions yet</li>")
+            continue
+        page = html.escape(page_path(section, "html"), quote=True)
+        body.append(f'<li><a href="{page}">{title}</a> ({len(section.entries)})<ul>')
+        for entry in section.entries:
+            anchor = html.escape(entry.thread, quote=True)
+            body.append(
+                f'<li><a href="{page}#q-{anchor}">{html_text(clean_line(entry.title))}</a></li>'
+            )
+        body.append("</ul></li>")
+    if open_list:
+        body.append("</ul>")
+    return _html_page(f"{name}: answered questions", body)
+
+
+# -- everything -----------------------------------------------------------------------------
+
+
+def faq_pages(state: State) -> dict[str, str]:
+    """Every page of the knowledge base: ``{relative path: text}``, sorted by path."""
+    sections = faq_sections(state, include_empty=True)
+    pages = {
+        "index.md": md_index(state, sections),
+        "index.html": html_index(state, sections),
+        MARKER: "cohort-tui FAQ export, format 1\n",
+    }
+    for section in sections:
+        if section.entries:
+            pages[page_path(section, "md")] = md_lesson_page(state, section)
+            pages[page_path(section, "html")] = html_lesson_page(state, section)
+    return dict(sorted(pages.items()))
