@@ -69,25 +69,25 @@ def wall_now() -> int:
 def clock_problem(clock: Clock, now_ms: int) -> str | None:
     """Why a receiver whose time is ``now_ms`` refuses an op with ``clock``; None if fine."""
     wall, counter = clock[0], clock[1]
-    if counter > MAX_COUNTER:
-        return f"the op's clock counter {counter} is out of range (0 to {MAX_COUNTER})"
+    problems = []
     lead = wall - now_ms
     if lead > MAX_LEAD_MS:
-        return (
+        problems.append(
             f"the op's clock is {_span(lead)} ahead of the receiver's (at most "
             f"{_span(MAX_LEAD_MS)} is accepted); check that computer's date and time"
         )
-    return None
+    if counter > MAX_COUNTER:
+        problems.append(f"the op's clock counter {counter} is out of range (0 to {MAX_COUNTER})")
+    return "; ".join(problems) or None
 
 
 def _span(ms: int) -> str:
-    if ms >= 2 * DAY_MS:
-        return f"{ms // DAY_MS} days"
-    if ms >= 2 * 3_600_000:
-        return f"{ms // 3_600_000} hours"
-    if ms >= 2 * 60_000:
-        return f"{ms // 60_000} minutes"
-    return f"{ms // 1000} seconds" if ms >= 2_000 else f"{ms} ms"
+    """A duration for people: "300 days", "2 hours", "1 hour", "90 minutes"."""
+    for unit, name in ((DAY_MS, "day"), (3_600_000, "hour"), (60_000, "minute"), (1_000, "second")):
+        if ms >= 2 * unit or (ms >= unit and ms % unit == 0):
+            count = round(ms / unit)
+            return f"{count} {name}" + ("s" if count != 1 else "")
+    return f"{ms} ms"
 
 
 class HybridClock:

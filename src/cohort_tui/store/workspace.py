@@ -340,13 +340,20 @@ class Replica:
         with self.log.locked():
             self.refresh()
             stored = self._stored_copies(ops, trusted, recheck or set())
-            taken: dict[str, list[Op]] = {}  # id -> copies stored or appended
+            seen = self.state.seen
+            new: dict[str, Op] = {}  # ids new to the store: their first copy here
+            held: dict[str, list[Op]] = {}  # known ids: every copy stored or appended
             fresh: list[Op] = []
             conflicting = 0
             for op in ops:
-                known = taken.get(op.id) or stored.get(op.id)
-                if known is None and op.id in self.state.seen:
-                    known = [op]  # trusted and this store's own op: the server compared
+                if op.id in new:
+                    known: list[Op] | None = held.setdefault(op.id, [new[op.id]])
+                elif op.id in seen:
+                    # No stored copy looked up: from the server, this store's own op,
+                    # which the server compared with ours when it acknowledged it.
+                    known = held.setdefault(op.id, stored.get(op.id) or [op])
+                else:
+                    known = None
                 if known is not None and op in known:
                     result.duplicates += 1
                     continue
@@ -354,10 +361,12 @@ class Replica:
                 if problem is not None:
                     result.refused[op.id] = problem
                     continue
-                if known is not None:
+                if known is None:
+                    new[op.id] = op
+                else:
                     result.conflicts[op.id] = CONFLICT
                     conflicting += 1
-                taken[op.id] = [*(known or ()), op]
+                    known.append(op)
                 fresh.append(op)
             self.log.append(sorted(fresh, key=Op.sort_key))
         self.refresh()
