@@ -145,7 +145,7 @@ class FaqScreen(CohortScreen):
         listing = self.query_one("#faq-list", RowList)
         listing.set_rows(rows, keep=listing.highlighted_id)
         left = self.query_one("#faq-left")
-        left.border_title = f"Answered questions ({len(self._entries)})"
+        left.border_title = Text(f"Answered questions ({len(self._entries)})")
         shown = []
         if lesson is not None:
             shown.append("from " + lesson.title)
