@@ -60,6 +60,38 @@ def test_the_stream_cap_holds_under_concurrent_requests(live: LiveServer) -> Non
     assert asyncio.run(_open_streams(live, live.token, 2)) == [200, 200]
 
 
+@pytest.mark.parametrize(
+    "query", ["after=9223372036854775808", "after=99999999999999999999", "after=-1", "after=x"]
+)
+def test_a_stream_cursor_out_of_range_is_a_400(live: LiveServer, query: str) -> None:
+    url = f"{live.url}/v1/cohorts/{live.cohort}/stream?{query}"
+    r = httpx.get(url, headers=live.auth(), timeout=5)  # a stream opened by mistake times out
+    assert r.status_code == 400 and r.json()["error"] == "bad_request"
+    assert "invalid query" in r.json()["message"]
+
+
+def test_a_stream_cursor_past_the_cohorts_last_op_is_a_409(live: LiveServer) -> None:
+    url = f"{live.url}/v1/cohorts/{live.cohort}/stream"
+    last = live.storage.last_seq(live.cohort)
+    for after in (last + 1, 2**63 - 1):
+        r = httpx.get(url, params={"after": after}, headers=live.auth(), timeout=5)
+        assert r.status_code == 409 and r.json()["error"] == "cursor_ahead", r.text
+        assert "past this cohort's last op" in r.json()["message"]
+    with httpx.stream("GET", url, params={"after": last}, headers=live.auth(), timeout=5) as r:
+        assert r.status_code == 200  # the last op itself is a fine place to follow from
+
+
+def test_head_on_the_stream_answers_the_headers_without_holding_a_stream(
+    live: LiveServer,
+) -> None:
+    url = f"{live.url}/v1/cohorts/{live.cohort}/stream"
+    for _ in range(MAX_STREAMS + 4):
+        r = httpx.head(url, headers=live.auth(), timeout=5)
+        assert r.status_code == 200 and r.content == b""
+        assert r.headers["content-type"].startswith("text/event-stream")
+    assert asyncio.run(_open_streams(live, live.token, MAX_STREAMS)) == [200] * MAX_STREAMS
+
+
 def _events(response: httpx.Response) -> Iterator[tuple[str, str]]:
     """``(event, data)`` pairs as they arrive."""
     name = ""

@@ -356,6 +356,8 @@ class SyncServer:
                 "cursor_ahead",
                 f"the cursor {after} is past this cohort's last op ({last}); sync again",
             )
+        if request.method == "HEAD":  # the headers only: no stream to hold a slot
+            return Response(media_type="text/event-stream")
         # No await from here until the response runs: the slot is taken atomically.
         listener = self.listeners.reserve(owner.member, digest(bearer_token(request)))
         try:
