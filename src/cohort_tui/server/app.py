@@ -113,11 +113,13 @@ def _check_depth(ops: list[msgspec.Raw]) -> None:
 
 
 class SyncServer:
-    """The app's state: storage, per-cohort views, stream doorbell, rate limiter.
+    """The app's state: storage, per-cohort views, stream doorbell and listeners, rate
+    limiters.
 
     Args:
         storage: Where cohorts and ops live.
         limiter: Per-token (and per-address for joins) rate limits.
+        guard: Failed tokens and invites allowed per client address.
     """
 
     def __init__(
@@ -135,6 +137,9 @@ class SyncServer:
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
         self.listeners = Listeners(storage, MAX_STREAMS)
+        self._owners: dict[str, TokenOwner] = {}
+        """Tokens found, by digest; forgotten whenever storage's tokens version moves."""
+        self._owners_version = -1
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -162,21 +167,32 @@ class SyncServer:
     def owner(self, request: Request) -> TokenOwner:
         """The token's member, checked against the path's cohort, rate-limited.
 
-        The token is looked up on every request (one primary-key read), so a revoked one
-        is refused at once. An address whose recent tokens failed too often gets 429
-        before its token is even looked up, whatever it sends: a guess cannot be told
-        from a hit. Other addresses are not slowed.
+        Tokens found are remembered until storage says a token may have been revoked
+        (:meth:`Storage.tokens_version`, asked on every request), so a revoked one is
+        refused at once, even when another process revoked it. An address whose recent
+        tokens failed too often gets 429 before its token is even looked up, whatever it
+        sends: a guess cannot be told from a hit. Other addresses are not slowed.
         """
         token = bearer_token(request)
         address = _address(request)
         self.guard.refuse_if_empty(address, "too many failed tokens from this address")
-        owner = self.storage.token_owner(token)
+        key = digest(token)
+        version = self.storage.tokens_version()
+        if version != self._owners_version:
+            self._owners.clear()
+            self._owners_version = version
+        owner = self._owners.get(key)
         if owner is None:
-            self.guard.take(address)
-            raise unauthorized()
+            owner = self.storage.token_owner(token)
+            if owner is None:
+                self.guard.take(address)
+                raise unauthorized()
+            if len(self._owners) > 50_000:
+                self._owners.clear()
+            self._owners[key] = owner
         if owner.cohort != request.path_params["cohort"]:
             raise not_found()
-        self.limiter.check(digest(token))
+        self.limiter.check(key)
         return owner
 
     def shutdown_event(self) -> asyncio.Event:
@@ -498,6 +514,7 @@ def create_app(
             server.warm_up()
         yield
         server.begin_shutdown()
+        server.listeners.close()
         if close_storage:
             storage.close()
 

@@ -226,12 +226,22 @@ class RateLimiter:
 
     def check(self, key: str, message: str = "too many requests") -> None:
         """Take one request from ``key``'s bucket; 429 with Retry-After when empty."""
-        self.refuse_if_empty(key, message)
-        self.take(key)
+        tokens, now = self._level(key)
+        self._refuse(key, tokens, now, message)
+        self._store(key, tokens - 1.0, now)
 
     def refuse_if_empty(self, key: str, message: str = "too many requests") -> None:
         """429 with Retry-After when ``key``'s bucket has no request left (takes none)."""
+        if key in self._buckets:  # a key never charged has a full bucket
+            tokens, now = self._level(key)
+            self._refuse(key, tokens, now, message)
+
+    def take(self, key: str) -> None:
+        """Take one request from ``key``'s bucket (none left: it stays empty)."""
         tokens, now = self._level(key)
+        self._store(key, max(tokens - 1.0, 0.0), now)
+
+    def _refuse(self, key: str, tokens: float, now: float, message: str) -> None:
         if tokens < 1.0:
             self._buckets[key] = (tokens, now)
             wait = max(1, math.ceil((1.0 - tokens) / self.rate))
@@ -239,18 +249,16 @@ class RateLimiter:
                 429, "rate_limited", f"{message}; retry in {wait} s", {"Retry-After": str(wait)}
             )
 
-    def take(self, key: str) -> None:
-        """Take one request from ``key``'s bucket (none left: it stays empty)."""
-        tokens, now = self._level(key)
-        self._buckets[key] = (max(tokens - 1.0, 0.0), now)
+    def _level(self, key: str) -> tuple[float, float]:
+        now = time.monotonic()
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.rate), now
+
+    def _store(self, key: str, tokens: float, now: float) -> None:
+        self._buckets[key] = (tokens, now)
         if len(self._buckets) > 100_000:  # forget idle keys; full buckets need no memory
             self._buckets = {
                 k: v
                 for k, v in self._buckets.items()
                 if now - v[1] < (self.burst - v[0]) / self.rate
             }
-
-    def _level(self, key: str) -> tuple[float, float]:
-        now = time.monotonic()
-        tokens, last = self._buckets.get(key, (self.burst, now))
-        return min(self.burst, tokens + (now - last) * self.rate), now

@@ -132,6 +132,11 @@ class Storage(Protocol):
         """Which of these token digests still belong to someone (not revoked)."""
         ...
 
+    def tokens_version(self) -> int:
+        """A number that changes whenever a token may have been revoked, by this process
+        or another one: while it stays the same, a token found before is still good."""
+        ...
+
     def find_members(self, who: str, cohort: str | None = None) -> list[MemberRow]:
         """The members whose id or handle (``@`` optional) is ``who``, in ``cohort`` or any."""
         ...
@@ -203,6 +208,8 @@ class SqliteStorage:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._revocations = 0
+        """Token revocations made through this connection (others show in data_version)."""
         try:
             prepare(self._db)
         except BaseException:
@@ -267,6 +274,13 @@ class SqliteStorage:
                 found.update(row[0] for row in rows)
         return found
 
+    def tokens_version(self) -> int:
+        # data_version moves when another connection commits (`cohort token revoke` in
+        # another process); this connection's own revocations are counted apart.
+        with self._lock:
+            other = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        return (self._revocations << 32) + other
+
     def find_members(self, who: str, cohort: str | None = None) -> list[MemberRow]:
         handle = who.removeprefix("@")
         query = (
@@ -285,6 +299,7 @@ class SqliteStorage:
 
     def revoke_tokens(self, cohort: str, member: str) -> int:
         with self._tx() as db:
+            self._revocations += 1
             return db.execute(
                 "DELETE FROM tokens WHERE cohort = ? AND member = ?", (cohort, member)
             ).rowcount
@@ -355,6 +370,7 @@ class SqliteStorage:
             except sqlite3.IntegrityError:
                 raise HandleTaken(handle) from None
             if invite.claim:  # a new device or a lost token: the old ones stop working
+                self._revocations += 1
                 db.execute(
                     "DELETE FROM tokens WHERE cohort = ? AND member = ?", (invite.cohort, member)
                 )

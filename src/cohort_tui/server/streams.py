@@ -88,6 +88,12 @@ class Listeners:
             if listener.token not in alive:
                 listener.ended.set()
 
+    def close(self) -> None:
+        """Stop the watcher (the app is shutting down)."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            self._watcher = None
+
     def _watch(self) -> None:
         loop = asyncio.get_running_loop()
         if self._watcher is not None and not self._watcher.done() and self._watcher_loop is loop:
