@@ -102,10 +102,14 @@ class Listeners:
         self._watcher = loop.create_task(self._run_watcher())
 
     async def _run_watcher(self) -> None:
+        seen = -1
         while self._by_member:
             await asyncio.sleep(CHECK_EVERY)
             with contextlib.suppress(Exception):  # a busy database: try again next time
-                self.check_tokens()
+                version = self.storage.tokens_version()
+                if version != seen:  # nothing revoked since the last look: no query
+                    self.check_tokens()
+                    seen = version
 
 
 class EventStream(StreamingResponse):
