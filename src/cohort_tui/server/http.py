@@ -109,7 +109,7 @@ async def read_json(request: Request, kind: type[T], *, empty: bytes | None = No
     if content_type is not None and not _is_json(content_type):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     body = await read_body(request)
-    if not body.strip():
+    if not body or body.isspace():  # (no copy of a large body, unlike strip)
         if empty is None:
             raise bad_request("the body is empty; send a JSON object")
         body = empty
