@@ -1,5 +1,7 @@
 """``cohort serve`` and ``cohort server new-cohort``: running the sync server.
 
+(``cohort token revoke`` is in :mod:`token`.)
+
 Starlette and uvicorn come with the ``server`` extra and are imported only here, when a
 server command runs, so the rest of the CLI works without them.
 """
@@ -51,9 +53,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     n.set_defaults(run=run_new_cohort)
 
 
-def _storage(db: str) -> Any:
+def open_storage(db: str) -> Any:
+    """The server database at ``db`` (made, or migrated to this version's schema); one
+    clear line when it cannot be."""
     import sqlite3
 
+    from cohort_tui.server.schema import SchemaError
     from cohort_tui.server.storage import SqliteStorage
 
     path = Path(db).expanduser()
@@ -63,7 +68,9 @@ def _storage(db: str) -> Any:
         fail(f"{path.parent} does not exist")
     try:
         return SqliteStorage(path)
-    except sqlite3.DatabaseError as exc:
+    except SchemaError as exc:
+        fail(f"cannot use {path}: {exc}")
+    except (sqlite3.Error, OSError) as exc:
         fail(f"cannot open {path} as a server database: {exc}")
 
 
@@ -78,7 +85,7 @@ def run_new_cohort(args: argparse.Namespace) -> int:
     name = (args.name or "").strip()
     if not name or len(name) > 300:
         fail("--name must be 1-300 characters", 2)
-    storage = _storage(args.db)
+    storage = open_storage(args.db)
     cohort = new_id("c")
     invite = storage.create_cohort(
         cohort, name, expires_at=now_ms() + int(args.expires_days * 86_400_000)
@@ -114,7 +121,7 @@ def _cohort_from_store(args: argparse.Namespace) -> int:
                 fail(f"{replica.log.path}, line {number}: {exc}; run `cohort repair` first")
             body = msgspec.json.encode(msgspec.json.decode(line))
             ops.append(NewOp(op.id, op.author, body))
-    storage = _storage(args.db)
+    storage = open_storage(args.db)
     if storage.cohort(state.cohort.id) is not None:
         fail(f"the server already has cohort {state.cohort.id}")
     name = (args.name or state.cohort.name).strip()
@@ -153,7 +160,7 @@ def run_serve(args: argparse.Namespace) -> int:
         fail("--port must be 1-65535", 2)
     if args.rate <= 0:
         fail("--rate must be more than 0", 2)
-    storage = _storage(args.db)
+    storage = open_storage(args.db)
     app = create_app(
         storage,
         RateLimiter(rate=args.rate, burst=4 * args.rate),

@@ -35,8 +35,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--claim",
         metavar="HANDLE",
-        help="instead, a one-use invite that gives this existing member a new token "
-        "(a new device, a lost token)",
+        help="instead, a one-use invite that gives this existing member a new token in "
+        "place of the old ones, which stop working when it is used (a new device, a lost "
+        "token)",
     )
     p.set_defaults(run=run_invite)
 
@@ -126,7 +127,7 @@ def run_invite(args: argparse.Namespace) -> int:
     print(made["invite"])
     if args.claim:
         who = args.claim.removeprefix("@")
-        what = f"a new token for @{who}, 1 use"
+        what = f"a new token for @{who} that replaces the old ones, 1 use"
     else:
         who, what = "HANDLE", f"{args.role}, {args.uses} use(s)"
     print(

@@ -1,8 +1,11 @@
 """The sync server: API v1 on Starlette.
 
-``create_app(storage)`` builds the ASGI app; ``cohort serve`` runs it on uvicorn. Every
-client error is a JSON ``{"error", "message"}`` with a 4xx status; tokens are only read
-from the ``Authorization`` header and never logged.
+``create_app(storage)`` builds the ASGI app; ``cohort serve`` runs it on uvicorn. The
+routes come from :data:`~cohort_tui.server.openapi.ENDPOINTS`, requests are decoded into
+and replies encoded from the types in :mod:`~cohort_tui.server.wire`, and the OpenAPI
+document is generated from both. Every client error is a JSON ``{"error", "message"}``
+with a 4xx status; tokens are only read from the ``Authorization`` header and never
+logged.
 """
 
 from __future__ import annotations
@@ -11,33 +14,36 @@ import asyncio
 import contextlib
 import gc
 import logging
-import re
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import Struct
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cohort_tui import __version__
 from cohort_tui.domain.clock import HybridClock, clock_problem, new_id, new_ulid
-from cohort_tui.domain.op_kinds import ROLES, CohortCreate, Data, MemberAdd
+from cohort_tui.domain.op_kinds import CohortCreate, Data, MemberAdd
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
+from cohort_tui.server import wire
 from cohort_tui.server.http import (
+    MAX_DEPTH,
     ApiError,
     RateLimiter,
     bad_request,
     bearer_token,
     forbidden,
+    nesting_depth,
     not_found,
-    read_body,
+    read_json,
     unauthorized,
+    whole_numbers,
 )
-from cohort_tui.server.openapi import openapi_document
+from cohort_tui.server.openapi import ENDPOINTS, openapi_document
 from cohort_tui.server.storage import (
     HandleTaken,
     Invite,
@@ -49,20 +55,25 @@ from cohort_tui.server.storage import (
     new_token,
     now_ms,
 )
+from cohort_tui.server.streams import EventStream, Listener, Listeners
 from cohort_tui.server.views import CohortView, Doorbell
 
 log = logging.getLogger("cohort.server")
 
-MAX_BATCH = 1_000
+MAX_BATCH = wire.MAX_BATCH
 """Most ops one push may carry."""
-PAGE_CAP = 1_000
-DAY_MS = 86_400_000
+PAGE_CAP = wire.PAGE_CAP
 """Most ops one pull page returns."""
-DEFAULT_PAGE = 500
+DAY_MS = 86_400_000
 HEARTBEAT_S = 15.0
 MAX_STREAMS = 8
 """Most event streams one member may hold open at once."""
-HANDLE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+FAILED_RATE = 2.0
+"""Failed tokens or invites an address may try per second once its burst is spent."""
+FAILED_BURST = 20.0
+
+S = TypeVar("S", bound=Struct)
+_encoder = msgspec.json.Encoder()
 
 
 ID_CONFLICT = (
@@ -83,51 +94,66 @@ def _same(stored: bytes | None, op: Op, body: bytes) -> bool:
         return False
 
 
-class _Push(Struct, forbid_unknown_fields=False):
-    ops: Annotated[list[msgspec.Raw], Meta(max_length=MAX_BATCH)]
+def _reply(value: Struct, status: int = 200) -> Response:
+    """A reply encoded from its wire type."""
+    return Response(_encoder.encode(value), status_code=status, media_type="application/json")
 
 
-class _Join(Struct):
-    invite: Annotated[str, Meta(min_length=1, max_length=200)]
-    handle: Annotated[str, Meta(min_length=1, max_length=32)]
-    display_name: Annotated[str, Meta(max_length=300)] = ""
-    cohort: Annotated[str, Meta(max_length=80)] | None = None
-
-
-class _InviteRequest(Struct):
-    role: str = "learner"
-    claim: Annotated[str, Meta(max_length=80)] | None = None
-    """An existing member (handle or id) to give a new token, e.g. on a new device."""
-    uses: Annotated[int, Meta(ge=1, le=1_000)] = 1
-    expires_days: Annotated[float, Meta(gt=0, le=365)] = 7
-
-
-def _decode(body: bytes, kind: type[Any]) -> Any:
+def _query(request: Request, kind: type[S]) -> S:
+    """The query string decoded into ``kind`` (numbers from text); 400 naming the problem."""
     try:
-        return msgspec.json.decode(body, type=kind)
+        return msgspec.convert(dict(request.query_params), kind, strict=False)
     except msgspec.ValidationError as exc:
-        raise bad_request(f"invalid request: {exc}") from None
-    except msgspec.DecodeError as exc:
-        raise bad_request(f"not JSON: {exc}") from None
+        raise bad_request(f"invalid query: {exc}") from None
+
+
+def _decode_pushed(raw: msgspec.Raw) -> tuple[Op, msgspec.Raw]:
+    """A pushed op decoded, and its JSON; ``2.0`` where an integer belongs is taken as 2
+    (JSON's reading), and the op is then kept with the integer spelling."""
+    try:
+        return decode_op(raw), raw
+    except OpError:
+        whole = whole_numbers(bytes(raw))
+        if whole is None:
+            raise
+        return decode_op(whole), msgspec.Raw(whole)
+
+
+def _check_depth(ops: list[msgspec.Raw]) -> None:
+    """400 for an op nested deeper than :data:`MAX_DEPTH` (stored, it could break replicas)."""
+    for index, raw in enumerate(ops):
+        if nesting_depth(bytes(raw)) > MAX_DEPTH:
+            raise bad_request(f"ops[{index}]: nested more than {MAX_DEPTH} levels deep")
 
 
 class SyncServer:
-    """The app's state: storage, per-cohort views, stream doorbell, rate limiter.
+    """The app's state: storage, per-cohort views, stream doorbell and listeners, rate
+    limiters.
 
     Args:
         storage: Where cohorts and ops live.
         limiter: Per-token (and per-address for joins) rate limits.
+        guard: Failed tokens and invites allowed per client address.
     """
 
-    def __init__(self, storage: Storage, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        limiter: RateLimiter | None = None,
+        guard: RateLimiter | None = None,
+    ) -> None:
         self.storage = storage
         self.limiter = limiter or RateLimiter()
+        self.guard = guard or RateLimiter(rate=FAILED_RATE, burst=FAILED_BURST)
+        """Failed tokens and invites per client address."""
         self.views: dict[str, CohortView] = {}
         self.doorbell = Doorbell()
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
+        self.listeners = Listeners(storage, MAX_STREAMS)
         self._owners: dict[str, TokenOwner] = {}
-        self._streams: dict[str, int] = {}
+        """Tokens found, by digest; forgotten whenever storage's tokens version moves."""
+        self._owners_version = -1
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -153,17 +179,31 @@ class SyncServer:
             self.view(cohort)
 
     def owner(self, request: Request) -> TokenOwner:
-        """The token's member, checked against the path's cohort, rate-limited."""
+        """The token's member, checked against the path's cohort, rate-limited.
+
+        Tokens found are remembered until storage says a token may have been revoked
+        (:meth:`Storage.tokens_version`, asked on every request), so a revoked one is
+        refused at once, even when another process revoked it. An address whose recent
+        tokens failed too often gets 429 before its token is even looked up, whatever it
+        sends: a guess cannot be told from a hit. Other addresses are not slowed.
+        """
         token = bearer_token(request)
+        address = _address(request)
+        self.guard.refuse_if_empty(address, "too many failed tokens from this address")
         key = digest(token)
+        version = self.storage.tokens_version()
+        if version != self._owners_version:
+            self._owners.clear()
+            self._owners_version = version
         owner = self._owners.get(key)
         if owner is None:
             owner = self.storage.token_owner(token)
             if owner is None:
+                self.guard.take(address)
                 raise unauthorized()
             if len(self._owners) > 50_000:
                 self._owners.clear()
-            self._owners[key] = owner  # tokens are never reissued to someone else
+            self._owners[key] = owner
         if owner.cohort != request.path_params["cohort"]:
             raise not_found()
         self.limiter.check(key)
@@ -184,29 +224,27 @@ class SyncServer:
         # ``history`` (also in push and pull replies) is made at random with the database:
         # a client that sees it change knows the cursors it holds belong to another history.
         # ``instance`` is its older name, kept for older clients.
-        return JSONResponse(
-            {
-                "status": "ok",
-                "version": __version__,
-                "api": "v1",
-                "instance": self.storage.instance(),
-                "history": self.storage.instance(),
-            }
-        )
+        history = self.storage.instance()
+        return _reply(wire.Health("ok", __version__, "v1", history, history))
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document())
 
     async def join(self, request: Request) -> Response:
-        client = request.client.host if request.client else "?"
-        self.limiter.check("join:" + client)
-        req: _Join = _decode(await read_body(request), _Join)
+        address = _address(request)
+        self.limiter.check("join:" + address)
+        self.guard.refuse_if_empty(address, "too many failed invites from this address")
+        try:
+            req = await read_json(request, wire.JoinRequest)
+        except ApiError as exc:
+            if "`$.handle`" not in exc.message:
+                raise
+            raise bad_request("handle must be 1-32 lowercase letters, digits, '-' or '_'") from None
         handle = req.handle.removeprefix("@")
-        if not HANDLE.match(handle):
-            raise bad_request("handle must be 1-32 lowercase letters, digits, '-' or '_'")
         invite = self.storage.find_invite(req.invite)
         now = now_ms()
         if invite is None or invite.uses_left <= 0 or invite.expires_at <= now:
+            self.guard.take(address)
             raise forbidden("the invite is unknown, used up or expired")
         if req.cohort is not None and req.cohort != invite.cohort:
             raise ApiError(409, "conflict", "the invite is for another cohort than this store's")
@@ -252,15 +290,7 @@ class SyncServer:
         view.apply(op)
         self.doorbell.ring(invite.cohort)
         log.info("member %s joined cohort %s", member, invite.cohort)
-        return JSONResponse(
-            {
-                "cohort": invite.cohort,
-                "member": member,
-                "handle": handle,
-                "token": token,
-                "cursor": seq,
-            }
-        )
+        return _reply(wire.Joined(invite.cohort, member, handle, token, seq))
 
     def _claim(self, invite: Invite, handle: str, now: int) -> Response:
         """A token for an existing member (a new device, or a cohort brought from a store)."""
@@ -268,7 +298,9 @@ class SyncServer:
         if member is None:
             raise forbidden("the member this invite is for is not in the cohort")
         if member.handle != handle:
-            raise bad_request(f"this invite is for @{member.handle}; join with that handle")
+            raise ApiError(
+                409, "conflict", f"this invite is for @{member.handle}; join with that handle"
+            )
         token = new_token()
         try:
             seq = self.storage.join(
@@ -276,24 +308,18 @@ class SyncServer:
             )
         except InviteUnusable:
             raise forbidden("the invite is unknown, used up or expired") from None
-        log.info("member %s claimed a token in cohort %s", member.id, invite.cohort)
-        return JSONResponse(
-            {
-                "cohort": invite.cohort,
-                "member": member.id,
-                "handle": handle,
-                "token": token,
-                "cursor": seq,
-            }
-        )
+        self.listeners.check_tokens()  # the old tokens are gone: end their streams now
+        log.info("member %s claimed a new token in cohort %s", member.id, invite.cohort)
+        return _reply(wire.Joined(invite.cohort, member.id, handle, token, seq))
 
     async def push(self, request: Request) -> Response:
         owner = self.owner(request)
-        req: _Push = _decode(await read_body(request), _Push)
+        req = await read_json(request, wire.PushRequest)
+        _check_depth(req.ops)
         ops: list[tuple[Op, bytes]] = []
         for index, raw in enumerate(req.ops):
             try:
-                op = decode_op(raw)
+                op, raw = _decode_pushed(raw)
             except OpError as exc:
                 raise bad_request(f"ops[{index}]: {exc}") from None
             if op.author != owner.member:
@@ -339,96 +365,86 @@ class SyncServer:
             raise
         if fresh:
             self.doorbell.ring(cohort)
-        return JSONResponse(
-            {
-                "acked": acked,
-                "accepted": len(fresh),
-                "duplicates": len(acked) - len(fresh),
-                "rejected": rejected,
-                "cursor": cursor,
-                "history": self.storage.instance(),
-            }
+        return _reply(
+            wire.Pushed(
+                acked=acked,
+                accepted=len(fresh),
+                duplicates=len(acked) - len(fresh),
+                rejected=[wire.Rejected(r["id"], r["reason"], r["status"]) for r in rejected],
+                cursor=cursor,
+                history=self.storage.instance(),
+            )
         )
-
-    def _page_args(self, request: Request) -> tuple[int, int]:
-        try:
-            after = int(request.query_params.get("after", "0"))
-            limit = int(request.query_params.get("limit", str(DEFAULT_PAGE)))
-        except ValueError:
-            raise bad_request("after and limit must be whole numbers") from None
-        if after < 0 or limit < 1:
-            raise bad_request("after must be 0 or more and limit 1 or more")
-        return after, min(limit, PAGE_CAP)
 
     async def pull(self, request: Request) -> Response:
         owner = self.owner(request)
-        after, limit = self._page_args(request)
-        rows = self.storage.ops_after(owner.cohort, after, limit + 1)
+        query = _query(request, wire.PageQuery)
+        limit = min(query.limit, PAGE_CAP)
+        rows = self.storage.ops_after(owner.cohort, query.after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
-        cursor = rows[-1][0] if rows else after
-        body = (
-            b'{"ops":['
-            + b",".join(body for _, body in rows)
-            + b'],"cursor":%d,"more":%s,"history":%s}'
-            % (cursor, b"true" if more else b"false", msgspec.json.encode(self.storage.instance()))
+        cursor = rows[-1][0] if rows else query.after
+        return _reply(
+            wire.Page(
+                [msgspec.Raw(body) for _, body in rows], cursor, more, self.storage.instance()
+            )
         )
-        return Response(body, media_type="application/json")
 
     async def stream(self, request: Request) -> Response:
         owner = self.owner(request)
-        after, _ = self._page_args(request)
-        if self._streams.get(owner.member, 0) >= MAX_STREAMS:
+        after = _query(request, wire.StreamQuery).after
+        last = self.storage.last_seq(owner.cohort)
+        if after > last:
+            # Only a cursor from another history can be ahead (a restored or migrated
+            # database): following it would wait for ops the client already counts as
+            # seen. Refused, the client syncs (and learns the new history) first.
             raise ApiError(
-                429,
-                "rate_limited",
-                f"this member already has {MAX_STREAMS} open streams",
-                {"Retry-After": "30"},
+                409,
+                "cursor_ahead",
+                f"the cursor {after} is past this cohort's last op ({last}); sync again",
             )
-        return StreamingResponse(
-            self._events(owner.cohort, after, owner.member),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-
-    async def _events(self, cohort: str, cursor: int, member: str) -> AsyncIterator[bytes]:
-        self._streams[member] = self._streams.get(member, 0) + 1
+        if request.method == "HEAD":  # the headers only: no stream to hold a slot
+            return Response(media_type="text/event-stream")
+        # No await from here until the response runs: the slot is taken atomically.
+        listener = self.listeners.reserve(owner.member, digest(bearer_token(request)))
         try:
-            async for chunk in self._follow(cohort, cursor):
-                yield chunk
-        finally:
-            left = self._streams.pop(member, 1) - 1
-            if left > 0:
-                self._streams[member] = left
+            events = self._events(owner.cohort, after, listener)
+            return EventStream(events, lambda: self.listeners.release(listener))
+        except BaseException:
+            self.listeners.release(listener)
+            raise
 
-    async def _follow(self, cohort: str, cursor: int) -> AsyncIterator[bytes]:
+    async def _events(self, cohort: str, cursor: int, listener: Listener) -> AsyncIterator[bytes]:
         closing = self.shutdown_event()
-        yield b'event: ready\ndata: {"cursor":%d}\n\n' % cursor
-        while not closing.is_set():
+        yield _event("ready", wire.StreamReady(cursor))
+        while not closing.is_set() and not listener.ended.is_set():
             ring = self.doorbell.event(cohort)
             rows = self.storage.ops_after(cohort, cursor, PAGE_CAP)
             if rows:
                 cursor = rows[-1][0]
-                data = (
-                    b'{"ops":[' + b",".join(body for _, body in rows) + b'],"cursor":%d}' % cursor
-                )
-                yield b"id: %d\nevent: ops\ndata: %s\n\n" % (cursor, data)
+                ops = wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor)
+                yield _event("ops", ops, cursor)
                 continue
-            waiters = [asyncio.ensure_future(ring.wait()), asyncio.ensure_future(closing.wait())]
+            waiters = [
+                asyncio.ensure_future(ring.wait()),
+                asyncio.ensure_future(closing.wait()),
+                asyncio.ensure_future(listener.ended.wait()),
+            ]
             try:
                 await asyncio.wait(waiters, timeout=HEARTBEAT_S, return_when="FIRST_COMPLETED")
             finally:
                 for waiter in waiters:
                     waiter.cancel()
-            if not ring.is_set() and not closing.is_set():
-                yield b"event: ping\ndata: {}\n\n"  # an event, so clients can check in
+            if not any(e.is_set() for e in (ring, closing, listener.ended)):
+                yield _event("ping", wire.StreamPing())  # an event, so clients can check in
+        if listener.ended.is_set():
+            yield _event("closed", wire.StreamClosed("unauthorized", "the token was revoked"))
+        else:
+            yield _event("closed", wire.StreamClosed("shutdown", "the server is stopping"))
 
     async def invite(self, request: Request) -> Response:
         owner = self.owner(request)
-        body = await read_body(request)
-        req: _InviteRequest = _decode(body or b"{}", _InviteRequest)
-        if req.role not in ROLES:
-            raise bad_request(f"role must be one of {', '.join(ROLES)}")
+        req = await read_json(request, wire.InviteRequest, empty=b"{}")
         view = self.view(owner.cohort)
         if not view.state.has_role(owner.member, "facilitator"):
             raise forbidden("only a facilitator may invite members")
@@ -440,32 +456,54 @@ class SyncServer:
                 (m for m in view.state.members.values() if wanted in (m.id, m.handle)), None
             )
             if found is None:
-                raise bad_request(f"no member '{wanted}' in this cohort")
+                raise not_found(f"no member '{wanted}' in this cohort")
             claim = found.id
+        uses = 1 if claim else req.uses
         code = self.storage.create_invite(
             owner.cohort,
             role=req.role,
             inviter=owner.member,
-            uses=1 if claim else req.uses,
+            uses=uses,
             expires_at=expires_at,
             claim=claim,
         )
-        return JSONResponse(
-            {
-                "invite": code,
-                "role": req.role,
-                "uses": 1 if claim else req.uses,
-                "expires_at": expires_at,
-                "claim": claim,
-            },
-            status_code=201,
-        )
+        return _reply(wire.InviteMade(code, req.role, uses, expires_at, claim), 201)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _by_method(handlers: dict[str, Handler]) -> Handler:
+    """One endpoint answering each method with its handler (HEAD as GET)."""
+    if len(handlers) == 1:
+        return next(iter(handlers.values()))
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return endpoint
+
+
+def _address(request: Request) -> str:
+    """The client's address (uvicorn takes it from X-Forwarded-For only behind a trusted
+    proxy, 127.0.0.1 by default)."""
+    return request.client.host if request.client else "?"
+
+
+def _event(name: str, data: Struct, event_id: int | None = None) -> bytes:
+    """One Server-Sent Event whose data line is ``data`` as JSON."""
+    head = b"event: %s\n" % name.encode()
+    if event_id is not None:
+        head = b"id: %d\n" % event_id + head
+    return head + b"data: " + _encoder.encode(data) + b"\n\n"
 
 
 def create_app(
     storage: Storage,
     limiter: RateLimiter | None = None,
     *,
+    guard: RateLimiter | None = None,
     close_storage: bool = False,
     warm_up: bool = False,
 ) -> Starlette:
@@ -474,18 +512,25 @@ def create_app(
     Args:
         storage: Where cohorts and ops live.
         limiter: Rate limits (defaults to :class:`RateLimiter`'s).
+        guard: Failed tokens and invites allowed per client address (default
+            :data:`FAILED_RATE` a second, bursts of :data:`FAILED_BURST`).
         close_storage: Close the storage when the app shuts down.
         warm_up: Fold every cohort's permission view before serving.
     """
-    server = SyncServer(storage, limiter)
+    server = SyncServer(storage, limiter, guard)
 
     async def on_api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         return exc.response()
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
+        # Starlette's own errors: 404 for an unknown path, 405 (with Allow) for a method.
         assert isinstance(exc, HTTPException)
-        return JSONResponse({"error": "http", "message": exc.detail}, status_code=exc.status_code)
+        return JSONResponse(
+            {"error": "http", "message": exc.detail},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path)
@@ -500,19 +545,21 @@ def create_app(
             server.warm_up()
         yield
         server.begin_shutdown()
+        server.listeners.close()
         if close_storage:
             storage.close()
 
+    routes = [Route("/v1/openapi.json", server.openapi, methods=["GET"])]
+    by_path: dict[str, dict[str, Handler]] = {}
+    for endpoint in ENDPOINTS:
+        by_path.setdefault(endpoint.path, {})[endpoint.method] = getattr(server, endpoint.handler)
+    # One route per path, so a 405 lists every method of the path in Allow.
+    routes += [
+        Route(path, _by_method(handlers), methods=list(handlers))
+        for path, handlers in by_path.items()
+    ]
     app = Starlette(
-        routes=[
-            Route("/v1/health", server.health, methods=["GET"]),
-            Route("/v1/openapi.json", server.openapi, methods=["GET"]),
-            Route("/v1/join", server.join, methods=["POST"]),
-            Route("/v1/cohorts/{cohort}/ops", server.push, methods=["POST"]),
-            Route("/v1/cohorts/{cohort}/ops", server.pull, methods=["GET"]),
-            Route("/v1/cohorts/{cohort}/stream", server.stream, methods=["GET"]),
-            Route("/v1/cohorts/{cohort}/invites", server.invite, methods=["POST"]),
-        ],
+        routes=routes,
         exception_handlers={
             ApiError: on_api_error,
             HTTPException: on_http_error,

@@ -3,8 +3,10 @@
 :class:`Storage` is the interface the app uses; :class:`SqliteStorage` implements it on
 one SQLite file in WAL mode. A PostgreSQL backend would implement the same methods.
 Secrets (member tokens, invite codes) are never stored: only their SHA-256 digests.
-The op table's ``seq`` is the sync cursor: it only grows, and because SQLite serialises
-writers, ops become visible in ``seq`` order, so a reader never skips one.
+The op table's ``seq`` is the sync cursor. It counts each cohort's ops on their own
+(1, 2, 3 ... with no gaps, see :mod:`schema`), so a cursor reveals nothing about other
+cohorts; because SQLite serialises writers, ops become visible in ``seq`` order, so a
+reader never skips one.
 """
 
 from __future__ import annotations
@@ -15,55 +17,12 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS cohorts (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS members (
-    cohort TEXT NOT NULL REFERENCES cohorts(id),
-    id TEXT NOT NULL,
-    handle TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (cohort, id),
-    UNIQUE (cohort, handle)
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    hash TEXT PRIMARY KEY,
-    cohort TEXT NOT NULL,
-    member TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS invites (
-    hash TEXT PRIMARY KEY,
-    cohort TEXT NOT NULL REFERENCES cohorts(id),
-    role TEXT NOT NULL,
-    inviter TEXT,
-    claim TEXT,
-    uses_left INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ops (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    cohort TEXT NOT NULL,
-    id TEXT NOT NULL,
-    author TEXT NOT NULL,
-    body BLOB NOT NULL,
-    UNIQUE (cohort, id)
-);
-CREATE INDEX IF NOT EXISTS ops_by_cohort ON ops (cohort, seq);
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
+from cohort_tui.server.schema import prepare
 
 
 def digest(secret: str) -> str:
@@ -98,6 +57,16 @@ class TokenOwner:
 
     cohort: str
     member: str
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member as the server database knows it, with how many live tokens it has."""
+
+    cohort: str
+    id: str
+    handle: str
+    tokens: int
 
 
 @dataclass(frozen=True)
@@ -156,7 +125,24 @@ class Storage(Protocol):
         ...
 
     def token_owner(self, token: str) -> TokenOwner | None:
-        """Who holds ``token``, compared in constant time; None when unknown."""
+        """Who holds ``token``, compared in constant time; None when unknown or revoked."""
+        ...
+
+    def live_tokens(self, hashes: Collection[str]) -> set[str]:
+        """Which of these token digests still belong to someone (not revoked)."""
+        ...
+
+    def tokens_version(self) -> int:
+        """A number that changes whenever a token may have been revoked, by this process
+        or another one: while it stays the same, a token found before is still good."""
+        ...
+
+    def find_members(self, who: str, cohort: str | None = None) -> list[MemberRow]:
+        """The members whose id or handle (``@`` optional) is ``who``, in ``cohort`` or any."""
+        ...
+
+    def revoke_tokens(self, cohort: str, member: str) -> int:
+        """Revoke every token of the member; returns how many there were."""
         ...
 
     def create_invite(
@@ -178,10 +164,12 @@ class Storage(Protocol):
         self, invite: Invite, *, member: str, handle: str, token: str, op: NewOp | None, now: int
     ) -> int:
         """Use the invite once, add the member with its token and store ``op`` (if any),
-        atomically.
+        atomically. A claim invite (``invite.claim``) replaces the member's other tokens:
+        the old ones stop working at once.
 
-        Returns the op's seq. Raises :class:`InviteUnusable` when the invite ran out and
-        :class:`HandleTaken` when the handle is someone else's; nothing is stored then.
+        Returns the op's seq (the cohort's last seq when there is no op). Raises
+        :class:`InviteUnusable` when the invite ran out and :class:`HandleTaken` when the
+        handle is someone else's; nothing is stored then.
         """
         ...
 
@@ -225,11 +213,13 @@ class SqliteStorage:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(SCHEMA)
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', ?)",
-            ("s_" + secrets.token_hex(8),),
-        )
+        self._revocations = 0
+        """Token revocations made through this connection (others show in data_version)."""
+        try:
+            prepare(self._db)
+        except BaseException:
+            self._db.close()
+            raise
         row = self._db.execute("SELECT value FROM meta WHERE key = 'instance'").fetchone()
         self._instance = str(row[0])
 
@@ -277,6 +267,47 @@ class SqliteStorage:
         if row is None or not hmac.compare_digest(row[0], wanted):
             return None
         return TokenOwner(row[1], row[2])
+
+    def live_tokens(self, hashes: Collection[str]) -> set[str]:
+        wanted = list(hashes)
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT hash FROM tokens WHERE hash IN ({marks})", chunk)
+                found.update(row[0] for row in rows)
+        return found
+
+    def tokens_version(self) -> int:
+        # data_version moves when another connection commits (`cohort token revoke` in
+        # another process); this connection's own revocations are counted apart.
+        with self._lock:
+            other = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        return (self._revocations << 32) + other
+
+    def find_members(self, who: str, cohort: str | None = None) -> list[MemberRow]:
+        handle = who.removeprefix("@")
+        query = (
+            "SELECT m.cohort, m.id, m.handle, COUNT(t.hash) FROM members m "
+            "LEFT JOIN tokens t ON t.cohort = m.cohort AND t.member = m.id "
+            "WHERE (m.id = ? OR m.handle = ?)"
+        )
+        params: tuple[str, ...] = (who, handle)
+        if cohort is not None:
+            query += " AND m.cohort = ?"
+            params += (cohort,)
+        query += " GROUP BY m.cohort, m.id ORDER BY m.cohort, m.id"
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [MemberRow(str(c), str(i), str(h), int(n)) for c, i, h, n in rows]
+
+    def revoke_tokens(self, cohort: str, member: str) -> int:
+        with self._tx() as db:
+            self._revocations += 1
+            return db.execute(
+                "DELETE FROM tokens WHERE cohort = ? AND member = ?", (cohort, member)
+            ).rowcount
 
     # -- invites --------------------------------------------------------------------------
 
@@ -343,21 +374,23 @@ class SqliteStorage:
                 )
             except sqlite3.IntegrityError:
                 raise HandleTaken(handle) from None
+            if invite.claim:  # a new device or a lost token: the old ones stop working
+                self._revocations += 1
+                db.execute(
+                    "DELETE FROM tokens WHERE cohort = ? AND member = ?", (invite.cohort, member)
+                )
             db.execute(
                 "INSERT INTO tokens (hash, cohort, member, created_at) VALUES (?, ?, ?, ?)",
                 (digest(token), invite.cohort, member, now),
             )
+            seq = _last_seq(db, invite.cohort)
             if op is None:
-                row = db.execute(
-                    "SELECT MAX(seq) FROM ops WHERE cohort = ?", (invite.cohort,)
-                ).fetchone()
-                return int(row[0] or 0)
-            cur = db.execute(
-                "INSERT INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
-                (invite.cohort, op.id, op.author, op.body),
+                return seq
+            seq += 1
+            db.execute(
+                "INSERT INTO ops (cohort, seq, id, author, body) VALUES (?, ?, ?, ?, ?)",
+                (invite.cohort, seq, op.id, op.author, op.body),
             )
-            seq = cur.lastrowid
-        assert seq is not None
         return seq
 
     # -- ops ------------------------------------------------------------------------------
@@ -389,18 +422,17 @@ class SqliteStorage:
         return found
 
     def add_ops(self, cohort: str, ops: list[NewOp]) -> int:
-        last = 0
         with self._tx() as db:
+            # The write lock is held from here to COMMIT, so nobody else numbers this
+            # cohort's ops meanwhile: seq stays gap-free.
+            last = _last_seq(db, cohort)
             for op in ops:
                 cur = db.execute(
-                    "INSERT OR IGNORE INTO ops (cohort, id, author, body) VALUES (?, ?, ?, ?)",
-                    (cohort, op.id, op.author, op.body),
+                    "INSERT OR IGNORE INTO ops (cohort, seq, id, author, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (cohort, last + 1, op.id, op.author, op.body),
                 )
-                if cur.rowcount == 1 and cur.lastrowid is not None:
-                    last = cur.lastrowid
-            if not last:
-                row = db.execute("SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)).fetchone()
-                last = int(row[0] or 0)
+                last += cur.rowcount  # 0 when the id is already stored
         return last
 
     def ops_after(self, cohort: str, after: int, limit: int) -> list[tuple[int, bytes]]:
@@ -423,10 +455,13 @@ class SqliteStorage:
 
     def last_seq(self, cohort: str) -> int:
         with self._lock:
-            row = self._db.execute(
-                "SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)
-            ).fetchone()
-        return int(row[0] or 0)
+            return _last_seq(self._db, cohort)
+
+
+def _last_seq(db: sqlite3.Connection, cohort: str) -> int:
+    """The cohort's newest seq (0 before its first op): one step down the primary key."""
+    row = db.execute("SELECT MAX(seq) FROM ops WHERE cohort = ?", (cohort,)).fetchone()
+    return int(row[0] or 0)
 
 
 class _Transaction:
