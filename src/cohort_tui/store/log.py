@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
-from cohort_tui.domain.sanitize import clean_line, truncate
 from cohort_tui.store.errors import StoreError, read_failed, write_failed, writing
 from cohort_tui.store.files import write_all
 
@@ -41,6 +40,8 @@ class LogPosition:
 def damage_reason(exc: OpError) -> str:
     """Why a line is not an op, fit for a terminal: the decoder's message may quote bytes
     from the damaged line, so it is sanitised and kept short."""
+    from cohort_tui.domain.sanitize import clean_line, truncate  # only when damaged
+
     return truncate(clean_line(str(exc)), 200)
 
 
