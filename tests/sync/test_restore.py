@@ -65,11 +65,11 @@ def _log_ids(replica: Replica) -> set[str]:
 
 def _roll_back(api: Api, keep_through: int) -> None:
     """What a restore does: ops after ``keep_through`` are gone, and the sequence goes
-    back too, so the next ops stored reuse the lost ops' cursors."""
+    back too (cursors are per cohort, numbered from the highest stored), so the next ops
+    stored reuse the lost ops' cursors."""
     db = api.storage._db  # the test reaches in: a restore is outside the API
     with api.storage._lock:
-        db.execute("DELETE FROM ops WHERE seq > ?", (keep_through,))
-        db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'ops'", (keep_through,))
+        db.execute("DELETE FROM ops WHERE cohort = ? AND seq > ?", (api.cohort, keep_through))
     api.client.app.state.sync.views.clear()  # type: ignore[attr-defined]  # a restart
 
 

@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -340,10 +341,10 @@ def test_an_unreadable_log_is_one_line(
 
     real = P.open
 
-    def failing(self: P, *args: object, **kwargs: object) -> object:
+    def failing(self: P, *args: Any, **kwargs: Any) -> Any:
         if self.name == "ops.jsonl":
             raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
-        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(P, "open", failing)
     code, _, err = cli("status", "--store", str(demo))
@@ -382,7 +383,9 @@ def test_a_reader_that_saw_an_append_which_was_taken_back_forgets_it(
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(os, "fsync", fsync_fails_after_the_reader_looked)
-    phantom = [k.PostCreate(post=f"p_phantom{i}", thread=thread, body="b") for i in range(3)]
+    phantom: list[k.Data] = [
+        k.PostCreate(post=f"p_phantom{i}", thread=thread, body="b") for i in range(3)
+    ]
     with pytest.raises(StoreWriteError, match="input/output error"):
         writer.write_many(phantom, author="m_sam")
     monkeypatch.setattr(os, "fsync", real_fsync)

@@ -8,7 +8,7 @@ Skipped, with the reason, where this process may not mount; the injected faults 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,10 +77,11 @@ def test_a_full_disk(cli: CliRunner, store: Path, small_fs: Path, tmp_path: Path
         assert code == 1, name
         assert "the disk is full" in one_line(err), (name, err)
         assert tree(store) == before, name
-    for name, write in {
+    writes: dict[str, Callable[[], None]] = {
         "draft": lambda: Drafts(store, "m_sam").save("k", SavedDraft(body="b" * 9000)),
         "sync.json": lambda: SyncState(cursor=1, acked=["x" * 9000]).save(store),
-    }.items():
+    }
+    for name, write in writes.items():
         with pytest.raises(StoreWriteError, match="the disk is full"):
             write()
         assert tree(store) == before, name

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from cohort_tui.domain.model import Member
-from cohort_tui.domain.utf8 import where_not_utf8
 from cohort_tui.paths import resolve_store
 from cohort_tui.store.workspace import Replica
 
@@ -63,6 +62,8 @@ def read_body(body: str | None, body_file: str | None) -> str:
         return body
     if body_file is None:
         fail("give --body TEXT or --body-file FILE")
+    from cohort_tui.domain.utf8 import where_not_utf8
+
     if body_file == "-":
         try:
             return sys.stdin.buffer.read().decode("utf-8")

@@ -12,7 +12,10 @@ from __future__ import annotations
 import contextlib
 import errno
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class StoreError(Exception):
@@ -61,7 +64,7 @@ _CAUSES: dict[int, tuple[str, str]] = {
         "the disk reported an input/output error",
         "the disk may be failing: copy the store to another disk",
     ),
-    errno.ENOENT: ("a folder on the way does not exist", "check the path"),
+    errno.ENOENT: ("no such file or folder", "check the path"),
     errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
     errno.EISDIR: ("it is a folder, not a file", "move the folder aside"),
     errno.ENAMETOOLONG: ("the path is too long", "use a shorter path"),

@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
-from cohort_tui.domain.sanitize import clean_line, truncate
 from cohort_tui.store.errors import StoreError, read_failed, write_failed, writing
 from cohort_tui.store.files import write_all
 
 _BLOCK = 65_536
+
+
+class LogMoved(StoreError):
+    """The log is not the one a position was taken in (repaired, or cut back after a
+    failed append); the reader must start over."""
 
 
 @dataclass
@@ -41,6 +45,8 @@ class LogPosition:
 def damage_reason(exc: OpError) -> str:
     """Why a line is not an op, fit for a terminal: the decoder's message may quote bytes
     from the damaged line, so it is sanitised and kept short."""
+    from cohort_tui.domain.sanitize import clean_line, truncate  # only when damaged
+
     return truncate(clean_line(str(exc)), 200)
 
 
@@ -92,23 +98,28 @@ class OpLog:
 
         Raises:
             StoreError: a complete line is not an op; names the file and line.
+            LogMoved: no line ends just before ``pos`` (see :meth:`follows`).
             StoreWriteError: the log cannot be read (a failing disk).
         """
+        # From the byte before ``pos``: it must end a line, or ``pos`` is not in this log.
+        skip = 1 if pos.offset else 0
         try:
             with self.path.open("rb") as f:
                 inode = os.fstat(f.fileno()).st_ino
-                f.seek(pos.offset)
+                f.seek(pos.offset - skip)
                 chunk = f.read()
         except FileNotFoundError:
             raise StoreError(f"{self.path} is missing; the store is incomplete.") from None
         except OSError as exc:
             raise read_failed(self.path, exc) from None
+        if skip and chunk[:1] != b"\n":
+            raise LogMoved(f"{self.path} no longer continues at byte {pos.offset}")
         end = chunk.rfind(b"\n")
-        if end < 0:
+        if end < skip:
             return [], LogPosition(pos.offset, pos.lines, inode)
         ops: list[Op] = []
         number = pos.lines
-        for raw in chunk[:end].split(b"\n"):
+        for raw in chunk[skip:end].split(b"\n"):
             number += 1
             if not raw.strip():
                 continue
@@ -120,11 +131,13 @@ class OpLog:
                     f"Nothing was changed; run `cohort repair --store {self.path.parent}` "
                     "to set damaged lines aside and keep the rest."
                 ) from None
-        return ops, LogPosition(pos.offset + end + 1, number, inode)
+        return ops, LogPosition(pos.offset - skip + end + 1, number, inode)
 
     def follows(self, pos: LogPosition) -> bool | None:
-        """Whether the log still continues from ``pos``: ``None`` when nothing was added
-        since, ``False`` when it is no longer the log ``pos`` was read from.
+        """Whether the log may continue from ``pos``: ``None`` when nothing was added
+        since, ``False`` when it is certainly no longer the log ``pos`` was read from
+        (another file, or shorter). :meth:`read_from` makes the last check, that a line
+        still ends just before ``pos``, and raises :class:`LogMoved` if not.
 
         Readers take no lock, so one may have read lines a writer then took back (a
         failed append is cut back), and a repair replaces the file: either way the
@@ -139,16 +152,7 @@ class OpLog:
             return False
         if stat.st_size == pos.offset:
             return None
-        if stat.st_size < pos.offset:
-            return False
-        if pos.offset == 0:
-            return True
-        try:
-            with self.path.open("rb") as f:
-                f.seek(pos.offset - 1)
-                return f.read(1) == b"\n"
-        except OSError as exc:
-            raise read_failed(self.path, exc) from None
+        return stat.st_size > pos.offset
 
     def append(self, ops: list[Op]) -> None:
         """Append ``ops`` durably, all or nothing. The caller must hold :meth:`locked`.

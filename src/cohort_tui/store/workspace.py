@@ -32,7 +32,7 @@ from cohort_tui.domain.reduce import OutOfOrder, apply_op, fold_ops
 from cohort_tui.store.errors import StoreError, writing
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.identity import IdIndex
-from cohort_tui.store.log import LogPosition, OpLog
+from cohort_tui.store.log import LogMoved, LogPosition, OpLog
 from cohort_tui.store.snapshot import (
     LEGACY_SNAPSHOT_NAME,
     SNAPSHOT_NAME,
@@ -216,7 +216,11 @@ class Replica:
         loaded = load_snapshot(self.snapshot_path, self.log.path)
         if loaded is not None:
             self.state, self.position = loaded
-        ops, self.position = self.log.read_from(self.position)
+        try:
+            ops, self.position = self.log.read_from(self.position)
+        except LogMoved:  # the snapshot is of another log after all
+            self._replay()
+            return
         try:
             for op in ops:
                 apply_op(self.state, op)
@@ -268,6 +272,11 @@ class Replica:
         follows = self.log.follows(self.position)
         if follows is None:
             return []
+        if follows:
+            try:
+                ops, self.position = self.log.read_from(self.position)
+            except LogMoved:
+                follows = False
         if not follows:
             # Repaired, or cut back after a failed append we may have read part of:
             # fold it all again, and report what is new to us.
@@ -278,7 +287,6 @@ class Replica:
             self._observe(ops)
             self._since_snapshot = len(ops)
             return [op for op in ops if op.id not in seen]
-        ops, self.position = self.log.read_from(self.position)
         try:
             for op in ops:
                 apply_op(self.state, op)
