@@ -335,7 +335,7 @@ class SyncServer:
         again = [op.id for op, _ in ops if op.id in known]
         stored = self.storage.stored_bodies(cohort, again) if again else {}
         acked: list[str] = []
-        rejected: list[dict[str, str]] = []
+        rejected: list[wire.Rejected] = []
         fresh: list[NewOp] = []
         taken: dict[str, Op] = {}  # ids this push stored
         now = now_ms()
@@ -346,13 +346,13 @@ class SyncServer:
                 if same:
                     acked.append(op.id)
                 else:
-                    rejected.append({"id": op.id, "reason": ID_CONFLICT, "status": "conflict"})
+                    rejected.append(wire.Rejected(op.id, ID_CONFLICT, "conflict"))
                 continue
             # The clock bounds (domain/clock.py) first: a far-future clock would win every
             # last-writer-wins edit and, once stored, reach every replica.
             problem = clock_problem(op.clock, now) or view.problem(op)
             if problem:
-                rejected.append({"id": op.id, "reason": problem, "status": "refused"})
+                rejected.append(wire.Rejected(op.id, problem, "refused"))
                 continue
             taken[op.id] = op
             view.apply(op)
@@ -370,7 +370,7 @@ class SyncServer:
                 acked=acked,
                 accepted=len(fresh),
                 duplicates=len(acked) - len(fresh),
-                rejected=[wire.Rejected(r["id"], r["reason"], r["status"]) for r in rejected],
+                rejected=rejected,
                 cursor=cursor,
                 history=self.storage.instance(),
             )
