@@ -210,6 +210,7 @@ class CohortApp(App[None]):
         state, the old one is unfrozen, collected, and the new one frozen.
         """
         state_id = id(self.replica.state)
+        gc.enable()  # `cohort` pauses the collector until the first frame
         if state_id == self._frozen_state:
             return
         if self._frozen_state:
