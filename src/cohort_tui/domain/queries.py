@@ -160,9 +160,9 @@ def unread_count(state: State, member: str, thread_id: str) -> int:
     marker = state.reads.get(member, {}).get(thread_id)
     count = 0
     if marker is None:  # never opened: every post by someone else counts
-        for post_id in thread.posts:
-            post = posts[post_id]
-            if post.author != member and post.hidden is None:
+        # map() looks the posts up in C: Home counts every thread of a big cohort at start.
+        for post in map(posts.__getitem__, thread.posts):
+            if post.hidden is None and post.author != member:
                 count += 1
         return count
     upto = tuple(marker)
@@ -198,8 +198,9 @@ def unread_mentions(state: State, member: str) -> list[str]:
     marks = state.reads.get(member, {})
     found = []
     for post in state.posts.values():
-        if needle not in post.body.lower():
-            continue  # cheap filter before the exact, word-bounded regex
+        body = post.body
+        if "@" not in body or needle not in body.lower():
+            continue  # cheap filters (no copy of the body first) before the exact regex
         marker = marks.get(post.thread)
         if post.author == member or post.hidden is not None:
             continue
