@@ -22,7 +22,7 @@ class CohortScreen(Screen[None]):
     while the screen is shown, and on resume if the store changed while it was hidden.
     """
 
-    _seen_applied = -1
+    _seen_applied: tuple[int, int] = (0, -1)
 
     @property
     def cohort_app(self) -> CohortApp:
@@ -59,9 +59,10 @@ class CohortScreen(Screen[None]):
         self._refresh_if_stale()
 
     def _refresh_if_stale(self) -> None:
-        applied = self.state.applied
-        if applied != self._seen_applied:
-            self._seen_applied = applied
+        state = self.state
+        seen = (id(state), state.applied)  # a refold brings a new state object
+        if seen != self._seen_applied:
+            self._seen_applied = seen
             self.refresh_view()
 
     def fill_header(self, *, unread: int | None = None, reviews: int | None = None) -> None:

@@ -284,5 +284,5 @@ class HomeScreen(CohortScreen):
 
     def action_refresh_home(self) -> None:
         self.cohort_app.poll_store()
-        self._seen_applied = -1
+        self._seen_applied = (0, -1)
         self._refresh_if_stale()
