@@ -7,6 +7,7 @@ cyclic garbage collector's way: these structs never form reference cycles.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 
 import msgspec
@@ -248,6 +249,9 @@ class Refusal(Struct, kw_only=True, gc=False):
     reason: str
 
 
+_UNPACKING = threading.Lock()
+
+
 class IdSet:
     """The ids of every op folded, as a set; a loaded snapshot keeps them packed (one
     bytes object) until the first op is folded or looked up.
@@ -276,11 +280,19 @@ class IdSet:
             return self._packed
         return msgspec.msgpack.encode(sorted(self._ids))
 
+    def unpack(self) -> None:
+        """Unpack now: a thread can, so the first fold on an event loop need not."""
+        self._set()
+
     def _set(self) -> set[str]:
-        if self._ids is None:
-            self._ids = set(msgspec.msgpack.decode(self._packed, type=list[str]))
-            self._packed = b""
-        return self._ids
+        ids = self._ids
+        if ids is None:
+            with _UNPACKING:  # a thread unpacking ahead and the fold must build one set
+                if self._ids is None:
+                    self._ids = set(msgspec.msgpack.decode(self._packed, type=list[str]))
+                    self._packed = b""
+                ids = self._ids
+        return ids
 
     def __contains__(self, op_id: object) -> bool:
         return op_id in self._set()
@@ -333,6 +345,8 @@ class State(Struct, kw_only=True, gc=False):
     """Index: reviewer -> assignments that are active and not yet reviewed."""
     review_pairs: dict[str, dict[str, int]] = field(default_factory=dict)
     """Index: author -> reviewer -> assignments ever made between them."""
+    shown_posts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Index: thread id -> author -> posts not hidden (unread counts without a scan)."""
     active_days: dict[str, list[int]] = field(default_factory=dict)
     """member id -> sorted epoch days on which the member wrote an op."""
     refused: list[Refusal] = field(default_factory=list)

@@ -160,7 +160,9 @@ def unread_count(state: State, member: str, thread_id: str) -> int:
     marker = state.reads.get(member, {}).get(thread_id)
     count = 0
     if marker is None:  # never opened: every post by someone else counts
-        # map() looks the posts up in C: Home counts every thread of a big cohort at start.
+        shown = state.shown_posts.get(thread_id)
+        if shown is not None:  # the fold's index: Home counts every thread at start
+            return sum(shown.values()) - shown.get(member, 0)
         for post in map(posts.__getitem__, thread.posts):
             if post.hidden is None and post.author != member:
                 count += 1

@@ -1,0 +1,96 @@
+"""Opening each main screen of ``cohort`` on the 100k-op store, in a real terminal.
+
+``cohort --store COPY`` runs in a pseudo-terminal (100x30) as in bench_startup. Once Home
+is complete and the app has been idle for a second (a person reading Home), each screen's
+key is pressed and timed until that screen is complete on the emulated screen; then each
+is visited again. A fresh copy of the store per round: opening Reviews hands on stale
+review assignments (it writes ops), and every round should start alike.
+
+Targets: every main screen opens in <= 150 ms; back to a visited screen in <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _common import CACHE, python
+from _term import Term, term_env
+from bench_startup import CURRICULUM_PARTS, HOME_PARTS, all_of, stores
+
+SCREENS = {
+    "2": ("curriculum", CURRICULUM_PARTS),
+    "3": (
+        "discussions",
+        (r" · Discussions ", r"╭─ Threads \(\d+\)", r"●\d+ ", r"Pick a thread|╭─ Thread"),
+    ),
+    "4": ("reviews", (r" · Reviews ", r"To review \(\d+\)", r"╭─ Details", r"waiting on")),
+    "5": ("milestones", (r" · Milestones ", r"m Milestones", r"Milestone 0", r"╭─ Details")),
+    "1": ("home", HOME_PARTS),
+}
+
+
+def one_round(big: Path, env: dict[str, str], tmp: Path) -> dict[str, tuple[float, float]]:
+    root = tmp / "big"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    for name in ("store.toml", "ops.jsonl", "snapshot.msgpack"):
+        shutil.copy(big / name, root / name)
+    cohort = str(Path(python()).with_name("cohort"))
+    term = Term([cohort, "--store", str(root)], env)
+    times: dict[str, list[float]] = {}
+    try:
+        term.wait_for(all_of(*HOME_PARTS))
+        term.settle(quiet=1.0)
+        for visit in range(2):
+            for key, (name, parts) in SCREENS.items():
+                if visit == 0 and key == "1":
+                    continue  # Home is where it started
+                sent = term.press(key)
+                times.setdefault(name, []).append(term.wait_for(all_of(*parts), since=sent))
+                term.settle(quiet=0.3)
+    finally:
+        term.close()
+    return {name: (t[0], t[-1]) for name, t in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    _, big = stores(CACHE)
+    first: dict[str, list[float]] = {}
+    again: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config"
+        config.mkdir()
+        env = term_env(COHORT_CONFIG_DIR=str(config))
+        for _ in range(args.rounds):
+            for name, (opened, back) in one_round(big, env, Path(tmp)).items():
+                first.setdefault(name, []).append(opened)
+                again.setdefault(name, []).append(back)
+    print(f"key press until the screen is complete, 100k-op store, {args.rounds} rounds")
+    print(f"{'':12} {'first visit':>20}   {'visited again':>20}")
+    print(f"{'':12} {'median':>9} {'min':>4} {'max':>5}   {'median':>9} {'min':>4} {'max':>5}")
+    for name in again:
+        a, b = first.get(name, []), again[name]
+        cells = (
+            f"{statistics.median(a) * 1000:6.0f} ms {min(a) * 1000:4.0f} {max(a) * 1000:5.0f}"
+            if a
+            else f"{'(start)':>20}"
+        )
+        print(
+            f"{name:12} {cells}   "
+            f"{statistics.median(b) * 1000:6.0f} ms {min(b) * 1000:4.0f} {max(b) * 1000:5.0f}"
+        )
+    print("targets: first visit <= 150 ms, visited again <= 50 ms")
+
+
+if __name__ == "__main__":
+    main()
