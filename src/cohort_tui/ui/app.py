@@ -114,6 +114,8 @@ class CohortApp(App[None]):
         self._previous_excepthook: Callable[[threading.ExceptHookArgs], object] | None = None
         self._theme_ready = False
         self._store_problem = ""
+        self.first_frame_drawn = False
+        """Set once the first screen is on the terminal (see CohortScreen)."""
         super().__init__()
         from cohort_tui.ui.live_fold import LiveFold
 
@@ -217,6 +219,7 @@ class CohortApp(App[None]):
         frozen (see :mod:`cohort_tui.ui.live_fold`); the one it replaced is freed by
         reference counting (it has no cycles), never by a collection over everything.
         """
+        self.first_frame_drawn = True
         state_id = id(self.replica.state)
         gc.enable()  # `cohort` pauses the collector until the first frame
         if state_id == self._frozen_state:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual.geometry import Size
 from textual.screen import Screen
 
 from cohort_tui.domain.model import State
@@ -51,6 +52,16 @@ class CohortScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._refresh_if_stale()
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        # The app batches updates through its whole start-up, and whatever is drawn in
+        # a batch is thrown away: the first screen used to be laid out and drawn in full
+        # there (~30% of reaching Home), then again once the batch was over. Lay out
+        # once, after it. (Textual private API; Textual is pinned.)
+        if self.app._batch_count and not self.cohort_app.first_frame_drawn:
+            self._layout_required = True
+            return
+        super()._refresh_layout(size, scroll)
 
     def on_screen_resume(self) -> None:
         self._refresh_if_stale()
