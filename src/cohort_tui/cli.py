@@ -119,7 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return open_app(args)
-        result: int = args.run(args)
+        try:
+            result: int = args.run(args)
+        finally:
+            import gc
+
+            gc.unfreeze()  # open_replica froze the state for the command's run
         return result
     except CliError as exc:
         print(f"cohort: {exc}", file=sys.stderr)

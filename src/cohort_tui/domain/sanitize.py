@@ -142,6 +142,20 @@ def _special() -> frozenset[int]:
     )
 
 
+# The special characters as regex classes, written out: building them from the sets
+# above costs ~10 ms on the first frame; a test checks they equal
+# ``_char_class(_special())`` (and without TAB and LF), so they cannot drift.
+_CLASS_TAIL = (
+    r"\U0000007f-\U0000009f\U000000ad\U0000034f\U0000061c\U0000115f-\U00001160"
+    r"\U000017b4-\U000017b5\U0000180e\U0000200b-\U0000200f\U00002028-\U0000202e"
+    r"\U00002060-\U0000206f\U00003164\U0000d800-\U0000dfff\U0000fe00-\U0000fe0f"
+    r"\U0000feff\U0000ffa0\U0000fff0-\U0000fffb\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+_SPECIAL_CLASS = r"[\U00000000-\U0000001f" + _CLASS_TAIL
+_SPECIAL_CLASS_MULTILINE = r"[\U00000000-\U00000008\U0000000b-\U0000001f" + _CLASS_TAIL
+
+
 class _Patterns:
     """The regexes of the character pass.
 
@@ -151,10 +165,16 @@ class _Patterns:
     """
 
     def __init__(self) -> None:
-        special = _special()
-        self.run_multiline = re.compile(_char_class(special - {_TAB, _LF}) + "+")
-        self.split_multiline = re.compile("(" + self.run_multiline.pattern + ")")
-        self.split_single_line = re.compile("(" + _char_class(special) + "+)")
+        # A run of special characters, captured so that split() keeps the runs.
+        self.split_multiline = re.compile("(" + _SPECIAL_CLASS_MULTILINE + "+)")
+        self.split_single_line = re.compile("(" + _SPECIAL_CLASS + "+)")
+
+
+class _Tables:
+    """Replacements for the special characters, by line mode, and the escape sequences
+    (built on first use, only for text that has a special character)."""
+
+    def __init__(self) -> None:
         # Whole escape sequences, 7-bit and 8-bit. A sequence must be complete to be
         # removed; the ESC (or C1 introducer) of an incomplete one is left for the
         # character pass to show, so an unterminated OSC never swallows the rest of a
@@ -169,12 +189,6 @@ class _Patterns:
             """,
             re.VERBOSE,
         )
-
-
-class _Tables:
-    """Replacements for the special characters, by line mode (see :class:`_Patterns`)."""
-
-    def __init__(self) -> None:
         self.multiline: dict[int, str] = {cp: _replacement(cp) for cp in _special()}
         self.multiline.update({_TAB: "\t", _LF: "\n", _CR: "\n", 0x2028: "\n", 0x2029: "\n"})
         self.single_line: dict[int, str] = dict(self.multiline)
@@ -281,7 +295,7 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
             return text
     patterns, tables = _patterns(), _tables()
     if _ESCAPE_START.search(text) is not None:
-        text = patterns.escape_sequence.sub("", text)
+        text = tables.escape_sequence.sub("", text)
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     if multiline:
@@ -391,7 +405,7 @@ def _name(codepoint: int) -> str:
 
 def _invisibles(line: str) -> Iterator[int]:
     """Columns of the characters :func:`find_invisibles` reports."""
-    for match in _patterns().run_multiline.finditer(line):
+    for match in _patterns().split_multiline.finditer(line):
         start, end = match.span()
         before, after = line[start - 1 : start], line[end : end + 1]
         kept, dropped = _run_plan(match.group(), before, after, letters=False)
@@ -433,7 +447,7 @@ def has_invisibles(text: str) -> bool:
     Returns:
         True when at least one character would be marked.
     """
-    special = _ASCII_SPECIAL_MULTILINE if text.isascii() else _patterns().run_multiline
+    special = _ASCII_SPECIAL_MULTILINE if text.isascii() else _patterns().split_multiline
     if special.search(text) is None:
         return False
     return next(_invisibles(text), None) is not None

@@ -83,6 +83,7 @@ class HomeScreen(CohortScreen):
     def refresh_view(self) -> None:
         now = self.now()
         t = today(self.state, self.me, now)
+        self.cohort_app.memo_seed("cohort-median", t.cohort_median)  # the map's summary
         self.fill_header(unread=sum(n for _, n in t.unread), reviews=len(t.reviews_waiting))
         self._fill_agenda(t, now)
         self._fill_progress(t)

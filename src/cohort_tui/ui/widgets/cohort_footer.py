@@ -69,6 +69,10 @@ class CohortFooter(Widget, can_focus=False):
         super().__init__()
         self._hover: str | None = None
         self._spans: list[tuple[int, int, _Key]] = []
+        self._strip: tuple[tuple[int, str | None], Strip] | None = None
+        """The last line drawn, for its width and hovered key: asking the screen for
+        its active bindings asks every action whether it applies, several times a
+        frame otherwise."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -77,7 +81,12 @@ class CohortFooter(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: object) -> None:
+        self._strip = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strip = None  # a theme change restyles the line
+        super().notify_style_update()
 
     def _keys(self) -> tuple[list[_Key], _Key | None]:
         """The shown keys, one per action (the first binding of each), and the command
@@ -126,8 +135,12 @@ class CohortFooter(Widget, can_focus=False):
         footer draws it: its padding cells carry a background only."""
         if y:
             return Strip.blank(self.size.width, self.rich_style)
-        segments = self._line().render(self.app.console)
-        return Strip(segments).adjust_cell_length(self.size.width, self.rich_style)
+        key = (self.size.width, self._hover)
+        if self._strip is None or self._strip[0] != key:
+            segments = self._line().render(self.app.console)
+            strip = Strip(segments).adjust_cell_length(self.size.width, self.rich_style)
+            self._strip = (key, strip)
+        return self._strip[1]
 
     def _line(self) -> Text:
         width = self.size.width
