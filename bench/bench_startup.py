@@ -12,7 +12,7 @@ is timed until a known text is on screen:
 
 Then, to show the keys work, ``2`` is pressed and timed until the next screen has drawn
 (the bare app answers ``2`` by changing its text). Peak RSS is the child's own high-water
-mark (``VmHWM``) read before it is asked to quit.
+mark (``VmHWM``), read when Home is complete and again after the key.
 
 The apps are interleaved round by round (the order rotates), so a busy machine slows
 them alike; ratios are given both as ratio of medians and as the median of each round's
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -86,6 +87,7 @@ class Case:
     after_key: object
     first: list[float] = field(default_factory=list)
     key: list[float] = field(default_factory=list)
+    rss_home: list[int] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
 
 
@@ -93,6 +95,7 @@ def run_once(case: Case, env: dict[str, str]) -> None:
     term = Term(case.argv, env)
     try:
         case.first.append(term.wait_for(case.ready))  # type: ignore[arg-type]
+        case.rss_home.append(term.peak_rss_kib())
         sent = term.press("2")
         case.key.append(term.wait_for(case.after_key, since=sent))  # type: ignore[arg-type]
         case.rss.append(term.peak_rss_kib())
@@ -129,6 +132,12 @@ def ms(v: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--compare",
+        metavar="COHORT",
+        help="another build's cohort command (e.g. the last release's) to run in the same "
+        "rounds, on its own copies of the stores",
+    )
     args = parser.parse_args()
     demo, big = stores(CACHE)
     cohort = str(Path(python()).with_name("cohort"))
@@ -158,13 +167,28 @@ def main() -> None:
                 all_of(*CURRICULUM_PARTS),
             ),
         ]
+        if args.compare:
+            for label, store in (("demo store", demo), ("100k-op store", big)):
+                copy = CACHE / f"compare-{store.name}"
+                if not copy.exists():  # its own snapshot format lives here
+                    shutil.copytree(store, copy)
+                cases.append(
+                    Case(
+                        f"compared, {label}",
+                        [args.compare, "--store", str(copy)],
+                        all_of(*HOME_PARTS),
+                        all_of(*CURRICULUM_PARTS),
+                    )
+                )
         for case in cases:  # warm the disk cache and compiled bytecode
             run_once(case, env)
             case.first.clear()
             case.key.clear()
+            case.rss_home.clear()
             case.rss.clear()
         for round_ in range(args.rounds):
-            order = cases[round_ % 3 :] + cases[: round_ % 3]
+            turn = round_ % len(cases)
+            order = cases[turn:] + cases[:turn]
             for case in order:
                 try:
                     run_once(case, env)
@@ -177,10 +201,12 @@ def report(cases: list[Case], rounds: int) -> None:
     bare = cases[0]
     print(f"launch in a 100x30 pty until the screen is complete; {rounds} interleaved rounds")
     print(
-        f"{'':24} {'median':>6} {'min':>5} {'max':>5}  {'ratio':>5} {'per-round':>9} "
-        f"{'min/min':>7}   {'key 2':>5} {'RSS MiB':>7}"
+        f"{'':{max(len(c.name) for c in cases)}} {'median':>6} {'min':>5} {'max':>5}  "
+        f"{'ratio':>5} {'per-round':>9} "
+        f"{'min/min':>7}   {'key 2':>5} {'RSS MiB':>10}"
     )
     targets = {"cohort, demo store": 1.3, "cohort, 100k-op store": 1.6}
+    width = max(len(case.name) for case in cases)
     for case in cases:
         med = statistics.median(case.first)
         ratio = med / statistics.median(bare.first)
@@ -188,15 +214,17 @@ def report(cases: list[Case], rounds: int) -> None:
         min_ratio = min(case.first) / min(bare.first)
         target = targets.get(case.name)
         print(
-            f"{case.name:24} {ms(med):>6} {ms(min(case.first)):>5} {ms(max(case.first)):>5}  "
+            f"{case.name:{width}} {ms(med):>6} {ms(min(case.first)):>5} {ms(max(case.first)):>5}  "
             f"{ratio:5.2f} {per_round:9.2f} {min_ratio:7.2f}   "
             f"{ms(statistics.median(case.key)):>5} "
-            f"{statistics.median(case.rss) / 1024:7.0f}"
+            f"{statistics.median(case.rss_home) / 1024:5.0f} /"
+            f"{statistics.median(case.rss) / 1024:3.0f}"
             + (f"   target <= {target}x" if target else "")
         )
     print(
         "times in ms; ratio = median / bare median; per-round = median of each round's "
-        "ratio; key 2 = key press until the next screen is drawn; RSS = peak (VmHWM)"
+        "ratio; key 2 = key press until the next screen is drawn; RSS = peak (VmHWM) at Home / "
+        "after key 2"
     )
     print("target: peak RSS <= 100 MiB on the 100k-op store")
 

@@ -280,6 +280,11 @@ class IdSet:
             return self._packed
         return msgspec.msgpack.encode(sorted(self._ids))
 
+    @property
+    def unpacked(self) -> bool:
+        """Whether the ids are a set already (a first lookup costs nothing more)."""
+        return self._ids is not None
+
     def unpack(self) -> None:
         """Unpack now: a thread can, so the first fold on an event loop need not."""
         self._set()

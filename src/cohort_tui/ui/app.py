@@ -202,10 +202,6 @@ class CohortApp(App[None]):
     def _warm(self) -> None:
         from cohort_tui.ui.warmup import warm
 
-        # The op ids a snapshot keeps packed are needed by the first fold: unpacked in a
-        # thread now, not on the event loop then (~50 ms at 100k ops).
-        seen = self.replica.state.seen
-        threading.Thread(target=seen.unpack, name="unpack op ids", daemon=True).start()
         warm(self)
 
     _frozen_state = 0

@@ -1,7 +1,8 @@
 """Folding what other processes append into the app's state, without stalling its loop.
 
 A few ops (another pane's post) are read and folded at once: a few milliseconds. A big
-batch (a sync bringing 1,000 ops) is read and decoded in a thread, then folded on the
+batch (a sync bringing 1,000 ops), or the first batch after a start from a snapshot
+(whose op ids are still packed), is read and decoded in a thread, then folded on the
 event loop a slice at a time, so keys are answered between slices. An op that sorts
 before what was folded (offline work arriving) needs the whole log folded again,
 seconds at 100k ops: that runs in a thread into a *new* state, which replaces the old
@@ -74,7 +75,7 @@ class LiveFold:
         new_bytes = replica.log.size() - replica.position.offset
         if new_bytes <= 0:
             return
-        if new_bytes <= READ_AT_ONCE:
+        if new_bytes <= READ_AT_ONCE and replica.state.seen.unpacked:
             ops = replica.refresh()
             if replica.needs_refold:
                 self._start_refold()
@@ -94,6 +95,9 @@ class LiveFold:
     # -- a big batch: read in a thread, folded in slices ----------------------------
 
     def _read(self, start: LogPosition) -> None:
+        # The op ids a snapshot keeps packed (10 MB as a set at 100k ops, so not at
+        # start) are needed to fold: unpacked here, not on the event loop (~30 ms).
+        self.replica.state.seen.unpack()
         try:
             ops, end = self.replica.log.read_from(start)
         except StoreError as exc:
