@@ -59,9 +59,12 @@ def pulse(state: State, now: int) -> CohortPulse:
     return CohortPulse(active, len(state.members), posts, done, reviews)
 
 
-def today(state: State, member: str, now: int) -> Today:
+def today(
+    state: State, member: str, now: int, *, unread_cache: q.UnreadCache | None = None
+) -> Today:
     """What needs ``member`` at ``now``. Lessons and milestones are a learner's agenda:
-    a facilitator or mentor who is not also a learner is not told they are overdue."""
+    a facilitator or mentor who is not also a learner is not told they are overdue.
+    An ``unread_cache`` kept across calls recounts only the threads that changed."""
     learning = member in q.learners(state)
     milestone = q.next_milestone(state, member, now) if learning else None
     sessions = q.upcoming_sessions(state, now)
@@ -77,7 +80,7 @@ def today(state: State, member: str, now: int) -> Today:
         milestone_due=q.due_for(milestone, member) if milestone else None,
         next_session=session,
         reviews_waiting=q.reviews_waiting(state, member),
-        unread=q.unread_threads(state, member),
+        unread=q.unread_threads(state, member, unread_cache),
         mentions=q.unread_mentions(state, member),
         submissions_changes=sum(
             1 for s in q.my_submissions(state, member) if q.submission_status(state, s) == "changes"

@@ -160,7 +160,9 @@ class LiveFold:
         self.app.store_folded([])
         # getrefcount sees ``old`` and its own argument: no screen or worker holds it.
         if sys.getrefcount(old) <= 2:
-            threading.Thread(target=_dismantle, args=(old,), name="free old state").start()
+            threading.Thread(
+                target=_dismantle, args=(old,), name="free old state", daemon=True
+            ).start()
         del old
         self.poll()  # what was appended while the log was refolded
 
@@ -179,18 +181,26 @@ class LiveFold:
             self.app.call_from_thread(callback, *args)
 
 
+DISMANTLE_AFTER = 1.0
+"""Seconds a replaced state is kept before it is freed: the screens redraw first."""
+
+
 def _dismantle(state: State) -> None:
-    """Free a replaced state a piece at a time (in a thread).
+    """Free a replaced state a piece at a time, in the background (in a thread).
 
     Letting go of a 100k-op state at once frees its objects in one stretch of C that
-    holds the interpreter for ~40 ms, a stall for whichever thread lets go; one entry at
-    a time, the event loop keeps its turns. A table someone else still holds is left
-    whole.
+    holds the interpreter for ~40 ms, a stall for whichever thread lets go. Freed a few
+    hundred entries at a time, with a pause between (which hands the interpreter to the
+    event loop), and only after the screens have redrawn from the new state, it costs
+    the loop nothing it would notice. A table someone else still holds is left whole.
     """
+    time.sleep(DISMANTLE_AFTER)
     for name in ("posts", "reads", "threads", "submissions", "reviews", "progress"):
         table = getattr(state, name)
         if sys.getrefcount(table) > 3:  # the state, ``table`` and getrefcount's argument
             continue
         while table:
-            table.popitem()
+            for _ in range(min(256, len(table))):
+                table.popitem()
+            time.sleep(0.001)
         del table

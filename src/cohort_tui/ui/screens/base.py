@@ -91,7 +91,11 @@ class CohortScreen(Screen[None]):
         header.unread = self.cohort_app.memo(
             "unread",
             lambda: (
-                given if given is not None else sum(n for _, n in q.unread_threads(state, self.me))
+                given
+                if given is not None
+                else sum(
+                    n for _, n in q.unread_threads(state, self.me, self.cohort_app.unread_cache)
+                )
             ),
         )
         header.reviews = len(q.reviews_waiting(state, self.me)) if reviews is None else reviews

@@ -82,7 +82,7 @@ class HomeScreen(CohortScreen):
 
     def refresh_view(self) -> None:
         now = self.now()
-        t = today(self.state, self.me, now)
+        t = today(self.state, self.me, now, unread_cache=self.cohort_app.unread_cache)
         self.cohort_app.memo_seed("cohort-median", t.cohort_median)  # the map's summary
         self.fill_header(unread=sum(n for _, n in t.unread), reviews=len(t.reviews_waiting))
         self._fill_agenda(t, now)
