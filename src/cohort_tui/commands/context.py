@@ -7,11 +7,13 @@ import gc
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from cohort_tui.domain.model import Member
 from cohort_tui.paths import resolve_store
-from cohort_tui.store.workspace import Replica
+
+if TYPE_CHECKING:  # imported when a store is opened: `status --tmux` may need no store
+    from cohort_tui.domain.model import Member
+    from cohort_tui.store.workspace import Replica
 
 
 class CliError(Exception):
@@ -47,6 +49,8 @@ def open_replica(args: argparse.Namespace) -> Replica:
     all of it (28 collections, half of ``cohort status`` at 100k ops). :func:`main`
     unfreezes when the command is done.
     """
+    from cohort_tui.store.workspace import Replica
+
     replica = Replica(store_path(args))
     gc.freeze()
     return replica
