@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
+from cohort_tui.domain.queries import UnreadCache, unread_threads
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.log import LogPosition
 
@@ -152,10 +153,15 @@ class LiveFold:
         except StoreError as exc:
             self._call(self._failed, exc)
             return
-        self._call(self._adopt, state, end)
+        # Nobody else sees the new state yet: count its unread threads here, so the
+        # screens' first redraw from it does not count 2,000 threads on the loop.
+        unread = UnreadCache()
+        unread_threads(state, self.app.member_id, unread)
+        self._call(self._adopt, state, end, unread)
 
-    def _adopt(self, state: State, end: LogPosition) -> None:
+    def _adopt(self, state: State, end: LogPosition, unread: UnreadCache) -> None:
         old = self.replica.adopt(state, end)
+        self.app.unread_cache = unread
         self._busy = False
         self.app.store_folded([])
         # getrefcount sees ``old`` and its own argument: no screen or worker holds it.
