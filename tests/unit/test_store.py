@@ -125,6 +125,9 @@ def test_the_op_ids_survive_a_snapshot_and_dedupe_after_it(store_dir: Path) -> N
     replica.save_snapshot()
     reopened = Replica(store_dir)
     assert set(reopened.state.seen) == ids and len(reopened.state.seen) == len(ids)
+    assert reopened.state.reads == replica.state.reads  # each member's, unpacked on demand
+    assert reopened.state.reads.get("m_fac") == replica.state.reads.get("m_fac")
+    assert reopened.state.reads.get("m_nobody") is None
     op = next(iter(ids))
     assert op in reopened.state.seen
     assert reopened.import_ops([]) == (0, 0)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import msgspec
 
-from cohort_tui.domain.model import IdSet, State
+from cohort_tui.domain.model import IdSet, ReadMarks, State
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
@@ -39,7 +39,7 @@ class Snapshot(msgspec.Struct, kw_only=True):
 
 
 def _encode_extra(obj: object) -> object:
-    if isinstance(obj, IdSet):
+    if isinstance(obj, IdSet | ReadMarks):
         return obj.pack()
     raise NotImplementedError(f"cannot store {type(obj).__name__} in a snapshot")
 
@@ -47,6 +47,12 @@ def _encode_extra(obj: object) -> object:
 def _decode_extra(kind: type, obj: object) -> object:
     if kind is IdSet and isinstance(obj, bytes):
         return IdSet.from_packed(obj)
+    if (
+        kind is ReadMarks
+        and isinstance(obj, dict)
+        and all(isinstance(key, str) and isinstance(raw, bytes) for key, raw in obj.items())
+    ):
+        return ReadMarks.from_packed(obj)
     raise ValueError(f"cannot load {kind.__name__} from a snapshot")  # an older format
 
 
