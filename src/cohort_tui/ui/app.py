@@ -115,11 +115,11 @@ class CohortApp(App[None]):
         self._theme_ready = False
         self._store_problem = ""
         self.first_frame_drawn = False
+        """Set once the first screen is on the terminal (see CohortScreen)."""
         from cohort_tui.domain.queries import UnreadCache
 
         self.unread_cache = UnreadCache()
         """Per-thread unread counts, recounted only where the state changed."""
-        """Set once the first screen is on the terminal (see CohortScreen)."""
         super().__init__()
         from cohort_tui.ui.live_fold import LiveFold
 
