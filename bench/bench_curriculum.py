@@ -66,7 +66,7 @@ async def measure(root: Path) -> None:
         refresh = time.perf_counter() - t
         await app.switch_mode("home")
         await pilot.pause()
-        screen._seen_applied = -1  # force a full redraw on return, as after a store change
+        screen._seen_applied = (0, -1)  # force a full redraw on return, as after a store change
         start = time.perf_counter()
         await app.switch_mode("curriculum")
         await pilot.pause()

@@ -239,8 +239,10 @@ def big_store(root: Path) -> Path:
 
     if not (root / "store.toml").exists():
         write_store(root, big_cohort_ops())
-    if not (root / SNAPSHOT_NAME).exists():  # new, or made by a version with another format
+    if not (root / SNAPSHOT_NAME).exists():
         Replica(root).save_snapshot()
+    else:
+        Replica(root)  # a snapshot of another format (or log) is rebuilt as it opens
     return root
 
 

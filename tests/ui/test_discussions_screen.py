@@ -523,19 +523,22 @@ async def test_a_body_past_the_limit_is_refused_with_its_size(tmp_path: Path) ->
         assert len(app.replica.state.threads[thread].posts) == before
 
 
-async def test_moving_focus_does_not_rebuild_the_footer(tmp_path: Path) -> None:
-    from textual.widgets._footer import FooterKey
+async def test_moving_focus_updates_the_footer_without_rebuilding_it(tmp_path: Path) -> None:
+    from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 
     app = make_app(tmp_path / "s")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_thread(app, pilot, pathlib_thread(app))
-        keys = list(screen.query(FooterKey))
-        assert keys
+        footer = screen.query_one(CohortFooter)
+        in_thread = list(footer.shown_keys())
+        assert "r" in in_thread and not footer.children  # one widget draws every key
         await pilot.press("escape")  # to the list
         await settle(pilot)
+        assert list(footer.shown_keys()) == in_thread  # the screen's keys, in both
         await pilot.press("enter")  # back to the thread
         await settle(pilot)
-        assert list(screen.query(FooterKey)) == keys  # the same widgets: nothing rebuilt
+        assert list(footer.shown_keys()) == in_thread
+        assert screen.query_one(CohortFooter) is footer
 
 
 async def test_a_lessons_threads_from_the_curriculum_map(tmp_path: Path) -> None:

@@ -178,3 +178,28 @@ def test_status_loads_only_its_own_command_module(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = out.stdout.strip().splitlines()[-1]
     assert loaded == "['cohort_tui.commands.context', 'cohort_tui.commands.status']"
+
+
+def test_status_tmux_reuses_its_line_until_the_log_changes(cli: CliRunner, demo: Path) -> None:
+    from cohort_tui.domain import op_kinds as k
+    from cohort_tui.store.workspace import Replica
+
+    code, first, _ = cli("status", "--tmux", "--store", str(demo))
+    assert code == 0 and "unread" in first
+    cached = json.loads((demo / "local" / "status-tmux.json").read_text())
+    assert cached[""]["line"] == first.strip()
+    # A second run in the same minute opens no store: the line comes from the cache.
+    code = (
+        "import sys; from cohort_tui.cli import main;"
+        f"main(['status', '--tmux', '--store', {str(demo)!r}]);"
+        "print('opened' if 'cohort_tui.store.workspace' in sys.modules else 'cached')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [first.strip(), "cached"]
+    # Another member asks: their own line. A new op from anyone: a fresh line.
+    assert cli("status", "--tmux", "--store", str(demo), "--as", "priya")[1] != first
+    other = Replica(demo)
+    thread = next(iter(other.state.threads))
+    other.write(k.PostCreate(post="p_new", thread=thread, body="news"), author="m_priya")
+    _, again, _ = cli("status", "--tmux", "--store", str(demo))
+    assert again != first and again.strip().endswith(("unread", "@"))

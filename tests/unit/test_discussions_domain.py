@@ -127,3 +127,27 @@ def test_search_never_fails_on_arbitrary_text(bodies: list[str], query: str) -> 
     state = fold_ops(ops)
     found = d.SearchIndex().search(state, query)
     assert found <= set(state.threads)
+
+
+def test_the_unread_cache_recounts_what_changed_and_agrees_with_a_count() -> None:
+    from cohort_tui.domain import queries as q
+    from cohort_tui.domain.reduce import apply_op
+
+    m, ops = small_cohort()
+    state = fold_ops(ops)
+    cache = q.UnreadCache()
+    steps = [
+        m.op("m_a", k.ThreadCreate(thread="t1", post="p1", title="One", body="hi")),
+        m.op("m_b", k.ThreadCreate(thread="t2", post="p2", title="Two", body="yo")),
+        m.op("m_b", k.PostCreate(post="p3", thread="t1", body="reply")),
+        m.op("m_c", k.ThreadRead(thread="t1", upto=m.clock.now(m.now + 5_000))),
+        m.op("m_a", k.PostCreate(post="p4", thread="t1", body="again")),
+        m.op("m_fac", k.PostHide(post="p4", hidden=True, reason="spam")),
+        m.op("m_fac", k.PostHide(post="p4", hidden=False)),
+        m.op("m_c", k.PostCreate(post="p5", thread="t2", body="mine")),
+    ]
+    for op in steps:
+        apply_op(state, op)
+        for member in ("m_a", "m_b", "m_c"):
+            assert q.unread_threads(state, member, cache) == q.unread_threads(state, member)
+    assert q.unread_threads(state, "m_c", cache) == [("t1", 1)]  # p4 sorts after the marker

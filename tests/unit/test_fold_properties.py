@@ -143,6 +143,18 @@ def test_load_index_matches_a_recount(ops: list[Op]) -> None:
     assert state.review_load == open_load(state)
 
 
+@settings(max_examples=80, deadline=None)
+@given(op_histories())
+def test_shown_posts_index_matches_a_recount(ops: list[Op]) -> None:
+    state = fold_ops(ops)
+    recount: dict[str, dict[str, int]] = {}
+    for post in state.posts.values():
+        shown = recount.setdefault(post.thread, {})
+        shown[post.author] = shown.get(post.author, 0) + (post.hidden is None)
+    index = {t: {a: n for a, n in by.items() if n} for t, by in state.shown_posts.items()}
+    assert index == {t: {a: n for a, n in by.items() if n} for t, by in recount.items()}
+
+
 def test_unknown_kind_is_kept_and_skipped() -> None:
     _, ops = small_cohort()
     line = msgspec.json.encode(

@@ -536,3 +536,9 @@ def test_domain_module_uses_only_the_standard_library() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert imported <= {"__future__", "collections", "dataclasses", "re", "unicodedata"}
+
+
+def test_the_written_out_character_classes_match_the_sets() -> None:
+    special = sanitize._special()
+    assert sanitize._char_class(special) == sanitize._SPECIAL_CLASS
+    assert sanitize._char_class(special - {0x09, 0x0A}) == sanitize._SPECIAL_CLASS_MULTILINE

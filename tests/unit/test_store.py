@@ -119,6 +119,37 @@ def test_corrupt_snapshot_is_rebuilt(store_dir: Path) -> None:
     msgspec.msgpack.decode((store_dir / "snapshot.msgpack").read_bytes())  # rewritten whole
 
 
+def test_the_op_ids_survive_a_snapshot_and_dedupe_after_it(store_dir: Path) -> None:
+    replica = _new_store(store_dir)
+    ids = set(replica.state.seen)
+    replica.save_snapshot()
+    reopened = Replica(store_dir)
+    assert set(reopened.state.seen) == ids and len(reopened.state.seen) == len(ids)
+    assert reopened.state.reads == replica.state.reads  # each member's, unpacked on demand
+    assert reopened.state.reads.get("m_fac") == replica.state.reads.get("m_fac")
+    assert reopened.state.reads.get("m_nobody") is None
+    op = next(iter(ids))
+    assert op in reopened.state.seen
+    assert reopened.import_ops([]) == (0, 0)
+    again = [o for o in reopened.log.read_from(type(reopened.position)())[0] if o.id == op]
+    assert reopened.import_ops(again) == (0, 1)  # a second copy is a no-op
+    reopened.write(k.PostCreate(post="p1", thread="t1", body="new"), author="m_fac")
+    assert len(reopened.state.seen) == len(ids) + 1
+
+
+def test_a_snapshot_of_an_older_format_is_rebuilt(store_dir: Path) -> None:
+    replica = _new_store(store_dir)
+    expected = export_json(replica.state)
+    replica.save_snapshot()
+    path = store_dir / "snapshot.msgpack"
+    old = msgspec.msgpack.decode(path.read_bytes())
+    old["format"], old["state"]["seen"] = 2, sorted(replica.state.seen)  # ids as a list
+    path.write_bytes(msgspec.msgpack.encode(old))
+    reopened = Replica(store_dir)
+    assert export_json(reopened.state) == expected and set(reopened.state.seen)
+    assert msgspec.msgpack.decode(path.read_bytes())["format"] == 3  # rewritten
+
+
 def test_snapshot_from_another_log_is_not_trusted(store_dir: Path, tmp_path: Path) -> None:
     replica = _new_store(store_dir)
     replica.save_snapshot()

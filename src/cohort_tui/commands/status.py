@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from cohort_tui.commands.context import acting_member, now_ms, open_replica
+from cohort_tui.commands.context import acting_member, now_ms, open_replica, store_path
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -22,7 +22,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from cohort_tui.domain.sanitize import clean_line, truncate
+    if args.tmux:
+        return _tmux_line(args)
+    from cohort_tui.domain.sanitize import clean_line
     from cohort_tui.domain.today import relative_due, today
 
     replica = open_replica(args)
@@ -59,21 +61,6 @@ def run_status(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    if args.tmux:
-        parts = [f"{t.lessons_done}/{t.lessons_total}"]
-        if t.next_milestone and t.milestone_due is not None:
-            parts.append(
-                f"{truncate(clean_line(t.next_milestone.title), 18)} "
-                f"{relative_due(t.milestone_due, now)}"
-            )
-        if t.reviews_waiting:
-            parts.append(f"{len(t.reviews_waiting)} to review")
-        if unread_total:
-            parts.append(f"{unread_total} unread")
-        if t.mentions:
-            parts.append(f"{len(t.mentions)} @")
-        print(" | ".join(parts))
-        return 0
     cohort = state.cohort.name if state.cohort else "?"
     print(f"{clean_line(cohort)} · @{me.handle}")
     print(
@@ -93,3 +80,44 @@ def run_status(args: argparse.Namespace) -> int:
         f"{len(t.mentions)} mention(s)"
     )
     return 0
+
+
+def _tmux_line(args: argparse.Namespace) -> int:
+    """One line for a tmux status bar, reused while the log and the minute are the same
+    (a status bar asks every few seconds; see :mod:`cohort_tui.store.status_cache`)."""
+    import os
+
+    from cohort_tui.store.status_cache import StatusLineCache
+
+    now = now_ms()
+    who = getattr(args, "as_member", None) or os.environ.get("COHORT_AS") or ""
+    cache = StatusLineCache(store_path(args), who, now)
+    line = cache.get()
+    if line is None:
+        line = _make_tmux_line(args, now)
+        cache.put(line)
+    print(line)
+    return 0
+
+
+def _make_tmux_line(args: argparse.Namespace, now: int) -> str:
+    from cohort_tui.domain.sanitize import clean_line, truncate
+    from cohort_tui.domain.today import relative_due, today
+
+    replica = open_replica(args)
+    me = acting_member(replica, args)
+    t = today(replica.state, me.id, now)
+    parts = [f"{t.lessons_done}/{t.lessons_total}"]
+    if t.next_milestone and t.milestone_due is not None:
+        parts.append(
+            f"{truncate(clean_line(t.next_milestone.title), 18)} "
+            f"{relative_due(t.milestone_due, now)}"
+        )
+    if t.reviews_waiting:
+        parts.append(f"{len(t.reviews_waiting)} to review")
+    unread_total = sum(n for _, n in t.unread)
+    if unread_total:
+        parts.append(f"{unread_total} unread")
+    if t.mentions:
+        parts.append(f"{len(t.mentions)} @")
+    return " | ".join(parts)

@@ -445,9 +445,14 @@ DATA_TYPES: dict[str, type[Data]] = {
 }  # fmt: skip
 """Every op kind this version understands, by name."""
 
-_DECODERS = {kind: msgspec.json.Decoder(cls) for kind, cls in DATA_TYPES.items()}
+_DECODERS: dict[str, msgspec.json.Decoder[Data]] = {}
+"""A decoder per kind, made when the kind is first decoded: building all of them costs
+~10 ms at import, and opening a store from its snapshot decodes none."""
 
 
 def decode_data(kind: str, raw: bytes) -> Data:
     """Decode the ``data`` of a known kind; raises ``msgspec.ValidationError``."""
-    return _DECODERS[kind].decode(raw)
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        decoder = _DECODERS[kind] = msgspec.json.Decoder(DATA_TYPES[kind])
+    return decoder.decode(raw)

@@ -356,6 +356,7 @@ def _thread_create(state: State, op: Op, d: k.ThreadCreate) -> Reason:
     state.posts[d.post] = Post(
         id=d.post, thread=d.thread, author=op.author, body=d.body, created_at=op.at, clock=op.clock
     )
+    _count_shown(state, d.thread, op.author, 1)
     _read_upto(state, op.author, d.thread, op.clock)
     return None
 
@@ -398,6 +399,7 @@ def _post_create(state: State, op: Op, d: k.PostCreate) -> Reason:
     )
     thread.posts.append(d.post)
     thread.last_activity = max(thread.last_activity, op.at)
+    _count_shown(state, d.thread, op.author, 1)
     _read_upto(state, op.author, d.thread, op.clock)
     return None
 
@@ -434,8 +436,15 @@ def _post_hide(state: State, op: Op, d: k.PostHide) -> Reason:
     post = state.posts.get(d.post)
     if post is None:
         return "unknown post"
+    if (post.hidden is None) == d.hidden:  # shown becomes hidden, or the other way
+        _count_shown(state, post.thread, post.author, -1 if d.hidden else 1)
     post.hidden = Hidden(by=op.author, reason=d.reason, at=op.at) if d.hidden else None
     return None
+
+
+def _count_shown(state: State, thread: str, author: str, change: int) -> None:
+    shown = state.shown_posts.setdefault(thread, {})
+    shown[author] = shown.get(author, 0) + change
 
 
 def _read_upto(state: State, member: str, thread: str, clock: Any) -> None:

@@ -86,19 +86,7 @@ _SURROGATES = range(0xD800, 0xE000)
 _TAB, _LF, _CR = 0x09, 0x0A, 0x0D
 _VS16 = "\ufe0f"
 
-# Whole escape sequences, 7-bit and 8-bit. A sequence must be complete to be removed; the
-# ESC (or C1 introducer) of an incomplete one is left for the character pass to show, so
-# an unterminated OSC never swallows the rest of a post. Payloads stop at any ESC or C1
-# character, which keeps the scan linear on hostile input.
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
-      (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]                 # CSI ... final
-    | (?:\x1b\]|\x9d) [^\x07\x1b\x80-\x9f]* (?:\x07|\x1b\\|\x9c)            # OSC ... BEL/ST
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x80-\x9f]* (?:\x1b\\|\x9c)  # DCS SOS PM APC
-    | \x1b [\x20-\x2f]* [\x30-\x4f\x51-\x57\x59-\x5a\x5c\x60-\x7e]          # ESC x, ESC ( B
-    """,
-    re.VERBOSE,
-)
+
 _ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 _TAG_SEQUENCE = re.compile("[\U000e0020-\U000e007e]+\U000e007f")
 _TOKEN = re.compile(r"⟪U\+[0-9A-F]{4,6}⟫")
@@ -119,22 +107,6 @@ def _char_class(codepoints: Iterable[int]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-# Every character the character pass looks at. A text with none of them is returned as is.
-_SPECIAL = frozenset(
-    [
-        *_C0,
-        _DEL,
-        *_C1,
-        *_SURROGATES,
-        *BIDI_CONTROLS,
-        *INVISIBLE_FORMAT,
-        *_VARIATION_SELECTORS,
-        *_LINE_SEPARATORS,
-    ]
-)
-_RUN_MULTILINE = re.compile(_char_class(_SPECIAL - {_TAB, _LF}) + "+")
-_SPLIT_MULTILINE = re.compile("(" + _RUN_MULTILINE.pattern + ")")
-_SPLIT_SINGLE_LINE = re.compile("(" + _char_class(_SPECIAL) + "+)")
 _ASCII_SPECIAL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _ASCII_SPECIAL_SINGLE_LINE = re.compile("[\x00-\x1f\x7f]")
 
@@ -153,15 +125,98 @@ def _replacement(codepoint: int) -> str:
     return _token(codepoint)
 
 
-_TABLE_MULTILINE: dict[int, str] = {cp: _replacement(cp) for cp in _SPECIAL}
-_TABLE_MULTILINE.update({_TAB: "\t", _LF: "\n", _CR: "\n", 0x2028: "\n", 0x2029: "\n"})
-_TABLE_SINGLE_LINE: dict[int, str] = dict(_TABLE_MULTILINE)
-_TABLE_SINGLE_LINE.update({_TAB: " ", _LF: " ", _CR: " ", 0x2028: " ", 0x2029: " "})
+def _special() -> frozenset[int]:
+    """Every character the character pass looks at. A text with none of them is returned
+    as is."""
+    return frozenset(
+        [
+            *_C0,
+            _DEL,
+            *_C1,
+            *_SURROGATES,
+            *BIDI_CONTROLS,
+            *INVISIBLE_FORMAT,
+            *_VARIATION_SELECTORS,
+            *_LINE_SEPARATORS,
+        ]
+    )
 
-# Single characters whose replacement does not depend on their neighbours.
-_CONTEXTUAL = frozenset([ZWJ, ZWNJ, BOM, *_VARIATION_SELECTORS, *range(0xE0020, 0xE0080)])
-_SIMPLE_MULTILINE = {chr(cp): r for cp, r in _TABLE_MULTILINE.items() if cp not in _CONTEXTUAL}
-_SIMPLE_SINGLE_LINE = {chr(cp): r for cp, r in _TABLE_SINGLE_LINE.items() if cp not in _CONTEXTUAL}
+
+# The special characters as regex classes, written out: building them from the sets
+# above costs ~10 ms on the first frame; a test checks they equal
+# ``_char_class(_special())`` (and without TAB and LF), so they cannot drift.
+_CLASS_TAIL = (
+    r"\U0000007f-\U0000009f\U000000ad\U0000034f\U0000061c\U0000115f-\U00001160"
+    r"\U000017b4-\U000017b5\U0000180e\U0000200b-\U0000200f\U00002028-\U0000202e"
+    r"\U00002060-\U0000206f\U00003164\U0000d800-\U0000dfff\U0000fe00-\U0000fe0f"
+    r"\U0000feff\U0000ffa0\U0000fff0-\U0000fffb\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+_SPECIAL_CLASS = r"[\U00000000-\U0000001f" + _CLASS_TAIL
+_SPECIAL_CLASS_MULTILINE = r"[\U00000000-\U00000008\U0000000b-\U0000001f" + _CLASS_TAIL
+
+
+class _Patterns:
+    """The regexes of the character pass.
+
+    Built on first use (:func:`_patterns`), not at import, as are the tables
+    (:func:`_tables`): together they cover thousands of code points and cost ~25 ms, and
+    plain ASCII text needs none of them.
+    """
+
+    def __init__(self) -> None:
+        # A run of special characters, captured so that split() keeps the runs.
+        self.split_multiline = re.compile("(" + _SPECIAL_CLASS_MULTILINE + "+)")
+        self.split_single_line = re.compile("(" + _SPECIAL_CLASS + "+)")
+
+
+class _Tables:
+    """Replacements for the special characters, by line mode, and the escape sequences
+    (built on first use, only for text that has a special character)."""
+
+    def __init__(self) -> None:
+        # Whole escape sequences, 7-bit and 8-bit. A sequence must be complete to be
+        # removed; the ESC (or C1 introducer) of an incomplete one is left for the
+        # character pass to show, so an unterminated OSC never swallows the rest of a
+        # post. Payloads stop at any ESC or C1 character, which keeps the scan linear on
+        # hostile input.
+        self.escape_sequence = re.compile(
+            r"""
+              (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]                 # CSI ... final
+            | (?:\x1b\]|\x9d) [^\x07\x1b\x80-\x9f]* (?:\x07|\x1b\\|\x9c)            # OSC ... BEL/ST
+            | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x80-\x9f]* (?:\x1b\\|\x9c)  # DCS SOS PM APC
+            | \x1b [\x20-\x2f]* [\x30-\x4f\x51-\x57\x59-\x5a\x5c\x60-\x7e]          # ESC x, ESC ( B
+            """,
+            re.VERBOSE,
+        )
+        self.multiline: dict[int, str] = {cp: _replacement(cp) for cp in _special()}
+        self.multiline.update({_TAB: "\t", _LF: "\n", _CR: "\n", 0x2028: "\n", 0x2029: "\n"})
+        self.single_line: dict[int, str] = dict(self.multiline)
+        self.single_line.update({_TAB: " ", _LF: " ", _CR: " ", 0x2028: " ", 0x2029: " "})
+        # Single characters whose replacement does not depend on their neighbours.
+        contextual = frozenset([ZWJ, ZWNJ, BOM, *_VARIATION_SELECTORS, *range(0xE0020, 0xE0080)])
+        self.simple_multiline = {
+            chr(cp): r for cp, r in self.multiline.items() if cp not in contextual
+        }
+        self.simple_single_line = {
+            chr(cp): r for cp, r in self.single_line.items() if cp not in contextual
+        }
+
+
+_built_patterns: list[_Patterns] = []
+_built_tables: list[_Tables] = []
+
+
+def _patterns() -> _Patterns:
+    if not _built_patterns:  # two threads may both build it; either result is the same
+        _built_patterns.append(_Patterns())
+    return _built_patterns[0]
+
+
+def _tables() -> _Tables:
+    if not _built_tables:
+        _built_tables.append(_Tables())
+    return _built_tables[0]
 
 
 def _is_pictographic(char: str) -> bool:
@@ -234,17 +289,27 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
         if ascii_special.search(text) is None:
             return text
     else:
-        splitter = _SPLIT_MULTILINE if multiline else _SPLIT_SINGLE_LINE
+        patterns = _patterns()
+        splitter = patterns.split_multiline if multiline else patterns.split_single_line
         if splitter.search(text) is None:
             return text
+    patterns, tables = _patterns(), _tables()
     if _ESCAPE_START.search(text) is not None:
-        text = _ESCAPE_SEQUENCE.sub("", text)
+        text = tables.escape_sequence.sub("", text)
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     if multiline:
-        splitter, table, simple = _SPLIT_MULTILINE, _TABLE_MULTILINE, _SIMPLE_MULTILINE
+        splitter, table, simple = (
+            patterns.split_multiline,
+            tables.multiline,
+            tables.simple_multiline,
+        )
     else:
-        splitter, table, simple = _SPLIT_SINGLE_LINE, _TABLE_SINGLE_LINE, _SIMPLE_SINGLE_LINE
+        splitter, table, simple = (
+            patterns.split_single_line,
+            tables.single_line,
+            tables.simple_single_line,
+        )
     # [plain, run, plain, run, ..., plain]: every run sits between two plain pieces, which
     # are empty only at the very start and end. A loop over a list is several times faster
     # than a re.sub callback when a hostile text is dense with runs.
@@ -340,7 +405,7 @@ def _name(codepoint: int) -> str:
 
 def _invisibles(line: str) -> Iterator[int]:
     """Columns of the characters :func:`find_invisibles` reports."""
-    for match in _RUN_MULTILINE.finditer(line):
+    for match in _patterns().split_multiline.finditer(line):
         start, end = match.span()
         before, after = line[start - 1 : start], line[end : end + 1]
         kept, dropped = _run_plan(match.group(), before, after, letters=False)
@@ -382,7 +447,7 @@ def has_invisibles(text: str) -> bool:
     Returns:
         True when at least one character would be marked.
     """
-    special = _ASCII_SPECIAL_MULTILINE if text.isascii() else _RUN_MULTILINE
+    special = _ASCII_SPECIAL_MULTILINE if text.isascii() else _patterns().split_multiline
     if special.search(text) is None:
         return False
     return next(_invisibles(text), None) is not None

@@ -46,22 +46,33 @@ def pulse(state: State, now: int) -> CohortPulse:
     week_ago = now - 7 * DAY_MS
     first_day = week_ago // DAY_MS
     active = sum(1 for days in state.active_days.values() if days and days[-1] >= first_day)
-    posts = sum(1 for p in state.posts.values() if p.created_at >= week_ago)
+    # Posts and reviews enter the state in fold order, which is time order: the week's
+    # are the last ones, and the walk back stops at the first older one (20k posts).
+    posts = 0
+    for p in reversed(state.posts.values()):
+        if p.created_at < week_ago:
+            break
+        posts += 1
     done = sum(
         1
         for lessons in state.progress.values()
         for p in lessons.values()
         if p.status == "done" and p.done_at is not None and p.done_at >= week_ago
     )
-    reviews = sum(
-        1 for r in state.reviews.values() if not r.calibration and r.submitted_at >= week_ago
-    )
+    reviews = 0
+    for r in reversed(state.reviews.values()):
+        if r.submitted_at < week_ago:
+            break
+        reviews += not r.calibration
     return CohortPulse(active, len(state.members), posts, done, reviews)
 
 
-def today(state: State, member: str, now: int) -> Today:
+def today(
+    state: State, member: str, now: int, *, unread_cache: q.UnreadCache | None = None
+) -> Today:
     """What needs ``member`` at ``now``. Lessons and milestones are a learner's agenda:
-    a facilitator or mentor who is not also a learner is not told they are overdue."""
+    a facilitator or mentor who is not also a learner is not told they are overdue.
+    An ``unread_cache`` kept across calls recounts only the threads that changed."""
     learning = member in q.learners(state)
     milestone = q.next_milestone(state, member, now) if learning else None
     sessions = q.upcoming_sessions(state, now)
@@ -77,7 +88,7 @@ def today(state: State, member: str, now: int) -> Today:
         milestone_due=q.due_for(milestone, member) if milestone else None,
         next_session=session,
         reviews_waiting=q.reviews_waiting(state, member),
-        unread=q.unread_threads(state, member),
+        unread=q.unread_threads(state, member, unread_cache),
         mentions=q.unread_mentions(state, member),
         submissions_changes=sum(
             1 for s in q.my_submissions(state, member) if q.submission_status(state, s) == "changes"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import msgspec
 
-from cohort_tui.domain.model import State
+from cohort_tui.domain.model import IdSet, ReadMarks, State
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 SNAPSHOT_NAME = "snapshot.msgpack"
 LEGACY_SNAPSHOT_NAME = "snapshot.json"
 
@@ -38,8 +38,26 @@ class Snapshot(msgspec.Struct, kw_only=True):
     state: State
 
 
-_decoder = msgspec.msgpack.Decoder(Snapshot)
-_encoder = msgspec.msgpack.Encoder()
+def _encode_extra(obj: object) -> object:
+    if isinstance(obj, IdSet | ReadMarks):
+        return obj.pack()
+    raise NotImplementedError(f"cannot store {type(obj).__name__} in a snapshot")
+
+
+def _decode_extra(kind: type, obj: object) -> object:
+    if kind is IdSet and isinstance(obj, bytes):
+        return IdSet.from_packed(obj)
+    if (
+        kind is ReadMarks
+        and isinstance(obj, dict)
+        and all(isinstance(key, str) and isinstance(raw, bytes) for key, raw in obj.items())
+    ):
+        return ReadMarks.from_packed(obj)
+    raise ValueError(f"cannot load {kind.__name__} from a snapshot")  # an older format
+
+
+_decoder = msgspec.msgpack.Decoder(Snapshot, dec_hook=_decode_extra)
+_encoder = msgspec.msgpack.Encoder(enc_hook=_encode_extra)
 
 
 @contextlib.contextmanager

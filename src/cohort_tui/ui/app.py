@@ -131,7 +131,16 @@ class CohortApp(App[None]):
         self._theme_ready = False
         self._store_problem = ""
         self._terminal_watch: TerminalWatch | None = None
+        self.first_frame_drawn = False
+        """Set once the first screen is on the terminal (see CohortScreen)."""
+        from cohort_tui.domain.queries import UnreadCache
+
+        self.unread_cache = UnreadCache()
+        """Per-thread unread counts, recounted only where the state changed."""
         super().__init__()
+        from cohort_tui.ui.live_fold import LiveFold
+
+        self._live = LiveFold(self)
         self._theme_problems = self._load_themes()
 
     # -- start-up ------------------------------------------------------------------
@@ -287,15 +296,15 @@ class CohortApp(App[None]):
 
         A big cohort's state is hundreds of thousands of containers; every full
         collection walked them all, which showed up as 50-100 ms pauses while opening a
-        big thread or list. Frozen objects are never scanned. When a refold replaces the
-        state, the old one is unfrozen, collected, and the new one frozen.
+        big thread or list. Frozen objects are never scanned. A refold's new state comes
+        frozen (see :mod:`cohort_tui.ui.live_fold`); the one it replaced is freed by
+        reference counting (it has no cycles), never by a collection over everything.
         """
+        self.first_frame_drawn = True
         state_id = id(self.replica.state)
+        gc.enable()  # `cohort` pauses the collector until the first frame
         if state_id == self._frozen_state:
             return
-        if self._frozen_state:
-            gc.unfreeze()
-            gc.collect()
         gc.freeze()
         # Screens build tens of thousands of small objects at once (rows, layouts); with
         # the default thresholds that set off full collections mid-frame. Reference
@@ -392,6 +401,7 @@ class CohortApp(App[None]):
 
     def write_many(self, items: list[Data]) -> list[Op]:
         """Write ops as the acting member in one append and tell the screen."""
+        self._live.finish_now()  # my op folds after what was read before it
         before = len(self.replica.state.refused)
         try:
             ops = self.replica.write_many(items, author=self.member_id)
@@ -407,23 +417,36 @@ class CohortApp(App[None]):
         self.announce(ops)  # a badge my own post earned, say
         if self._sync is not None:
             self._sync.poke()
+        if self.replica.needs_refold:  # the write read offline work that sorts earlier
+            self.poll_store()
         return [op for op in ops if all(r.op != op.id for r in refused)]
 
     def poll_store(self) -> None:
-        """Fold in what other processes appended, and tell the screen."""
+        """Fold in what other processes appended, and tell the screen (when it is done:
+        a big batch or a refold is folded off the event loop, see ``ui/live_fold.py``)."""
         try:
-            ops = self.replica.refresh()
+            self._live.poll()
         except StoreError as exc:
-            # The poll runs twice a second: say it once, not every half second.
-            if str(exc) != self._store_problem:
-                self._store_problem = str(exc)
-                self.notify(str(exc), severity="error", timeout=15)
-            return
+            self.store_failed(exc)
+
+    @property
+    def folding(self) -> bool:
+        """Ops are being folded in, or the log refolded, off the event loop."""
+        return self._live.busy
+
+    def store_folded(self, ops: list[Op]) -> None:
+        """New ops (none after a refold) are in the state: tell the screen."""
         self._store_problem = ""
+        self._freeze_heap()
+        self.screen.post_message(StoreChanged(ops, mine=False))
         if ops:
-            self._freeze_heap()
-            self.screen.post_message(StoreChanged(ops, mine=False))
             self.announce(ops)
+
+    def store_failed(self, exc: StoreError) -> None:
+        """Reading the log failed (a damaged line): say so once, not every poll."""
+        if str(exc) != self._store_problem:
+            self._store_problem = str(exc)
+            self.notify(str(exc), severity="error", timeout=15)
 
     def announce(self, ops: list[Op]) -> None:
         """Run every announcer over ops that came from elsewhere."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual.geometry import Size
 from textual.screen import Screen
 
 from cohort_tui.domain.model import State
@@ -22,7 +23,7 @@ class CohortScreen(Screen[None]):
     while the screen is shown, and on resume if the store changed while it was hidden.
     """
 
-    _seen_applied = -1
+    _seen_applied: tuple[int, int] = (0, -1)
 
     @property
     def cohort_app(self) -> CohortApp:
@@ -52,6 +53,16 @@ class CohortScreen(Screen[None]):
     def on_mount(self) -> None:
         self._refresh_if_stale()
 
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        # The app batches updates through its whole start-up, and whatever is drawn in
+        # a batch is thrown away: the first screen used to be laid out and drawn in full
+        # there (~30% of reaching Home), then again once the batch was over. Lay out
+        # once, after it. (Textual private API; Textual is pinned.)
+        if self.app._batch_count and not self.cohort_app.first_frame_drawn:
+            self._layout_required = True
+            return
+        super()._refresh_layout(size, scroll)
+
     def on_screen_resume(self) -> None:
         self._refresh_if_stale()
 
@@ -59,9 +70,10 @@ class CohortScreen(Screen[None]):
         self._refresh_if_stale()
 
     def _refresh_if_stale(self) -> None:
-        applied = self.state.applied
-        if applied != self._seen_applied:
-            self._seen_applied = applied
+        state = self.state
+        seen = (id(state), state.applied)  # a refold brings a new state object
+        if seen != self._seen_applied:
+            self._seen_applied = seen
             self.refresh_view()
 
     def fill_header(self, *, unread: int | None = None, reviews: int | None = None) -> None:
@@ -79,7 +91,11 @@ class CohortScreen(Screen[None]):
         header.unread = self.cohort_app.memo(
             "unread",
             lambda: (
-                given if given is not None else sum(n for _, n in q.unread_threads(state, self.me))
+                given
+                if given is not None
+                else sum(
+                    n for _, n in q.unread_threads(state, self.me, self.cohort_app.unread_cache)
+                )
             ),
         )
         header.reviews = len(q.reviews_waiting(state, self.me)) if reviews is None else reviews

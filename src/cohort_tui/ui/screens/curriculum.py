@@ -206,7 +206,8 @@ class CurriculumScreen(CohortScreen):
         state = self.state
         total = len(q.ordered_lessons(state))
         done = q.completed_lessons(state, self.me)
-        median = q.cohort_median_progress(state)
+        # Home counted it for the same state at start (or a visit to this screen did).
+        median = self.cohort_app.memo("cohort-median", lambda: q.cohort_median_progress(state))
         text = plain(
             ("You ", "bold"),
             (progress_bar(done / total if total else 0, 12), "green"),

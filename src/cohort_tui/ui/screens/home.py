@@ -82,7 +82,8 @@ class HomeScreen(CohortScreen):
 
     def refresh_view(self) -> None:
         now = self.now()
-        t = today(self.state, self.me, now)
+        t = today(self.state, self.me, now, unread_cache=self.cohort_app.unread_cache)
+        self.cohort_app.memo_seed("cohort-median", t.cohort_median)  # the map's summary
         self.fill_header(unread=sum(n for _, n in t.unread), reviews=len(t.reviews_waiting))
         self._fill_agenda(t, now)
         self._fill_progress(t)
@@ -284,5 +285,5 @@ class HomeScreen(CohortScreen):
 
     def action_refresh_home(self) -> None:
         self.cohort_app.poll_store()
-        self._seen_applied = -1
+        self._seen_applied = (0, -1)
         self._refresh_if_stale()

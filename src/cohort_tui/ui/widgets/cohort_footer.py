@@ -1,42 +1,207 @@
-"""The footer, rebuilt only when the keys it shows change.
+"""The footer: the keys of the current screen, drawn as one line by one widget.
 
-Textual's ``Footer`` recomposes every key widget whenever the bindings are updated, which
-happens on every focus change; with a dozen keys that costs 50-150 ms on a busy screen
-(moving focus from the thread list to the thread did it twice). Most focus changes do
-not change what the footer shows, so this one compares first.
+Textual's ``Footer`` is a container of one widget per key. It composes empty, then
+rebuilds all of them once the screen's bindings are known and again on every focus
+change that changes them; on the first frame that was a dozen widgets mounted, styled
+and laid out twice (~40 ms of a ~200 ms start). This footer is one widget that draws
+the same line (same look, same theme variables) and redraws when the bindings change.
+Clicking a key presses it; hovering shows its tooltip.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
 
 
-class CohortFooter(Footer):
-    """A ``Footer`` that skips rebuilding when the shown keys are unchanged."""
+class _Key(NamedTuple):
+    key: str
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
 
-    _shown: tuple[tuple[str, str, bool], ...] | None = None
 
-    def _signature(self, screen: Screen[object]) -> tuple[tuple[str, str, bool], ...]:
-        return tuple(
-            (binding.key, binding.description, enabled)
-            for (_, binding, enabled, _) in screen.active_bindings.values()
-            if binding.show
-        )
+class CohortFooter(Widget, can_focus=False):
+    """The screen's keys, then the command palette key on the right."""
 
-    def compose(self) -> ComposeResult:
-        if self._bindings_ready:  # the screen is composed: its actions can be asked about
-            self._shown = self._signature(self.screen)
-        yield from super().compose()
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "footer-key--item",
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--hover",
+        "footer-key--separator",
+    }
+    # The same theme variables as Textual's FooterKey, so themes style both alike.
+    DEFAULT_CSS = """
+    CohortFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        .footer-key--item { background: $footer-item-background; }
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        .footer-key--separator { color: $foreground 20%; }
+    }
+    """
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        if (
-            self._shown is not None
-            and screen is self.screen
-            and self.is_attached
-            and screen.app.app_focus
-            and self._signature(screen) == self._shown
-        ):
+    def __init__(self) -> None:
+        super().__init__()
+        self._hover: str | None = None
+        self._spans: list[tuple[int, int, _Key]] = []
+        self._strip: tuple[tuple[int, str | None], Strip] | None = None
+        """The last line drawn, for its width and hovered key: asking the screen for
+        its active bindings asks every action whether it applies, several times a
+        frame otherwise."""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: object) -> None:
+        self._strip = None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strip = None  # a theme change restyles the line
+        super().notify_style_update()
+
+    def _keys(self) -> tuple[list[_Key], _Key | None]:
+        """The shown keys, one per action (the first binding of each), and the command
+        palette's key, as Textual's footer picks them."""
+        app = self.app
+        active = self.screen.active_bindings
+        keys: list[_Key] = []
+        actions: set[str] = set()
+        for _, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            display = app.get_key_display(binding)
+            keys.append(_Key(binding.key, display, binding.description, enabled, tooltip))
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = _Key(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                enabled,
+                binding.tooltip or binding.description or tooltip,
+            )
+        return keys, palette
+
+    def _key_text(self, key: _Key, *, compact: bool) -> Text:
+        """One key as Textual's FooterKey draws it: `` k Description `` (compact, as the
+        palette's key is: ``k Description``)."""
+        style = self.get_component_rich_style
+        base = style("footer-key--item")
+        if key.key == self._hover:
+            base += style("footer-key--hover")
+        if not key.enabled:
+            base += Style(dim=True)
+        text = Text(end="")
+        text.append(key.display if compact else f" {key.display} ", style("footer-key--key"))
+        if key.description:
+            description = f" {key.description}" if compact else f"{key.description} "
+            text.append(description, style("footer-key--description"))
+        text.stylize_before(base)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        """The line, drawn exactly as built (no widget style underneath), as Textual's
+        footer draws it: its padding cells carry a background only."""
+        if y:
+            return Strip.blank(self.size.width, self.rich_style)
+        key = (self.size.width, self._hover)
+        if self._strip is None or self._strip[0] != key:
+            segments = self._line().render(self.app.console)
+            strip = Strip(segments).adjust_cell_length(self.size.width, self.rich_style)
+            self._strip = (key, strip)
+        return self._strip[1]
+
+    def _line(self) -> Text:
+        width = self.size.width
+        keys, palette = self._keys()
+        spans: list[tuple[int, int, _Key]] = []
+        line = Text(end="", no_wrap=True, overflow="crop")
+        for key in keys:
+            text = self._key_text(key, compact=False)
+            spans.append((line.cell_len, line.cell_len + text.cell_len, key))
+            line.append_text(text)
+        if palette is not None:
+            right = Text(end="")
+            right.append("▏", self.get_component_rich_style("footer-key--separator"))
+            right.stylize_before(self.get_component_rich_style("footer-key--item"))
+            right.append_text(self._key_text(palette, compact=True))
+            # The key's right padding: background only, as Textual draws padding.
+            right.append(
+                " ", Style(bgcolor=self.get_component_rich_style("footer-key--item").bgcolor)
+            )
+            left_width = max(0, width - right.cell_len)
+            line.truncate(left_width, overflow="crop", pad=True)
+            # A key cut off by the palette's key is clickable where it shows.
+            spans = [(start, min(end, left_width), key) for start, end, key in spans]
+            spans.append((left_width + 1, left_width + right.cell_len - 1, palette))
+            line.append_text(right)
+        self._spans = [span for span in spans if span[0] < min(span[1], width)]
+        return line
+
+    # -- mouse ---------------------------------------------------------------------
+
+    def _key_at(self, x: int) -> _Key | None:
+        for start, end, key in self._spans:
+            if start <= x < end:
+                return key
+        return None
+
+    def _set_hover(self, key: _Key | None) -> None:
+        name = key.key if key else None
+        if name != self._hover:
+            self._hover = name
+            self.tooltip = (key.tooltip or key.description) if key else None
+            self.refresh()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_hover(self._key_at(event.x))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._set_hover(None)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self._key_at(event.x)
+        if key is None:
             return
-        super().bindings_changed(screen)
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
+
+    def shown_keys(self) -> Iterator[str]:
+        """The keys on the line, in order (the palette's last): for tests and help."""
+        keys, palette = self._keys()
+        yield from (key.key for key in keys)
+        if palette is not None:
+            yield palette.key
