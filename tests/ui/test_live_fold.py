@@ -11,7 +11,6 @@ from typing import Any
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.ops import Op
-from cohort_tui.store.log import LogPosition
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.live_fold import READ_AT_ONCE
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
@@ -103,7 +102,7 @@ async def test_a_big_batch_folds_in_slices_and_keys_are_answered_between_them(
         assert answered and answered[0] > 0  # handled while ops were still waiting
         assert await until(lambda: not app.folding)
         assert "p_batch1499" in app.replica.state.posts
-        assert app.replica.position == LogPosition(other.position.offset, other.position.lines)
+        assert app.replica.position == other.position
 
 
 async def test_my_write_during_a_batch_folds_after_it(tmp_path: Path) -> None:

@@ -130,9 +130,11 @@ def test_the_op_ids_survive_a_snapshot_and_dedupe_after_it(store_dir: Path) -> N
     assert reopened.state.reads.get("m_nobody") is None
     op = next(iter(ids))
     assert op in reopened.state.seen
-    assert reopened.import_ops([]) == (0, 0)
+    nothing = reopened.import_ops([])
+    assert (nothing.added, nothing.duplicates) == (0, 0)
     again = [o for o in reopened.log.read_from(type(reopened.position)())[0] if o.id == op]
-    assert reopened.import_ops(again) == (0, 1)  # a second copy is a no-op
+    second = reopened.import_ops(again)
+    assert (second.added, second.duplicates) == (0, 1)  # a second copy is a no-op
     reopened.write(k.PostCreate(post="p1", thread="t1", body="new"), author="m_fac")
     assert len(reopened.state.seen) == len(ids) + 1
 

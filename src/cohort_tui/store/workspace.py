@@ -12,7 +12,7 @@ import os
 import shutil
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -226,7 +226,7 @@ class Replica:
         loaded = load_snapshot(self.snapshot_path, self.log.path)
         if loaded is not None:
             self.state, self.position = loaded
-            self._saved_at = LogPosition(self.position.offset, self.position.lines)
+            self._saved_at = replace(self.position)
         try:
             ops, self.position = self.log.read_from(self.position)
         except LogMoved:  # the snapshot is of another log after all
@@ -301,7 +301,7 @@ class Replica:
         with contextlib.suppress(OSError):
             write_snapshot(self.snapshot_path, self.log.path, self.state, self.position)
             self._since_snapshot = 0
-            self._saved_at = LogPosition(self.position.offset, self.position.lines)
+            self._saved_at = replace(self.position)
             (self.root / LEGACY_SNAPSHOT_NAME).unlink(missing_ok=True)
 
     def refresh(self) -> list[Op]:

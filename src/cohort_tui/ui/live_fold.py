@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -91,7 +92,7 @@ class LiveFold:
                 self.app.store_folded(ops)
             return
         self._busy = True
-        start = LogPosition(replica.position.offset, replica.position.lines)
+        start = replace(replica.position)  # a copy: the position moves on as we fold
         self._run(partial(self._read, start), "read new ops")
 
     def finish_now(self) -> None:
