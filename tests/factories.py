@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.clock import HybridClock
 from cohort_tui.domain.model import DAY_MS
@@ -111,3 +114,15 @@ def small_cohort(m: OpMaker | None = None) -> tuple[OpMaker, list[Op]]:
         ),
     ]
     return m, ops
+
+
+def poison_line(author: str = "m_ada", op_id: str = "01POISON0000000000000000AA") -> str:
+    """Issue 11's op as a log line: 300 days ahead, counter one past the signed 32-bit range."""
+    op = {
+        "id": op_id,
+        "kind": "progress.set",
+        "author": author,
+        "clock": [int(time.time() * 1000) + 300 * DAY_MS, 2**31, "n_evil"],
+        "data": {"lesson": "x", "status": "done"},
+    }
+    return json.dumps(op) + "\n"

@@ -3,7 +3,6 @@ store already holding such an op still opens and writes."""
 
 from __future__ import annotations
 
-import json
 import time
 
 from cohort_tui.domain import op_kinds as k
@@ -14,24 +13,13 @@ from cohort_tui.domain.clock import (
     clock_problem,
 )
 from cohort_tui.domain.ops import decode_op, encode_op, make_op
+from tests.factories import poison_line
 
 DAY_MS = 86_400_000
 
 
 def _now() -> int:
     return int(time.time() * 1000)
-
-
-def poison_line(author: str = "m_ada", op_id: str = "01POISON0000000000000000AA") -> str:
-    """The issue's op: 300 days ahead, counter one past the signed 32-bit range."""
-    op = {
-        "id": op_id,
-        "kind": "progress.set",
-        "author": author,
-        "clock": [_now() + 300 * DAY_MS, 2**31, "n_evil"],
-        "data": {"lesson": "x", "status": "done"},
-    }
-    return json.dumps(op) + "\n"
 
 
 def test_bounds_are_sane() -> None:

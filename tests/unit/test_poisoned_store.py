@@ -16,6 +16,7 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.ops import decode_op, encode_op
 from cohort_tui.store.workspace import Replica
+from tests.factories import poison_line
 from tests.unit.conftest import CliRunner
 
 DAY_MS = 86_400_000
@@ -23,18 +24,6 @@ DAY_MS = 86_400_000
 
 def _now() -> int:
     return int(time.time() * 1000)
-
-
-def poison_line(author: str = "m_ada", op_id: str = "01POISON0000000000000000AA") -> str:
-    """The issue's op: 300 days ahead, counter one past the signed 32-bit range."""
-    op = {
-        "id": op_id,
-        "kind": "progress.set",
-        "author": author,
-        "clock": [_now() + 300 * DAY_MS, 2**31, "n_evil"],
-        "data": {"lesson": "x", "status": "done"},
-    }
-    return json.dumps(op) + "\n"
 
 
 def valid_now(clock: Clock) -> bool:
