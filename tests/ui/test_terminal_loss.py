@@ -157,8 +157,11 @@ def test_the_app_keeps_running_while_the_terminal_is_there(tmp_path: Path) -> No
     app = spawn(["sh", "-c", f"{shlex.join(app_command(root, thread))}; true"], cwd=tmp_path,
                 controlling=True)  # fmt: skip
     try:
+        # The sync thread tried the server and said so. Waited for before the composer
+        # opens: a header under a modal screen is not redrawn, so a later "offline"
+        # would never reach the terminal.
+        app.read_until(b"offline")
         pid = start_and_type(app, root)
-        app.read_until(b"offline")  # the sync thread tried the server and said so
         assert alive(pid)
         assert not lock_is_free(root)
     finally:
