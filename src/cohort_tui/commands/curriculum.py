@@ -39,8 +39,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from cohort_tui.commands.curriculum_io import load_curriculum_dir
     from cohort_tui.domain.curriculum import curriculum_changes
+    from cohort_tui.store.curriculum_files import load_curriculum_dir
 
     parsed = load_curriculum_dir(Path(args.dir))  # validates everything before any write
     replica = open_replica(args)

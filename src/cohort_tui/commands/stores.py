@@ -62,7 +62,7 @@ def run_init(args: argparse.Namespace) -> int:
     root = Path(args.dir).expanduser()
     parsed = None
     if args.curriculum:
-        from cohort_tui.commands.curriculum_io import load_curriculum_dir
+        from cohort_tui.store.curriculum_files import load_curriculum_dir
 
         parsed = load_curriculum_dir(Path(args.curriculum))  # validate before writing
     cohort_id = new_id("c")
