@@ -193,12 +193,12 @@ def test_status_tmux_reuses_its_line_until_the_log_changes(cli: CliRunner, demo:
     cached = json.loads((demo / "local" / "status-tmux.json").read_text())
     assert cached[""]["line"] == first.strip()
     # A second run in the same minute opens no store: the line comes from the cache.
-    code = (
+    script = (
         "import sys; from cohort_tui.cli import main;"
         f"main(['status', '--tmux', '--store', {str(demo)!r}]);"
         "print('opened' if 'cohort_tui.store.workspace' in sys.modules else 'cached')"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == [first.strip(), "cached"]
     # Another member asks: their own line. A new op from anyone: a fresh line.
     assert cli("status", "--tmux", "--store", str(demo), "--as", "priya")[1] != first
