@@ -360,13 +360,19 @@ class ReviewsScreen(CohortScreen):
 
 def claim_review(screen: CohortScreen, sub: Submission) -> None:
     """Claim a review of ``sub`` (a lease), or release my claimed one after asking."""
-    from cohort_tui.domain.reduce import active_assignment
+    from cohort_tui.domain.reduce import active_assignment, reviewed_latest_revision
 
     state, me, now = screen.state, screen.me, screen.now()
     if sub.author == me:
         screen.notify("You cannot review your own submission.", severity="warning")
         return
     mine = active_assignment(state, sub, me)
+    if mine is None and reviewed_latest_revision(state, sub, me):
+        screen.notify(
+            "You already reviewed the latest revision; a new one will ask you again.",
+            severity="warning",
+        )
+        return
     if mine is None or mine.claimed_until is None or mine.claimed_until <= now:
         hours = state.cohort.claim_lease_hours if state.cohort else 24
         if screen.write(k.ReviewClaim(submission=sub.id)):
