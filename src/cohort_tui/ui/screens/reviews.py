@@ -133,7 +133,7 @@ class ReviewsScreen(CohortScreen):
         counts = {
             "to-review": len(waiting),
             "mine": len(q.my_submissions(state, self.me)),
-            "done": len(rv.my_reviews_done(state, self.me)),
+            "done": len(rv.my_reviewed_submissions(state, self.me)),
         }
         tabs = self.query_one(Tabs)
         for tab_id, label in TABS:
@@ -158,11 +158,7 @@ class ReviewsScreen(CohortScreen):
                 rows.append(Row(sub.id, self._mine_row(sub, now)))
             empty = "No submissions yet: press s to submit files from this folder."
         else:
-            seen: set[str] = set()
-            for review in rv.my_reviews_done(state, self.me):
-                if review.submission in seen:
-                    continue
-                seen.add(review.submission)
+            for review in rv.my_reviewed_submissions(state, self.me):
                 rows.append(Row(review.submission, self._done_row(review.id, now)))
             empty = "No reviews given yet."
         if not rows:
