@@ -108,8 +108,9 @@ async def _run_check(tmp_path: Path, solution: str | None) -> object:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
-        # Sam already did this lesson in the demo; reset it to see the check mark it done.
-        await pilot.press("u")
+        # Sam already did this lesson in the demo; start it again to see the check mark
+        # it done (u undoes only what was done here).
+        await pilot.press("s")
         app.work_dir = work
         await pilot.press("c")
         await app.workers.wait_for_complete()

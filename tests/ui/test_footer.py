@@ -50,7 +50,7 @@ async def test_the_footer_draws_the_screens_keys_and_the_palette_key(tmp_path: P
         keys = list(footer.shown_keys())
         assert keys[:2] == ["r", "n"] and keys[-1] == "ctrl+p"
         line = "".join(segment.text for segment in footer.render_line(0))
-        assert line.startswith(" r Refresh  n Norms  1 Home  2 Curriculum ")
+        assert line.startswith(" r Refresh  n Norms  ? Help  1 Home  2 Curriculum ")
         assert line.endswith("▏^p palette ") and len(line) == 100
 
 
@@ -80,3 +80,22 @@ async def test_hovering_a_key_shows_its_tooltip(tmp_path: Path) -> None:
         await pilot.hover(CohortFooter, offset=(line.index("palette"), 0))
         await pilot.pause()
         assert footer.tooltip is not None and "palette" in footer.tooltip.lower()
+
+
+async def test_the_footer_shows_whole_keys_the_screens_first_then_help(tmp_path: Path) -> None:
+    """A key that does not fit is left out, never cut ("? Hel▏" was): the screen's own
+    keys come first, then help, then the screen numbers."""
+    app = make_app(tmp_path / "s", open_target="discussions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(CohortFooter)
+        line = "".join(segment.text for segment in footer.render_line(0))
+        left = line.rpartition("▏")[0]
+        labels = [label.strip() for label in left.split("  ") if label.strip()]
+        # Every shown label is a whole "key Description" of a binding that is shown.
+        assert all(label.count(" ") >= 1 for label in labels), labels
+        assert "? Help" in labels and "Hel" not in left.replace("Help", "")
+        assert labels.index("? Help") < labels.index("1 Home") if "1 Home" in labels else True
+        assert len(line) == 80
+        drawn = footer.drawn_keys()
+        assert drawn[:2] == ["n", "r"] and drawn[-1] == "ctrl+p"

@@ -579,8 +579,22 @@ def _review_claim(state: State, op: Op, d: k.ReviewClaim) -> Reason:
         return None
     if not state.has_role(op.author, "reviewer", "mentor", "facilitator"):
         return "only assigned reviewers, or members with a review role, may claim"
+    if reviewed_latest_revision(state, sub, op.author):
+        # A new assignment would put the submission back in my inbox as waiting and
+        # show the author a claim nobody means to act on; a revision asks me again.
+        return "you already reviewed the latest revision"
     _assign(state, sub, op.author, op.at, claimed_until=op.at + lease)
     return None
+
+
+def reviewed_latest_revision(state: State, sub: Submission, reviewer: str) -> bool:
+    """Whether ``reviewer`` has a review of the submission's newest revision."""
+    latest = sub.revisions[-1].id if sub.revisions else None
+    for review_id in sub.reviews:
+        review = state.reviews.get(review_id)
+        if review is not None and review.reviewer == reviewer and review.revision == latest:
+            return True
+    return False
 
 
 @_handles(k.ReviewRelease)

@@ -121,6 +121,15 @@ def my_reviews_done(state: State, member: str) -> list[Review]:
     return mine
 
 
+def my_reviewed_submissions(state: State, member: str) -> list[Review]:
+    """My latest review of each peer submission I reviewed, newest first: one per
+    submission however many of its revisions I reviewed."""
+    latest: dict[str, Review] = {}
+    for review in my_reviews_done(state, member):
+        latest.setdefault(review.submission, review)  # newest first: the first is the latest
+    return list(latest.values())
+
+
 def may_review(state: State, member: str, sub: Submission) -> bool:
     """Whether the fold would take a review of ``sub`` from ``member``."""
     from cohort_tui.domain.reduce import active_assignment

@@ -329,8 +329,12 @@ class CurriculumScreen(CohortScreen):
         shown = self._hints_shown.get(lesson.id, 0)
         if lesson.hints:
             text.append(
-                f"\nHints: {shown}/{len(lesson.hints)} shown (h for "
-                f"{'another' if shown else 'one'})",
+                f"\nHints: {shown}/{len(lesson.hints)} shown "
+                + (
+                    "(all shown)"
+                    if shown >= len(lesson.hints)
+                    else f"(h for {'another' if shown else 'one'})"
+                ),
                 style="bold",
             )
             for hint in lesson.hints[:shown]:
@@ -497,15 +501,16 @@ class CurriculumScreen(CohortScreen):
         lesson = self.lesson
         if lesson is None:
             return
+        # Only what I changed on this screen is undone: a lesson I marked done last week
+        # is not mine to step back from here (that is what s and d are for).
         history = self._history.get(lesson.id)
-        if history:
-            previous = history.pop()
-        else:  # nothing undone this session: step back one state
-            previous = {"done": "doing", "doing": "todo"}.get(self._status(lesson), "")
+        previous = history.pop() if history else ""
         if not previous or previous == self._status(lesson):
             self.notify("Nothing to undo.", timeout=3)
             return
-        self.write(k.ProgressSet(lesson=lesson.id, status=previous))  # type: ignore[arg-type]
+        if self.write(k.ProgressSet(lesson=lesson.id, status=previous)):  # type: ignore[arg-type]
+            word = {"todo": "not started", "doing": "in progress"}.get(previous, previous)
+            self.notify(f"Undone: {clean_line(lesson.title)} is {word} again.", timeout=3)
 
     def action_hint(self) -> None:
         lesson = self.lesson

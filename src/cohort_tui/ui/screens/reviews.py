@@ -133,7 +133,7 @@ class ReviewsScreen(CohortScreen):
         counts = {
             "to-review": len(waiting),
             "mine": len(q.my_submissions(state, self.me)),
-            "done": len(rv.my_reviews_done(state, self.me)),
+            "done": len(rv.my_reviewed_submissions(state, self.me)),
         }
         tabs = self.query_one(Tabs)
         for tab_id, label in TABS:
@@ -158,11 +158,7 @@ class ReviewsScreen(CohortScreen):
                 rows.append(Row(sub.id, self._mine_row(sub, now)))
             empty = "No submissions yet: press s to submit files from this folder."
         else:
-            seen: set[str] = set()
-            for review in rv.my_reviews_done(state, self.me):
-                if review.submission in seen:
-                    continue
-                seen.add(review.submission)
+            for review in rv.my_reviewed_submissions(state, self.me):
                 rows.append(Row(review.submission, self._done_row(review.id, now)))
             empty = "No reviews given yet."
         if not rows:
@@ -360,13 +356,19 @@ class ReviewsScreen(CohortScreen):
 
 def claim_review(screen: CohortScreen, sub: Submission) -> None:
     """Claim a review of ``sub`` (a lease), or release my claimed one after asking."""
-    from cohort_tui.domain.reduce import active_assignment
+    from cohort_tui.domain.reduce import active_assignment, reviewed_latest_revision
 
     state, me, now = screen.state, screen.me, screen.now()
     if sub.author == me:
         screen.notify("You cannot review your own submission.", severity="warning")
         return
     mine = active_assignment(state, sub, me)
+    if mine is None and reviewed_latest_revision(state, sub, me):
+        screen.notify(
+            "You already reviewed the latest revision; a new one will ask you again.",
+            severity="warning",
+        )
+        return
     if mine is None or mine.claimed_until is None or mine.claimed_until <= now:
         hours = state.cohort.claim_lease_hours if state.cohort else 24
         if screen.write(k.ReviewClaim(submission=sub.id)):

@@ -6,6 +6,10 @@ change that changes them; on the first frame that was a dozen widgets mounted, s
 and laid out twice (~40 ms of a ~200 ms start). This footer is one widget that draws
 the same line (same look, same theme variables) and redraws when the bindings change.
 Clicking a key presses it; hovering shows its tooltip.
+
+A key is shown whole or not at all: the screen's own keys first, then the app's help
+key, then the screen numbers and the app's other keys, in order; what does not fit before
+the palette's key is dropped (a cut "? Hel" helped nobody).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ class _Key(NamedTuple):
     description: str
     enabled: bool
     tooltip: str
+    rank: int
+    """Which come first when space is short: 0 the screen's, 1 help, 2 the app's."""
 
 
 class CohortFooter(Widget, can_focus=False):
@@ -95,12 +101,15 @@ class CohortFooter(Widget, can_focus=False):
         active = self.screen.active_bindings
         keys: list[_Key] = []
         actions: set[str] = set()
-        for _, binding, enabled, tooltip in active.values():
+        for node, binding, enabled, tooltip in active.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
             display = app.get_key_display(binding)
-            keys.append(_Key(binding.key, display, binding.description, enabled, tooltip))
+            rank = 0 if node is not app else 1 if binding.action == "app.help" else 2
+            keys.append(_Key(binding.key, display, binding.description, enabled, tooltip, rank))
+        # Stable: within a rank, the order the bindings were declared in.
+        keys.sort(key=lambda key: key.rank)
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
@@ -110,6 +119,7 @@ class CohortFooter(Widget, can_focus=False):
                 binding.description,
                 enabled,
                 binding.tooltip or binding.description or tooltip,
+                2,
             )
         return keys, palette
 
@@ -145,26 +155,28 @@ class CohortFooter(Widget, can_focus=False):
     def _line(self) -> Text:
         width = self.size.width
         keys, palette = self._keys()
+        right = Text(end="")
+        if palette is not None:
+            item = self.get_component_rich_style("footer-key--item")
+            right.append("▏", self.get_component_rich_style("footer-key--separator"))
+            right.stylize_before(item)
+            right.append_text(self._key_text(palette, compact=True))
+            # The key's right padding: background only, as Textual draws padding.
+            right.append(" ", Style(bgcolor=item.bgcolor))
+        room = max(0, width - right.cell_len)
         spans: list[tuple[int, int, _Key]] = []
         line = Text(end="", no_wrap=True, overflow="crop")
         for key in keys:
             text = self._key_text(key, compact=False)
+            if line.cell_len + text.cell_len > room:
+                if key.rank == 0:
+                    continue  # whole keys only; a shorter one of the screen's may still fit
+                break  # the app's keys in their order: no "3" without "2"
             spans.append((line.cell_len, line.cell_len + text.cell_len, key))
             line.append_text(text)
         if palette is not None:
-            right = Text(end="")
-            right.append("▏", self.get_component_rich_style("footer-key--separator"))
-            right.stylize_before(self.get_component_rich_style("footer-key--item"))
-            right.append_text(self._key_text(palette, compact=True))
-            # The key's right padding: background only, as Textual draws padding.
-            right.append(
-                " ", Style(bgcolor=self.get_component_rich_style("footer-key--item").bgcolor)
-            )
-            left_width = max(0, width - right.cell_len)
-            line.truncate(left_width, overflow="crop", pad=True)
-            # A key cut off by the palette's key is clickable where it shows.
-            spans = [(start, min(end, left_width), key) for start, end, key in spans]
-            spans.append((left_width + 1, left_width + right.cell_len - 1, palette))
+            line.truncate(room, overflow="crop", pad=True)
+            spans.append((room + 1, room + right.cell_len - 1, palette))
             line.append_text(right)
         self._spans = [span for span in spans if span[0] < min(span[1], width)]
         return line
@@ -200,8 +212,14 @@ class CohortFooter(Widget, can_focus=False):
             self.app.bell()
 
     def shown_keys(self) -> Iterator[str]:
-        """The keys on the line, in order (the palette's last): for tests and help."""
+        """The keys in the order the line offers them (the palette's last), whether or
+        not the width leaves room for all of them: for tests and help."""
         keys, palette = self._keys()
         yield from (key.key for key in keys)
         if palette is not None:
             yield palette.key
+
+    def drawn_keys(self) -> list[str]:
+        """The keys the line actually shows at its width, in order."""
+        self._line()
+        return [key.key for _, _, key in self._spans]

@@ -279,13 +279,26 @@ class PostView(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------
 
     def on_resize(self) -> None:
-        if self._content_width() != self._layout_width and self._source is not None:
-            keep = self.highlighted_id
-            self._layout()
-            if keep is not None:
-                self.call_after_refresh(self._scroll_to_post, self._index[keep])
+        self._rewrap()
         self.virtual_size = Size(self.size.width, self._total)
         self._strips.clear()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # A thread longer than the view brings a scrollbar, which narrows the text
+        # without a Resize (the widget's size is unchanged): lines wrapped for the
+        # width without it lost their last characters ("somethin").
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        """Lay the posts out again if the width for text changed, keeping the cursor's
+        post in view."""
+        if self._content_width() == self._layout_width or self._source is None:
+            return
+        keep = self.highlighted_id
+        self._layout()
+        if keep is not None:
+            self.call_after_refresh(self._scroll_to_post, self._index[keep])
+        self.refresh()
 
     def on_focus(self) -> None:
         self._strips.clear()

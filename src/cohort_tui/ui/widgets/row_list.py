@@ -42,7 +42,7 @@ class RowList(ScrollView, can_focus=True):
 
     | Key | Action |
     |---|---|
-    | up / down | previous / next selectable row |
+    | up / down, k / j | previous / next selectable row |
     | page up / page down | a page |
     | home / end | first / last row |
     | enter | select the row |
@@ -61,6 +61,8 @@ class RowList(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="rows.up", tooltip="Previous row"),
         Binding("down", "move(1)", "Down", show=False, id="rows.down", tooltip="Next row"),
+        Binding("k", "move(-1)", "Up", show=False, id="rows.vi_up", tooltip="Previous row"),
+        Binding("j", "move(1)", "Down", show=False, id="rows.vi_down", tooltip="Next row"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="rows.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="rows.page_down"),
         Binding("home", "jump(0)", "First", show=False, id="rows.first"),
