@@ -137,6 +137,10 @@ class CohortApp(App[None]):
 
         self.unread_cache = UnreadCache()
         """Per-thread unread counts, recounted only where the state changed."""
+        from cohort_tui.ui.palette import Palette
+
+        self.palette = Palette(self)
+        """The named looks screens use (``cohort.ok`` ...), from the current theme."""
         super().__init__()
         from cohort_tui.ui.live_fold import LiveFold
 
@@ -158,6 +162,7 @@ class CohortApp(App[None]):
             self.register_theme(theme)
         wanted = self.user_config.theme
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.palette.apply()
         self._theme_ready = True
         return problems
 
@@ -519,7 +524,12 @@ class CohortApp(App[None]):
         yield SystemCommand("Help: Keys", "List every key binding (?)", self.action_help)
 
     def watch_theme(self, theme: str) -> None:
-        if not self._theme_ready or theme == self.user_config.theme:
+        if not self._theme_ready:
+            return
+        # Before anything draws again: the Line-API views and Statics recolour on the
+        # theme signal, which Textual sends after this.
+        self.palette.apply()
+        if theme == self.user_config.theme:
             return
         self.user_config.theme = theme
         if self.save_settings:
