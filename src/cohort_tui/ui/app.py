@@ -32,6 +32,7 @@ from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.command import Provider
 
     from cohort_tui.sync.live import LiveStatus, LiveSync
     from cohort_tui.ui.terminal_watch import TerminalWatch
@@ -47,6 +48,13 @@ SYNC_NOTICES = 3
 """Most sync notices shown as toasts at once; the rest are counted."""
 
 DEFAULT_THEME = "cohort-dark"
+
+
+def _finder() -> type[Provider]:
+    """The palette's finder, imported when the palette first opens (not at start-up)."""
+    from cohort_tui.ui.finder import CohortFinder
+
+    return CohortFinder
 
 
 @runtime_checkable
@@ -76,6 +84,11 @@ class CohortApp(App[None]):
         name: screen_factory(spec) for name, (_, _, spec) in SCREENS.items()
     }
     DEFAULT_MODE = "home"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS,
+        _finder,
+    }
+    """The palette (ctrl+p): system commands, and lessons, threads, ... by name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(

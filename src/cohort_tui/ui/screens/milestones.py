@@ -154,9 +154,10 @@ class MilestonesScreen(CohortScreen):
         self._fill_list()
 
     def open_target(self, kind: str, target_id: str) -> None:
-        if kind == "milestone":
-            self.action_section("milestones")
-            self.section = "milestones"
+        section = {"milestone": "milestones", "member": "roster"}.get(kind)
+        if section is not None:
+            self.action_section(section)
+            self.section = section
             self._fill_list()
             self.query_one(RowList).highlight(target_id)
 
