@@ -131,3 +131,25 @@ def stale_statics(app: Any, root: Any) -> list[Static]:
         if not wanted <= drawn:
             stale.append(static)
     return stale
+
+
+async def test_under_no_color_the_list_cursor_is_reverse_video(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tmp_path / "s", open_target="discussions")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
+        listing = app.screen.query_one("#thread-list", RowList)
+        await wait_for(pilot, lambda: listing.cursor >= 0)
+        for focused in (True, False):
+            if focused:
+                listing.focus()
+            else:
+                app.screen.set_focus(None)
+            await pilot.pause()
+            y = listing.cursor - listing.scroll_offset.y
+            strip = listing.render_line(y)
+            assert all(s.style is not None and s.style.reverse for s in strip if s.text.strip())
+            other = listing.render_line(y + 1)
+            assert not any(s.style is not None and s.style.reverse for s in other)

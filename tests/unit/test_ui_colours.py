@@ -157,3 +157,13 @@ def test_catches_literal_css() -> None:
 
 def test_theme_variables_pass() -> None:
     assert literal_css("Foo { color: $text-success; background: $boost 40%; }") == []
+
+
+def test_milestone_states_have_a_glyph_each() -> None:
+    """The grid's state is told by a glyph, not by colour alone."""
+    from typing import get_args
+
+    from cohort_tui.domain.milestone_views import MARKS, Status
+
+    assert set(MARKS) == set(get_args(Status))
+    assert len(set(MARKS.values())) == len(MARKS)
