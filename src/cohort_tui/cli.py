@@ -82,7 +82,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         dest="open_target",
         metavar="TARGET",
         help="start on a screen (" + ", ".join(SCREENS) + ") or on "
-        "lesson:ID, thread:ID, submission:ID, milestone:ID",
+        "lesson:ID, thread:ID, submission:ID, milestone:ID, member:ID",
     )
     # Options repeated on every subcommand, so `cohort status --store X` works too.
     common = _Parser(add_help=False)
@@ -226,11 +226,11 @@ def open_app(args: argparse.Namespace) -> int:
     if (
         target
         and target not in SCREENS
-        and target.split(":", 1)[0] not in ("lesson", "thread", "submission", "milestone")
+        and target.split(":", 1)[0] not in ("lesson", "thread", "submission", "milestone", "member")
     ):
         fail(
             f"--open takes a screen ({', '.join(SCREENS)}) or lesson:ID, thread:ID, "
-            f"submission:ID, milestone:ID; not '{target}'",
+            f"submission:ID, milestone:ID, member:ID; not '{target}'",
             2,
         )
     replica = open_replica(args)

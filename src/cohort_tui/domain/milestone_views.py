@@ -14,8 +14,9 @@ Status = Literal["met", "late", "open", "at risk", "overdue"]
 :data:`AT_RISK_MS` away; ``at risk`` due within it; ``overdue`` past due and not met."""
 
 AT_RISK_MS = 2 * DAY_MS
-MARKS: dict[Status, str] = {"met": "✓", "late": "✓", "open": "·", "at risk": "!", "overdue": "✗"}
-"""A glyph per status, so the grid reads without colour (``NO_COLOR``)."""
+MARKS: dict[Status, str] = {"met": "✓", "late": "◷", "open": "·", "at risk": "!", "overdue": "✗"}
+"""A glyph per status, each its own, so the grid reads without colour (``NO_COLOR``):
+met and late were both ``✓`` and told apart by colour alone."""
 
 
 def met_at(state: State, milestone: Milestone, member: str) -> int | None:

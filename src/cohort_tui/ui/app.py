@@ -33,6 +33,7 @@ from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.command import Provider
 
     from cohort_tui.sync.live import LiveStatus, LiveSync
     from cohort_tui.ui.terminal_watch import TerminalWatch
@@ -48,6 +49,13 @@ SYNC_NOTICES = 3
 """Most sync notices shown as toasts at once; the rest are counted."""
 
 DEFAULT_THEME = "cohort-dark"
+
+
+def _finder() -> type[Provider]:
+    """The palette's finder, imported when the palette first opens (not at start-up)."""
+    from cohort_tui.ui.finder import CohortFinder
+
+    return CohortFinder
 
 
 @runtime_checkable
@@ -77,6 +85,11 @@ class CohortApp(App[None]):
         name: screen_factory(spec) for name, (_, _, spec) in SCREENS.items()
     }
     DEFAULT_MODE = "home"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS,
+        _finder,
+    }
+    """The palette (ctrl+p): system commands, and lessons, threads, ... by name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -138,6 +151,10 @@ class CohortApp(App[None]):
 
         self.unread_cache = UnreadCache()
         """Per-thread unread counts, recounted only where the state changed."""
+        from cohort_tui.ui.palette import Palette
+
+        self.palette = Palette(self)
+        """The named looks screens use (``cohort.ok`` ...), from the current theme."""
         super().__init__()
         from cohort_tui.ui.live_fold import LiveFold
 
@@ -159,6 +176,7 @@ class CohortApp(App[None]):
             self.register_theme(theme)
         wanted = self.user_config.theme
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.palette.apply()
         self._theme_ready = True
         return problems
 
@@ -520,7 +538,12 @@ class CohortApp(App[None]):
         yield SystemCommand("Help: Keys", "List every key binding (?)", self.action_help)
 
     def watch_theme(self, theme: str) -> None:
-        if not self._theme_ready or theme == self.user_config.theme:
+        if not self._theme_ready:
+            return
+        # Before anything draws again: the Line-API views and Statics recolour on the
+        # theme signal, which Textual sends after this.
+        self.palette.apply()
+        if theme == self.user_config.theme:
             return
         self.user_config.theme = theme
         if self.save_settings:

@@ -15,8 +15,10 @@ import re
 from rich.cells import cell_len
 from rich.text import Text
 
+from cohort_tui.ui import palette
+
 HEADING = "bold underline"
-CODE = "cyan"
+CODE = palette.CODE
 FENCE = "dim"
 QUOTE = "dim italic"
 MARKER = "dim"

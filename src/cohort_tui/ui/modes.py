@@ -39,6 +39,7 @@ TARGET_MODES = {
     "post": "discussions",
     "submission": "reviews",
     "milestone": "milestones",
+    "member": "milestones",
 }
 """Which screen shows an ``--open KIND:ID`` target."""
 

@@ -7,6 +7,7 @@ from rich.text import Text
 
 from cohort_tui.domain.reviewer_figures import ReviewerFigures
 from cohort_tui.domain.stats import duration
+from cohort_tui.ui import palette
 from cohort_tui.ui.text import member_line, plain
 
 
@@ -20,7 +21,7 @@ def figures_row(figures: ReviewerFigures) -> Text:
         member_line(f"@{figures.handle}", "bold", limit=14),
         (f"  {figures.done}/{figures.assigned} done", ""),
         (f" · median {duration(figures.median_ms)} · {_share(figures)} on target", "dim"),
-        (f" · ★{figures.helpful}" if figures.helpful else "", "yellow"),
+        (f" · ★{figures.helpful}" if figures.helpful else "", palette.STAR),
     )
 
 

@@ -18,7 +18,7 @@ built from outside text. ``tests/unit/test_ui_boundary.py`` checks the source fo
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.text import Text
@@ -108,8 +108,13 @@ def outside_markdown(source: str) -> Inert:
     """
     from rich.markdown import Markdown  # markdown-it is only needed once a lesson shows
 
+    from cohort_tui.ui.code_theme import PaletteSyntax
+
     cleaned = _defuse_references(clean_text(source))
-    return Inert(Markdown(cleaned, code_theme="ansi_dark", hyperlinks=False))
+    # Code blocks take their colours from the app's theme as they are drawn (Rich
+    # accepts a SyntaxTheme object where its annotation says a name).
+    code_theme: Any = PaletteSyntax()
+    return Inert(Markdown(cleaned, code_theme=code_theme, hyperlinks=False))
 
 
 def plain(*parts: str | tuple[str, str] | Text) -> Text:

@@ -7,6 +7,7 @@ from rich.text import Text
 from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.model import Post, State, Thread
 from cohort_tui.domain.sanitize import clean_line, clean_text
+from cohort_tui.ui import palette
 from cohort_tui.ui.text import ago, local_time, member_line
 
 STAFF_ROLES = ("facilitator", "mentor")
@@ -100,9 +101,9 @@ class ThreadPosts:
             times = "once" if len(post.edits) == 1 else f"{len(post.edits)}×"
             text.append(f" · edited {times} (h: history)", style="dim")
         if post_id == self.thread.answer:
-            text.append(" · ✓ accepted answer", style="bold green")
+            text.append(" · ✓ accepted answer", style=palette.OK_STRONG)
         if self.is_new(post):
-            text.append(" · new", style="bold yellow")
+            text.append(" · new", style=palette.NEW)
         return text
 
     def quote(self, post_id: str) -> Text | None:

@@ -47,7 +47,14 @@ class CohortScreen(Screen[None]):
         return self.cohort_app.write(data)
 
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self._refresh_if_stale()
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Panes hold ``Text`` styled in the old theme: style them again."""
+        from cohort_tui.ui.palette import recolour
+
+        recolour(self)
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         # The app batches updates through its whole start-up, and whatever is drawn in

@@ -17,6 +17,7 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import Lesson
 from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.ui import palette
 from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, member_line, outside_markdown, plain, progress_bar
@@ -26,7 +27,7 @@ from cohort_tui.ui.widgets.row_list import Row, RowList
 
 GLYPHS = {"done": "✓", "doing": "▸", "open": "○", "locked": "⊘"}
 """Each state has a glyph and a word, so it reads without colour (NO_COLOR)."""
-STYLES = {"done": "green", "doing": "bold yellow", "open": "", "locked": "dim"}
+STYLES = {"done": palette.OK, "doing": palette.ACTIVE, "open": "", "locked": "dim"}
 WORDS = {
     "done": "done",
     "doing": "in progress",
@@ -210,10 +211,10 @@ class CurriculumScreen(CohortScreen):
         median = self.cohort_app.memo("cohort-median", lambda: q.cohort_median_progress(state))
         text = plain(
             ("You ", "bold"),
-            (progress_bar(done / total if total else 0, 12), "green"),
+            (progress_bar(done / total if total else 0, 12), palette.OK),
             f" {done}/{total}   ",
             ("Cohort median ", "bold"),
-            (progress_bar(median, 12), "blue"),
+            (progress_bar(median, 12), palette.INFO),
             f" {round(median * total)}/{total}   ",
         )
         if state.course:
@@ -349,7 +350,7 @@ class CurriculumScreen(CohortScreen):
                 text.append(
                     f" · last run {'passed' if check.passed else 'failed'} "
                     f"{ago(check.at, self.now())}",
-                    style="green" if check.passed else "red",
+                    style=palette.OK if check.passed else palette.BAD,
                 )
         return text
 
@@ -393,7 +394,7 @@ class CurriculumScreen(CohortScreen):
         )
         for thread in threads[:8]:
             mark = "✓ " if thread.answer else "? "
-            text.append(mark, style="green" if thread.answer else "yellow")
+            text.append(mark, style=palette.OK if thread.answer else palette.WARN)
             text.append_text(member_line(thread.title, limit=70))
             text.append(f"  ({len(thread.posts)} posts)\n", style="dim")
         return text
@@ -619,7 +620,7 @@ class CurriculumScreen(CohortScreen):
         self._check = self._check_lesson = None
         outcome = message.outcome
         log = self.query_one("#check-log", RichLog)
-        style = "bold green" if outcome.passed else "bold red"
+        style = palette.OK_STRONG if outcome.passed else palette.BAD_STRONG
         log.write(member_line(outcome.summary(), style))  # may quote an OS error
         ops: list[k.Data] = []
         if not outcome.cancelled and not outcome.error:

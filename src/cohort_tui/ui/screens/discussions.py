@@ -19,6 +19,7 @@ from cohort_tui.domain.clock import Clock, new_id
 from cohort_tui.domain.model import Post, Thread
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.store.drafts import Drafts
+from cohort_tui.ui import palette
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
@@ -151,8 +152,8 @@ class DiscussionsScreen(CohortScreen):
             marks = ("⚑" if thread.pinned else " ") + ("✓" if thread.answer else " ")
             replies = len(thread.posts) - 1
             parts: list[str | tuple[str, str] | Text] = [
-                (marks, "green" if thread.answer else ""),
-                (f"{'●' + str(unread):>4} " if unread else "     ", "bold yellow"),
+                (marks, palette.OK if thread.answer else ""),
+                (f"{'●' + str(unread):>4} " if unread else "     ", palette.NEW),
                 member_line(thread.title, "bold" if unread else ""),
                 (f" · {replies} repl{'y' if replies == 1 else 'ies'}", "dim"),
                 (f" · {ago(thread.last_activity, self.now())}", "dim"),
@@ -221,7 +222,7 @@ class DiscussionsScreen(CohortScreen):
             text.append_text(member_line(" · " + " ".join("#" + t for t in thread.tags), "dim"))
         new = len(self._source.new_posts()) if self._source else 0
         if new:
-            text.append(f" · {new} new (] next)", style="bold yellow")
+            text.append(f" · {new} new (] next)", style=palette.NEW)
         return text
 
     def _handle(self, member_id: str) -> str:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from cohort_tui.domain import faq
 from cohort_tui.domain.discussions import SearchIndex
 from cohort_tui.domain.sanitize import clean_text
+from cohort_tui.ui import palette
 from cohort_tui.ui.markdown_lite import style_block
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import local_time, member_line, plain
@@ -159,7 +160,7 @@ class FaqScreen(CohortScreen):
 
         def build() -> Text:
             return plain(
-                ("    ✓ ", "green"),
+                ("    ✓ ", palette.OK),
                 member_line(entry.title),
                 (" · @", "dim"),
                 member_line(self._handle(entry.answerer), "dim"),
@@ -198,8 +199,8 @@ class FaqScreen(CohortScreen):
         )
         text.append("\n\n")
         text.append_text(style_block(clean_text(entry.question)))
-        text.append("\n\n✓ Accepted answer by ", style="bold green")
-        text.append_text(member_line("@" + self._handle(entry.answerer), "bold green"))
+        text.append("\n\n✓ Accepted answer by ", style=palette.OK_STRONG)
+        text.append_text(member_line("@" + self._handle(entry.answerer), palette.OK_STRONG))
         text.append(f" · {local_time(entry.answered_at, '%d %b')}\n", style="dim")
         text.append_text(style_block(clean_text(entry.answer)))
         text.append("\n\nenter opens the thread at this answer", style="dim")

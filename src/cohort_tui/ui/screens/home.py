@@ -16,6 +16,7 @@ from cohort_tui.domain import queries as q
 from cohort_tui.domain.onboarding import checklist, offer_checklist
 from cohort_tui.domain.today import Today, relative_due, today
 from cohort_tui.store.personal import LocalFacts
+from cohort_tui.ui import palette
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import TextScreen
@@ -126,7 +127,7 @@ class HomeScreen(CohortScreen):
                 f"milestone:{t.next_milestone.id}",
                 (
                     f"OVERDUE by {due.removesuffix(' overdue')}" if overdue else f"Due {due}",
-                    "bold red" if overdue else "bold",
+                    palette.BAD_STRONG if overdue else "bold",
                 ),
                 " · ",
                 member_line(t.next_milestone.title),
@@ -203,7 +204,7 @@ class HomeScreen(CohortScreen):
             )
         )
         for step in steps:
-            text = Text("  ✓ " if step.done else "  ☐ ", style="green" if step.done else "bold")
+            text = Text("  ✓ " if step.done else "  ☐ ", style=palette.OK if step.done else "bold")
             text.append(step.title, style="dim" if step.done else "")
             options.append(Option(text, id=f"onboard:{step.id}", disabled=step.done))
 
@@ -247,10 +248,10 @@ class HomeScreen(CohortScreen):
         width = 12
         text = Text(end="")
         text.append("you    ", style="bold")
-        text.append(progress_bar(mine, width), style="green")
+        text.append(progress_bar(mine, width), style=palette.OK)
         text.append(f" {t.lessons_done}/{t.lessons_total}\n")
         text.append("median ", style="bold")
-        text.append(progress_bar(t.cohort_median, width), style="blue")
+        text.append(progress_bar(t.cohort_median, width), style=palette.INFO)
         text.append(f" {round(t.cohort_median * t.lessons_total)}/{t.lessons_total}\n")
         text.append(f"streak {t.streak} day{'s' if t.streak != 1 else ''}")
         if t.streak >= 3:

@@ -22,6 +22,7 @@ from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.metrics import cohort_report
 from cohort_tui.domain.model import DAY_MS, Milestone
 from cohort_tui.domain.reviewer_figures import figures_for
+from cohort_tui.ui import palette
 from cohort_tui.ui.reviewer_text import figures_row, figures_text
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen
@@ -48,11 +49,11 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("metrics", "i", "Insights"),
 ]
 STATUS_STYLE = {
-    "met": "green",
-    "late": "yellow",
+    "met": palette.OK,
+    "late": palette.WARN,
     "open": "",
-    "at risk": "bold yellow",
-    "overdue": "bold red",
+    "at risk": palette.WARN_STRONG,
+    "overdue": palette.BAD_STRONG,
 }
 ROLES = ["facilitator", "mentor", "reviewer", "curator", "learner"]
 
@@ -153,9 +154,10 @@ class MilestonesScreen(CohortScreen):
         self._fill_list()
 
     def open_target(self, kind: str, target_id: str) -> None:
-        if kind == "milestone":
-            self.action_section("milestones")
-            self.section = "milestones"
+        section = {"milestone": "milestones", "member": "roster"}.get(kind)
+        if section is not None:
+            self.action_section(section)
+            self.section = section
             self._fill_list()
             self.query_one(RowList).highlight(target_id)
 
@@ -246,22 +248,22 @@ class MilestonesScreen(CohortScreen):
             lesson = state.lessons.get(lesson_id)
             done = (p := mine_progress.get(lesson_id)) is not None and p.status == "done"
             mark = ("  ✓ " if done else "  ☐ ") if learning else "  • "
-            text.append(mark, style="green" if done else "")
+            text.append(mark, style=palette.OK if done else "")
             text.append_text(member_line(lesson.title if lesson else lesson_id))
             text.append("\n")
         for lesson_id in milestone.projects:
             lesson = state.lessons.get(lesson_id)
             done = q.project_approved(state, self.me, lesson_id)
             mark = ("  ✓ " if done else "  ☐ ") if learning else "  • "
-            text.append(mark, style="green" if done else "")
+            text.append(mark, style=palette.OK if done else "")
             text.append("project approved: ")
             text.append_text(member_line(lesson.title if lesson else lesson_id))
             text.append("\n")
         met, total = q.milestone_completion(state, milestone)
         history = mv.completion_history(state, milestone, now, days=21)
         text.append(f"\nCohort: {met}/{total} met ", style="bold")
-        text.append(progress_bar(met / total if total else 0, 10) + "\n", style="blue")
-        text.append(mv.sparkline(history, total), style="blue")
+        text.append(progress_bar(met / total if total else 0, 10) + "\n", style=palette.INFO)
+        text.append(mv.sparkline(history, total), style=palette.INFO)
         text.append(f"\nlast 21 days, {history[0]} → {history[-1]}", style="dim")
         if self._has("facilitator", "curator"):
             text.append("\n\ne edit · n new milestone · x extend for one member", style="dim")
@@ -310,7 +312,7 @@ class MilestonesScreen(CohortScreen):
             for status in row.statuses:
                 text.append(f"  {mv.MARKS[status]} ", style=STATUS_STYLE[status])
             if row.behind:
-                text.append(f"  {row.behind} behind", style="bold red")
+                text.append(f"  {row.behind} behind", style=palette.BAD_STRONG)
             rows.append(Row(row.member, text))
         return rows
 
@@ -345,11 +347,11 @@ class MilestonesScreen(CohortScreen):
                 member_line(session.title, "dim" if ended else "bold", limit=40),
             ]
             if session.cancelled:
-                parts.append(("  cancelled", "red"))
+                parts.append(("  cancelled", palette.BAD))
             elif not ended:
                 parts.append((f"  you: {answer}" if answer else "  RSVP?", "italic"))
             elif session.notes_thread:
-                parts.append(("  notes", "green"))
+                parts.append(("  notes", palette.OK))
             rows.append(Row(session.id, plain(*parts)))
         return rows
 
@@ -397,7 +399,7 @@ class MilestonesScreen(CohortScreen):
                 (f"  {', '.join(member.roles)}", "dim"),
             ]
             if badges:
-                parts.append((f"  ★{len(badges)}", "yellow"))
+                parts.append((f"  ★{len(badges)}", palette.STAR))
             rows.append(Row(member.id, plain(*parts)))
         return rows
 
@@ -414,7 +416,7 @@ class MilestonesScreen(CohortScreen):
         text.append("\n\nBadges\n", style="bold")
         badges = badges_for(state, member_id, now)
         for badge in badges:
-            text.append(f"  ★ {badge.title}", style="yellow")
+            text.append(f"  ★ {badge.title}", style=palette.STAR)
             when = f" · {local_time(badge.earned_at, '%d %b')}" if badge.earned_at else ""
             text.append(f"{when}\n", style="dim")
         if not badges:
@@ -495,7 +497,7 @@ class MilestonesScreen(CohortScreen):
                     plain(
                         member_line(f"@{risk.handle}", "bold"),
                         "  ",
-                        member_line(risk.reason, "yellow", limit=70),
+                        member_line(risk.reason, palette.WARN, limit=70),
                     ),
                 )
             )

@@ -42,6 +42,7 @@ from cohort_tui.domain.submissions import (
     line_comments_by_line,
 )
 from cohort_tui.store.drafts import Drafts, SavedDraft
+from cohort_tui.ui import palette
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
@@ -275,7 +276,7 @@ class ReviewScreen(CohortScreen):
         if revision.diff_range:
             text.append_text(member_line(f" · {revision.diff_range}", "dim", limit=50))
         if changes:
-            text.append(f" · changes since revision {index}", style="bold yellow")
+            text.append(f" · changes since revision {index}", style=palette.NEW)
         if len(sub.revisions) > 1:
             text.append(" (< > other revisions)", style="dim")
         return text
@@ -294,7 +295,11 @@ class ReviewScreen(CohortScreen):
                 texts = notes.setdefault(path, {}).setdefault(number, [])
                 for c in comments:
                     texts.append(
-                        plain(("▸ ", "cyan"), (handle(state, c.reviewer), "bold cyan"), ": ")
+                        plain(
+                            ("▸ ", palette.INFO),
+                            (handle(state, c.reviewer), palette.INFO_STRONG),
+                            ": ",
+                        )
                         + member_block(c.comment.body)
                     )
                     for reply in c.replies:
@@ -307,7 +312,7 @@ class ReviewScreen(CohortScreen):
             for item in pending:
                 path, number, body = str(item["path"]), int(str(item["line"])), str(item["body"])
                 notes.setdefault(path, {}).setdefault(number, []).append(
-                    plain(("✎ your comment, sent with your review: ", "bold yellow"))
+                    plain(("✎ your comment, sent with your review: ", palette.WARN_STRONG))
                     + member_block(body)
                 )
         return notes
@@ -345,7 +350,7 @@ class ReviewScreen(CohortScreen):
         return out
 
     def _review_line(self, review: Review, rubric: Rubric | None) -> Text:
-        look = "bold green" if review.verdict == "approve" else "bold red"
+        look = palette.OK_STRONG if review.verdict == "approve" else palette.BAD_STRONG
         text = plain(
             ("● ", look),
             (handle(self.state, review.reviewer), "bold"),
@@ -353,7 +358,7 @@ class ReviewScreen(CohortScreen):
             (VERDICT_WORDS.get(review.verdict, review.verdict), look),
         )
         if review.helpful:
-            text.append(" · ★ helpful", style="yellow")
+            text.append(" · ★ helpful", style=palette.STAR)
         for criterion in rubric.criteria if rubric else []:
             score = review.scores.get(criterion.id)
             if score is None:
@@ -375,7 +380,7 @@ class ReviewScreen(CohortScreen):
         example = rubric.example
         meta.update(
             plain(
-                ("Calibration: ", "bold yellow"),
+                ("Calibration: ", palette.WARN_STRONG),
                 member_line(example.title, "bold"),
                 "\n",
                 (
@@ -711,7 +716,7 @@ class ReviewScreen(CohortScreen):
             (
                 r.id,
                 plain(
-                    ("★ " if r.helpful else "  ", "yellow"),
+                    ("★ " if r.helpful else "  ", palette.STAR),
                     handle(state, r.reviewer),
                     f" · {VERDICT_WORDS.get(r.verdict, r.verdict)}",
                 ),
@@ -749,11 +754,11 @@ def calibration_report(rubric: Rubric, scores: dict[str, int]) -> Text:
         if row.delta is None:
             mark, style = "not scored", "dim"
         elif row.delta == 0:
-            mark, style = "= same", "green"
+            mark, style = "= same", palette.OK
         elif row.delta > 0:
-            mark, style = f"▲ {row.delta} higher", "yellow"
+            mark, style = f"▲ {row.delta} higher", palette.WARN
         else:
-            mark, style = f"▼ {-row.delta} lower", "yellow"
+            mark, style = f"▼ {-row.delta} lower", palette.WARN
         text.append_text(member_line(row.criterion, "bold"))
         text.append("\n  yours ", style="dim")
         text.append_text(member_line(row.mine))

@@ -21,6 +21,7 @@ from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.review_upkeep import stale_for
 from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.ui import palette
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, SubmitSetup
@@ -35,14 +36,14 @@ TABS: list[tuple[str, str]] = [
     ("done", "Done"),
 ]
 BAND_LOOK: dict[str, tuple[str, str]] = {
-    "fresh": ("○", "green"),
-    "due": ("◐", "yellow"),
-    "overdue": ("●", "bold red"),
+    "fresh": ("○", palette.OK),
+    "due": ("◐", palette.WARN),
+    "overdue": ("●", palette.BAD_STRONG),
 }
 STATUS_LOOK: dict[str, tuple[str, str, str]] = {
-    "awaiting": ("…", "awaiting review", "yellow"),
-    "changes": ("✗", "changes requested", "bold red"),
-    "approved": ("✓", "approved", "bold green"),
+    "awaiting": ("…", "awaiting review", palette.WARN),
+    "changes": ("✗", "changes requested", palette.BAD_STRONG),
+    "approved": ("✓", "approved", palette.OK_STRONG),
 }
 VERDICT_WORDS = {"approve": "approved", "changes": "changes requested"}
 
@@ -176,9 +177,9 @@ class ReviewsScreen(CohortScreen):
                 (f" · {handle(self.state, sub.author)}", "dim"),
             ]
             if band == "overdue":
-                parts.append((" · overdue", "bold red"))
+                parts.append((" · overdue", palette.BAD_STRONG))
             if task.claimed_until is not None and task.claimed_until > now:
-                parts.append((" · ✎ claimed", "cyan"))
+                parts.append((" · ✎ claimed", palette.INFO))
             return plain(*parts)
 
         return build
@@ -202,7 +203,7 @@ class ReviewsScreen(CohortScreen):
         def build() -> Text:
             review = self.state.reviews[review_id]
             sub = self.state.submissions.get(review.submission)
-            look = "bold green" if review.verdict == "approve" else "bold red"
+            look = palette.OK_STRONG if review.verdict == "approve" else palette.BAD_STRONG
             return plain(
                 ("✓ approve " if review.verdict == "approve" else "✗ changes ", look),
                 member_line(sub.title if sub else review.submission, "bold", limit=60),
@@ -258,14 +259,14 @@ class ReviewsScreen(CohortScreen):
             text.append("\n")
         for review in q.latest_reviews(state, sub):
             who = handle(state, review.reviewer)
-            look = "green" if review.verdict == "approve" else "red"
+            look = palette.OK if review.verdict == "approve" else palette.BAD
             text.append(f"{who}: ")
             text.append(VERDICT_WORDS.get(review.verdict, review.verdict), style=look)
             if review.lines:
                 text.append(f" · {len(review.lines)} line comment", style="dim")
                 text.append("s" if len(review.lines) != 1 else "", style="dim")
             if review.helpful:
-                text.append(" · ★ helpful", style="yellow")
+                text.append(" · ★ helpful", style=palette.STAR)
             text.append("\n")
         if revision.message:
             text.append("\n")

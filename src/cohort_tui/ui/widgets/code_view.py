@@ -17,8 +17,6 @@ from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
 from rich.segment import Segment
-from rich.style import Style
-from rich.syntax import ANSI_DARK, ANSISyntaxTheme
 from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -30,12 +28,11 @@ from textual.strip import Strip
 
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.ui.markdown_lite import wrap_offsets
+from cohort_tui.ui.palette import INVISIBLE, syntax_name
 
 TAB = 4
 MARK = re.compile("⟪U\\+[0-9A-F]{4,6}⟫|[\u2400-\u2421\ufffd]")
 """What the sanitiser puts where an invisible, bidi or control character was."""
-MARK_STYLE = Style(bold=True, reverse=True, color="red")
-THEME = ANSISyntaxTheme(ANSI_DARK)
 
 
 class CodeFile(NamedTuple):
@@ -107,18 +104,22 @@ def lexer_for(path: str) -> Any:
 
 
 def highlight(lexer: Any, text: str) -> Text:
-    """One line of clean code, highlighted on its own (no state across lines)."""
+    """One line of clean code, highlighted on its own (no state across lines).
+
+    Tokens carry palette names (``cohort.syntax.keyword``), not colours: the app's
+    theme says what they look like when the line is drawn, so code follows the theme.
+    """
     out = Text(end="", no_wrap=True)
     for token_type, value in lexer.get_tokens(text):
         if value:
-            out.append(value.replace("\n", ""), style=THEME.get_style_for_token(token_type))
+            out.append(value.replace("\n", ""), style=syntax_name(token_type))
     return out
 
 
 def mark_invisibles(text: Text) -> Text:
     """Make the sanitiser's tokens (``⟪U+202E⟫``, ``␛``) stand out."""
     for match in MARK.finditer(text.plain):
-        text.stylize(MARK_STYLE, match.start(), match.end())
+        text.stylize(INVISIBLE, match.start(), match.end())
     return text
 
 
@@ -156,11 +157,17 @@ class CodeView(ScrollView, can_focus=True):
     CodeView:focus > .code-view--cursor { background: $block-cursor-background 40%; }
     CodeView > .code-view--gutter { color: $text-muted; }
     CodeView > .code-view--header { background: $boost; text-style: bold; }
+    CodeView > .code-view--added { color: $text-success; text-style: bold; }
+    CodeView > .code-view--removed { color: $text-error; text-style: bold; }
+    CodeView > .code-view--hunk { color: $text-primary; text-style: bold; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "code-view--cursor",
         "code-view--gutter",
         "code-view--header",
+        "code-view--added",
+        "code-view--removed",
+        "code-view--hunk",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -442,6 +449,15 @@ class CodeView(ScrollView, can_focus=True):
                 self.call_after_refresh(self._show_row, target)
         self._strips.clear()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Lines were drawn in the old theme's colours: draw them again."""
+        self._styled.clear()
+        self._strips.clear()
+        self.refresh()
+
     def on_focus(self) -> None:
         self._strips.clear()
         self.refresh()
@@ -467,13 +483,16 @@ class CodeView(ScrollView, can_focus=True):
             sign, rest = raw[:1] or " ", raw[1:]
             body = code_line(rest, lexer_for(f.path))
             if sign == "+":
-                return Text.assemble(("+", "bold green"), body, end="")
+                added = self.get_component_rich_style("code-view--added", partial=True)
+                return Text.assemble(("+", added), body, end="")
             if sign == "-":
                 body.stylize("dim")
-                return Text.assemble(("-", "bold red"), body, end="")
+                removed = self.get_component_rich_style("code-view--removed", partial=True)
+                return Text.assemble(("-", removed), body, end="")
             return Text.assemble(" ", body, end="")
         shown = mark_invisibles(Text(visible(raw).expandtabs(TAB), end=""))
-        shown.stylize("bold cyan" if raw.startswith("@@") else "dim bold")
+        hunk = self.get_component_rich_style("code-view--hunk", partial=True)
+        shown.stylize(hunk if raw.startswith("@@") else "dim bold")
         return shown
 
     def _row_text(self, index: int, current: bool) -> tuple[Text, bool]:

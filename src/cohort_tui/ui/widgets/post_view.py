@@ -300,6 +300,15 @@ class PostView(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_post, self._index[keep])
         self.refresh()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Lines were drawn in the old theme's colours: draw them again."""
+        self._styled.clear()
+        self._strips.clear()
+        self.refresh()
+
     def on_focus(self) -> None:
         self._strips.clear()
         self.refresh()

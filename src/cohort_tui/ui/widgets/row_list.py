@@ -204,6 +204,13 @@ class RowList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._rows))
         self._cache.clear()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Rows were drawn in the old theme's colours: draw them again."""
+        self.redraw()
+
     def on_focus(self) -> None:
         self._cache.clear()
         self.refresh()
