@@ -1,0 +1,110 @@
+"""The permission views an instance keeps: built on first use, following the shared log,
+evicted least recently used past a memory budget.
+
+Nothing is folded at start: a cohort's :class:`PermissionView` is built from storage the
+first time a request needs it (in a worker thread, so other cohorts' requests go on), and
+before every check it reads the ops stored after the last one it folded
+(:meth:`Storage.ops_after`), so ops written by another instance on the same database
+count. Only the storage interface is used, so any backend works.
+
+Why lazy rebuilds and not a projection persisted in the database: the view of a 100k-op
+cohort rebuilds in about a second (``bench/bench_scale.py``), once per instance and cohort
+while it stays in the cache; a persisted projection would make that constant but needs
+every backend to maintain it in the write transaction, a second format to migrate, and
+a repair path when it drifts from the log. The log stays the one source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections import OrderedDict
+
+from cohort_tui.domain.ops import OpError, decode_op
+from cohort_tui.domain.permission_view import PermissionView
+from cohort_tui.server.storage import Storage
+
+PAGE = 2_000
+"""Ops read from storage per query while catching up."""
+DEFAULT_BUDGET = 1_000_000
+"""Facts (members and creators) all cached views may hold together: each costs about
+100 bytes, so about 100 MiB. Past it, the least recently used views are dropped."""
+BACKGROUND_AFTER = PAGE
+"""A view further behind than this catches up in a worker thread, not on the loop."""
+
+
+def fold_into(view: PermissionView, storage: Storage, cohort: str) -> None:
+    """Fold the cohort's ops stored after ``view.seq`` into ``view``."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # folding allocates many objects that never form cycles
+    try:
+        while True:
+            rows = storage.ops_after(cohort, view.seq, PAGE)
+            for seq, body in rows:
+                with contextlib.suppress(OpError):  # a body that no longer decodes
+                    view.apply(decode_op(body, lenient=True))
+                view.seq = seq
+            if len(rows) < PAGE:
+                return
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class CohortViews:
+    """The permission views of the cohorts this instance served lately.
+
+    Args:
+        storage: Where the ops are.
+        budget: Facts all views may hold together before the least recently used go.
+    """
+
+    def __init__(self, storage: Storage, budget: int = DEFAULT_BUDGET) -> None:
+        self.storage = storage
+        self.budget = budget
+        self._views: OrderedDict[str, PermissionView] = OrderedDict()
+        self._building: dict[str, asyncio.Lock] = {}
+
+    def __contains__(self, cohort: object) -> bool:
+        return cohort in self._views
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def size(self) -> int:
+        """Facts held by every cached view."""
+        return sum(view.size() for view in self._views.values())
+
+    def clear(self) -> None:
+        """Forget every view (they rebuild from storage on next use)."""
+        self._views.clear()
+
+    def forget(self, cohort: str) -> None:
+        """Forget one cohort's view (it ran ahead of storage, say)."""
+        self._views.pop(cohort, None)
+
+    async def current(self, cohort: str) -> PermissionView:
+        """The cohort's view with every op stored so far folded in."""
+        view = self._views.get(cohort)
+        if view is not None and self.storage.last_seq(cohort) - view.seq <= BACKGROUND_AFTER:
+            fold_into(view, self.storage, cohort)  # usually one query that finds nothing
+        else:
+            lock = self._building.setdefault(cohort, asyncio.Lock())
+            async with lock:
+                view = self._views.get(cohort) or PermissionView()
+                await asyncio.to_thread(fold_into, view, self.storage, cohort)
+                self._views[cohort] = view
+            if not lock.locked():
+                self._building.pop(cohort, None)
+            fold_into(view, self.storage, cohort)  # what was stored meanwhile
+        self._views[cohort] = view
+        self._views.move_to_end(cohort)
+        self._evict()
+        return view
+
+    def _evict(self) -> None:
+        total = self.size()
+        while total > self.budget and len(self._views) > 1:
+            _, view = self._views.popitem(last=False)
+            total -= view.size()
