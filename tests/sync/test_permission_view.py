@@ -230,3 +230,31 @@ async def test_a_view_that_missed_many_ops_catches_up(tmp_path: Path) -> None:
     fold_into(fresh, storage, "c0")
     assert fresh.size() == view.size()
     storage.close()
+
+
+def test_folding_from_storage_gives_the_view_applying_every_op_gives(tmp_path: Path) -> None:
+    """Only fact-changing kinds are decoded whole from storage; the rest move the clock."""
+    stream = _stream(4)
+    direct = PermissionView()
+    for op in stream:
+        direct.apply(op)
+    storage = SqliteStorage(tmp_path / "s.db")
+    storage.create_cohort("c1", "C", expires_at=2**50)
+    storage.add_ops("c1", [NewOp(op.id, op.author, encode_op(op)) for op in stream])
+    stored = PermissionView()
+    fold_into(stored, storage, "c1")
+    storage.close()
+
+    def facts(view: PermissionView) -> object:
+        return (
+            view.cohort,
+            {i: (m.handle, m.roles) for i, m in view.members.items()},
+            {i: c.author for i, c in view.posts.items()},
+            {i: c.author for i, c in view.threads.items()},
+            {i: c.author for i, c in view.submissions.items()},
+            {i: (r.reviewer, r.submission) for i, r in view.reviews.items()},
+            view.max_clock,
+        )
+
+    assert facts(stored) == facts(direct)
+    assert stored.seq == len(stream)

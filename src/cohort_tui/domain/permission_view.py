@@ -107,10 +107,14 @@ class PermissionView:
 
     # -- folding ----------------------------------------------------------------------
 
+    def saw_clock(self, clock: Clock) -> None:
+        """An op of a kind no rule looks at (:data:`FACT_KINDS`): only its clock counts."""
+        if self.max_clock is None or clock > self.max_clock:
+            self._set_attr("max_clock", clock)
+
     def apply(self, op: Op) -> None:
         """Fold ``op`` in (arrival order is the server's order)."""
-        if self.max_clock is None or op.clock > self.max_clock:
-            self._set_attr("max_clock", op.clock)
+        self.saw_clock(op.clock)
         handler = _HANDLERS.get(op.kind)
         if handler is None or not isinstance(op.data, k.Data):
             return  # no permission fact, an unknown kind, or data that failed its schema
@@ -218,3 +222,5 @@ _HANDLERS: dict[str, Callable[[PermissionView, Op, Any], None]] = {
     k.ReviewSubmit.KIND: _review_submit,
 }
 """The op kinds that change a permission fact; every other kind only moves the clock."""
+FACT_KINDS = frozenset(_HANDLERS)
+"""Kinds whose ops change a permission fact."""

@@ -1,0 +1,225 @@
+"""The server past one machine: start time and memory of one instance over big databases.
+
+Run: ``.venv/bin/python bench/bench_scale.py [--cohorts 10,50] [--ops 100000]``.
+
+Start-up section: databases of N cohorts x 100k ops (10 x 100k = 1M, 50 x 100k = 5M by
+default), generated once by bulk insert and cached under the user's cache directory
+(``$COHORT_BENCH_CACHE``, else ``~/.cache/cohort-bench``), never in the repository. For
+each, one ``cohort serve`` is started the same way as a baseline on an empty database:
+time until ``/v1/health`` answers, resident memory then, the first permission check in
+each cohort (which builds that cohort's view), and the peak resident memory once every
+cohort was used twice (views beyond the budget are evicted and rebuilt). Targets: start
+<= 2 s and peak <= 300 MiB, both flat between 1M and 5M.
+
+Other sections (several instances, streams through the database) are separate functions
+called from :func:`main`, so they can be added alongside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from cohort_tui.domain.ops import encode_op
+from cohort_tui.server.storage import SqliteStorage, digest
+
+GENERATOR_VERSION = 1
+"""Bump when the generated data changes, so cached databases are rebuilt."""
+TOKEN = "bench-token-"
+"""Each cohort's founder gets the token TOKEN + cohort id (written straight to the db)."""
+MIB = 1024 * 1024
+
+
+def cache_dir() -> Path:
+    """Where generated databases are kept between runs (outside the repository)."""
+    root = os.environ.get("COHORT_BENCH_CACHE") or Path.home() / ".cache" / "cohort-bench"
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cohort_id(n: int) -> str:
+    return f"c_bench{n:03d}"
+
+
+def generate_db(cohorts: int, ops_per_cohort: int) -> Path:
+    """A database of ``cohorts`` copies of the generated cohort (ids are per cohort, so one
+    set of op bodies serves them all); made once, then reused."""
+    path = cache_dir() / f"scale-v{GENERATOR_VERSION}-{cohorts}x{ops_per_cohort}.db"
+    if path.exists():
+        return path
+    from generate import big_cohort_ops
+
+    t0 = time.perf_counter()
+    ops = big_cohort_ops()[:ops_per_cohort]
+    rows = [(op.id, op.author, encode_op(op)) for op in ops]
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    SqliteStorage(partial).close()  # the schema, as the server makes it
+    db = sqlite3.connect(partial, isolation_level=None)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("BEGIN")
+    for n in range(cohorts):
+        cohort = cohort_id(n)
+        db.execute("INSERT INTO cohorts (id, name, created_at) VALUES (?, ?, 0)", (cohort, cohort))
+        db.execute(
+            "INSERT INTO tokens (hash, cohort, member, created_at) VALUES (?, ?, 'm_0', 0)",
+            (digest(TOKEN + cohort), cohort),
+        )
+        db.executemany(
+            "INSERT INTO ops (cohort, seq, id, author, body) VALUES (?, ?, ?, ?, ?)",
+            ((cohort, seq, i, a, b) for seq, (i, a, b) in enumerate(rows, start=1)),
+        )
+    db.execute("COMMIT")
+    db.close()
+    partial.rename(path)
+    size = path.stat().st_size / MIB
+    print(
+        f"  generated {cohorts * len(rows):,} ops in {time.perf_counter() - t0:.0f} s "
+        f"({size:,.0f} MiB, cached at {path})"
+    )
+    return path
+
+
+def start_instance(db: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    """A ``cohort serve`` on ``db``, and the seconds until its health check answered."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cohort_tui", "serve", "--db", str(db), "--port", str(port),
+         "--rate", "100000", "--no-access-log"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    while time.perf_counter() - t0 < 120:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
+            return proc, time.perf_counter() - t0
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise SystemExit("the server exited at start") from None
+            time.sleep(0.02)
+    raise SystemExit("the server did not start")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def memory_mib(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory (``VmRSS``) or its peak so far (``VmHWM``) of a process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process used so far: unlike wall time, not inflated by other
+    processes on a loaded machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def check_permissions(url: str, cohort: str) -> float:
+    """Seconds one permission check takes (an invite: the facilitator check)."""
+    t0 = time.perf_counter()
+    r = httpx.post(
+        f"{url}/v1/cohorts/{cohort}/invites",
+        json={"role": "learner"},
+        headers={"Authorization": f"Bearer {TOKEN}{cohort}"},
+        timeout=120,
+    )
+    r.raise_for_status()
+    return time.perf_counter() - t0
+
+
+def spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (
+        f"median {statistics.median(ordered) * 1000:.0f} ms, "
+        f"min {ordered[0] * 1000:.0f}, max {ordered[-1] * 1000:.0f}"
+    )
+
+
+def bench_start(sizes: list[int], ops_per_cohort: int) -> None:
+    """Start time and peak memory of one instance, flat in history."""
+    print("== one instance over big databases (SQLite) ==")
+    empty = cache_dir() / "scale-empty.db"
+    empty.unlink(missing_ok=True)
+    SqliteStorage(empty).close()
+    proc, base = start_instance(empty, free_port())
+    base_rss, base_cpu = memory_mib(proc.pid), cpu_seconds(proc.pid)
+    stop(proc)
+    print(
+        f"baseline, empty database: start {base:.2f} s ({base_cpu:.2f} s CPU), "
+        f"{base_rss:.0f} MiB resident"
+    )
+    starts: dict[int, float] = {}
+    peaks: dict[int, float] = {}
+    for cohorts in sizes:
+        db = generate_db(cohorts, ops_per_cohort)
+        total = cohorts * ops_per_cohort
+        port = free_port()
+        proc, started = start_instance(db, port)
+        try:
+            at_start, cpu = memory_mib(proc.pid), cpu_seconds(proc.pid)
+            url = f"http://127.0.0.1:{port}"
+            first = [check_permissions(url, cohort_id(n)) for n in range(cohorts)]
+            again = [check_permissions(url, cohort_id(n)) for n in range(cohorts)]
+            peak = memory_mib(proc.pid, "VmHWM")
+        finally:
+            stop(proc)
+        starts[cohorts], peaks[cohorts] = started, peak
+        print(
+            f"{total:>10,} ops ({cohorts} cohorts): start {started:.2f} s "
+            f"(x{started / base:.2f} of empty; {cpu:.2f} s CPU, x{cpu / base_cpu:.2f}), "
+            f"{at_start:.0f} MiB at start, "
+            f"peak {peak:.0f} MiB after using every cohort twice"
+        )
+        print(f"    first check per cohort (builds its view): {spread(first)}")
+        print(f"    second pass (evicted views rebuilt):      {spread(again)}")
+    if len(sizes) > 1:
+        small, big = min(sizes), max(sizes)
+        print(
+            f"{big}/{small} cohorts: start x{starts[big] / starts[small]:.2f}, "
+            f"peak memory x{peaks[big] / peaks[small]:.2f} (targets: 2 s, 300 MiB, flat)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cohorts", default="10,50", help="database sizes in cohorts, comma-separated"
+    )
+    parser.add_argument("--ops", type=int, default=100_000, help="ops per cohort (<= 100k)")
+    args = parser.parse_args()
+    bench_start([int(n) for n in args.cohorts.split(",")], args.ops)
+
+
+if __name__ == "__main__":
+    main()
