@@ -258,3 +258,24 @@ def test_folding_from_storage_gives_the_view_applying_every_op_gives(tmp_path: P
 
     assert facts(stored) == facts(direct)
     assert stored.seq == len(stream)
+
+
+async def test_concurrent_first_requests_build_the_view_once(tmp_path: Path) -> None:
+    import asyncio
+
+    storage = _filled(tmp_path / "s.db", cohorts=2, posts=3_000)
+    starts: list[str] = []
+    ops_after = storage.ops_after
+
+    def counting(cohort: str, after: int, limit: int) -> list[tuple[int, bytes]]:
+        if after == 0:
+            starts.append(cohort)
+        return ops_after(cohort, after, limit)
+
+    storage.ops_after = counting  # type: ignore[method-assign]
+    views = CohortViews(storage)
+    got = await asyncio.gather(*(views.current(f"c{n % 2}") for n in range(6)))
+    assert sorted(starts) == ["c0", "c1"]
+    assert {id(view) for view in got} == {id(got[0]), id(got[1])}
+    assert all(view.seq == storage.last_seq("c0") for view in got)
+    storage.close()

@@ -112,19 +112,25 @@ class CohortViews:
         self._views.pop(cohort, None)
 
     async def current(self, cohort: str) -> PermissionView:
-        """The cohort's view with every op stored so far folded in."""
+        """The cohort's view with every op stored so far folded in.
+
+        A view that is missing or far behind is folded in a worker thread; meanwhile
+        other requests for the cohort wait (they must not fold the same view at once),
+        and other cohorts' requests go on.
+        """
+        while (building := self._building.get(cohort)) is not None:
+            async with building:  # another request is building this view: wait for it
+                pass
         view = self._views.get(cohort)
-        if view is not None and self.storage.last_seq(cohort) - view.seq <= BACKGROUND_AFTER:
-            fold_into(view, self.storage, cohort)  # usually one query that finds nothing
-        else:
-            lock = self._building.setdefault(cohort, asyncio.Lock())
+        if view is None or self.storage.last_seq(cohort) - view.seq > BACKGROUND_AFTER:
+            lock = self._building[cohort] = asyncio.Lock()
             async with lock:
-                view = self._views.get(cohort) or PermissionView()
-                await asyncio.to_thread(fold_into, view, self.storage, cohort)
-                self._views[cohort] = view
-            if not lock.locked():
-                self._building.pop(cohort, None)
-            fold_into(view, self.storage, cohort)  # what was stored meanwhile
+                try:
+                    view = view or PermissionView()
+                    await asyncio.to_thread(fold_into, view, self.storage, cohort)
+                finally:
+                    del self._building[cohort]
+        fold_into(view, self.storage, cohort)  # usually one query that finds nothing
         self._views[cohort] = view
         self._views.move_to_end(cohort)
         self._evict()
