@@ -279,3 +279,35 @@ async def test_concurrent_first_requests_build_the_view_once(tmp_path: Path) -> 
     assert {id(view) for view in got} == {id(got[0]), id(got[1])}
     assert all(view.seq == storage.last_seq("c0") for view in got)
     storage.close()
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_an_id_stored_by_another_instance_mid_push_is_a_duplicate_or_a_conflict(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same: bool
+) -> None:
+    """Another instance stores the id between this one's duplicate check and its write:
+    the same content is acknowledged, other content is a conflict (never acknowledged)."""
+    member, token = api.join("eve")
+    mine = thread(member, 9)
+    theirs = mine if same else {**mine, "data": {**mine["data"], "title": "Other"}}
+    checked = api.storage.existing_ids
+
+    def racing(cohort: str, ids: list[str]) -> set[str]:
+        found = checked(cohort, ids)
+        other = SqliteStorage(tmp_path / "server.db")  # the other instance writes now
+        body = msgspec.json.encode(theirs)
+        other.add_ops(cohort, [NewOp(mine["id"], member, body)])
+        other.close()
+        return found
+
+    monkeypatch.setattr(api.storage, "existing_ids", racing)
+    r = api.client.post(
+        f"/v1/cohorts/{api.cohort}/ops", json={"ops": [mine]}, headers=api.auth(token)
+    )
+    body = r.json()
+    if same:
+        assert body["acked"] == [mine["id"]] and body["rejected"] == []
+        assert body["accepted"] + body["duplicates"] == 1
+    else:
+        assert body["acked"] == [] and body["accepted"] == 0
+        assert [x["status"] for x in body["rejected"]] == ["conflict"]

@@ -353,19 +353,46 @@ class SyncServer:
                 acked.append(op.id)
         cursor = self.storage.add_ops(cohort, fresh) if fresh else self.storage.last_seq(cohort)
         # The batch's ops (and any another instance stored between them) in stored order.
-        fold_into(view, self.storage, cohort)
+        written: list[bytes] = []
+        fold_into(view, self.storage, cohort, written)
+        accepted = len(fresh)
+        for op_id in self._stored_elsewhere(cohort, fresh, written, taken):
+            acked.remove(op_id)  # another instance stored other content under the id
+            rejected.append(wire.Rejected(op_id, ID_CONFLICT, "conflict"))
+            accepted -= 1
         if fresh:
             self.doorbell.ring(cohort)
         return _reply(
             wire.Pushed(
                 acked=acked,
-                accepted=len(fresh),
-                duplicates=len(acked) - len(fresh),
+                accepted=accepted,
+                duplicates=len(acked) - accepted,
                 rejected=rejected,
                 cursor=cursor,
                 history=self.storage.instance(),
             )
         )
+
+    def _stored_elsewhere(
+        self, cohort: str, fresh: list[NewOp], written: list[bytes], taken: dict[str, Op]
+    ) -> list[str]:
+        """The ids of ``fresh`` another instance stored first with other content.
+
+        Between the duplicate check and the write, another instance on the same database
+        may store an op under the same id; the write then keeps theirs. Every body this
+        write stored is among ``written`` (what was read back after it), so only ops
+        missing there are looked up: none in a normal push.
+        """
+        here = set(written)
+        missing = [new.id for new in fresh if new.body not in here]
+        if not missing:
+            return []
+        stored = self.storage.stored_bodies(cohort, missing)
+        bodies = {new.id: new.body for new in fresh}
+        for op_id in missing:
+            if op_id not in stored:  # against the storage contract: let the client resend
+                raise RuntimeError(f"op {op_id} was neither stored nor found")
+        return [i for i in missing if not _same(stored[i], taken[i], bodies[i])]
 
     async def pull(self, request: Request) -> Response:
         owner = self.owner(request)

@@ -62,13 +62,18 @@ def _fold_body(view: PermissionView, body: bytes) -> None:
         view.saw_clock(head.clock)
 
 
-def fold_into(view: PermissionView, storage: Storage, cohort: str) -> None:
-    """Fold the cohort's ops stored after ``view.seq`` into ``view``."""
+def fold_into(
+    view: PermissionView, storage: Storage, cohort: str, bodies: list[bytes] | None = None
+) -> None:
+    """Fold the cohort's ops stored after ``view.seq`` into ``view`` (their bodies added
+    to ``bodies`` when given)."""
     was_enabled = gc.isenabled()
     gc.disable()  # folding allocates many objects that never form cycles
     try:
         while True:
             rows = storage.ops_after(cohort, view.seq, PAGE)
+            if bodies is not None:
+                bodies.extend(body for _, body in rows)
             for seq, body in rows:
                 _fold_body(view, body)
                 view.seq = seq
