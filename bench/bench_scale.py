@@ -166,48 +166,71 @@ def spread(values: list[float]) -> str:
     )
 
 
-def bench_start(sizes: list[int], ops_per_cohort: int) -> None:
+def measure_start(db: Path) -> tuple[float, float, float]:
+    """One start over ``db``: wall seconds to a health answer, CPU seconds, MiB resident."""
+    proc, wall = start_instance(db, free_port())
+    try:
+        return wall, cpu_seconds(proc.pid), memory_mib(proc.pid)
+    finally:
+        stop(proc)
+
+
+def use_every_cohort(db: Path, cohorts: int) -> tuple[list[float], list[float], float]:
+    """One instance answers a permission check in every cohort, twice: the seconds of each
+    check per pass, and the peak resident MiB."""
+    port = free_port()
+    proc, _ = start_instance(db, port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        first = [check_permissions(url, cohort_id(n)) for n in range(cohorts)]
+        again = [check_permissions(url, cohort_id(n)) for n in range(cohorts)]
+        return first, again, memory_mib(proc.pid, "VmHWM")
+    finally:
+        stop(proc)
+
+
+def bench_start(sizes: list[int], ops_per_cohort: int, rounds: int) -> None:
     """Start time and peak memory of one instance, flat in history."""
     print("== one instance over big databases (SQLite) ==")
     empty = cache_dir() / "scale-empty.db"
     empty.unlink(missing_ok=True)
     SqliteStorage(empty).close()
-    proc, base = start_instance(empty, free_port())
-    base_rss, base_cpu = memory_mib(proc.pid), cpu_seconds(proc.pid)
-    stop(proc)
-    print(
-        f"baseline, empty database: start {base:.2f} s ({base_cpu:.2f} s CPU), "
-        f"{base_rss:.0f} MiB resident"
-    )
-    starts: dict[int, float] = {}
-    peaks: dict[int, float] = {}
-    for cohorts in sizes:
-        db = generate_db(cohorts, ops_per_cohort)
-        total = cohorts * ops_per_cohort
-        port = free_port()
-        proc, started = start_instance(db, port)
-        try:
-            at_start, cpu = memory_mib(proc.pid), cpu_seconds(proc.pid)
-            url = f"http://127.0.0.1:{port}"
-            first = [check_permissions(url, cohort_id(n)) for n in range(cohorts)]
-            again = [check_permissions(url, cohort_id(n)) for n in range(cohorts)]
-            peak = memory_mib(proc.pid, "VmHWM")
-        finally:
-            stop(proc)
-        starts[cohorts], peaks[cohorts] = started, peak
+    dbs = {0: empty} | {n: generate_db(n, ops_per_cohort) for n in sizes}
+    starts: dict[int, list[tuple[float, float, float]]] = {n: [] for n in dbs}
+    for _ in range(rounds):  # interleaved, so load from others hits every size alike
+        for n, db in dbs.items():
+            starts[n].append(measure_start(db))
+    base_wall = statistics.median(w for w, _, _ in starts[0])
+    base_cpu = statistics.median(c for _, c, _ in starts[0])
+    for n, runs in starts.items():
+        walls, cpus = sorted(w for w, _, _ in runs), sorted(c for _, c, _ in runs)
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        label = "empty database" if n == 0 else f"{n * ops_per_cohort:,} ops ({n} cohorts)"
         print(
-            f"{total:>10,} ops ({cohorts} cohorts): start {started:.2f} s "
-            f"(x{started / base:.2f} of empty; {cpu:.2f} s CPU, x{cpu / base_cpu:.2f}), "
-            f"{at_start:.0f} MiB at start, "
-            f"peak {peak:.0f} MiB after using every cohort twice"
+            f"{label:>26}: start {wall:.2f} s (range {walls[0]:.2f}-{walls[-1]:.2f}, "
+            f"x{wall / base_wall:.2f} of empty), CPU {cpu:.2f} s (x{cpu / base_cpu:.2f}), "
+            f"{statistics.median(m for _, _, m in runs):.0f} MiB resident"
+        )
+    peaks: dict[int, float] = {}
+    for n in sizes:
+        first, again, peaks[n] = use_every_cohort(dbs[n], n)
+        print(
+            f"{n * ops_per_cohort:>10,} ops: peak {peaks[n]:.0f} MiB "
+            "after a check in every cohort, twice"
         )
         print(f"    first check per cohort (builds its view): {spread(first)}")
-        print(f"    second pass (evicted views rebuilt):      {spread(again)}")
+        print(f"    second pass (views kept, or rebuilt if evicted): {spread(again)}")
     if len(sizes) > 1:
         small, big = min(sizes), max(sizes)
+        wall = statistics.median(w for w, _, _ in starts[big]) / statistics.median(
+            w for w, _, _ in starts[small]
+        )
+        cpu = statistics.median(c for _, c, _ in starts[big]) / statistics.median(
+            c for _, c, _ in starts[small]
+        )
         print(
-            f"{big}/{small} cohorts: start x{starts[big] / starts[small]:.2f}, "
-            f"peak memory x{peaks[big] / peaks[small]:.2f} (targets: 2 s, 300 MiB, flat)"
+            f"{big} vs {small} cohorts: start x{wall:.2f} (CPU x{cpu:.2f}), peak memory "
+            f"x{peaks[big] / peaks[small]:.2f}; targets 2 s and 300 MiB, flat in history"
         )
 
 
@@ -217,8 +240,9 @@ def main() -> None:
         "--cohorts", default="10,50", help="database sizes in cohorts, comma-separated"
     )
     parser.add_argument("--ops", type=int, default=100_000, help="ops per cohort (<= 100k)")
+    parser.add_argument("--rounds", type=int, default=3, help="starts per database")
     args = parser.parse_args()
-    bench_start([int(n) for n in args.cohorts.split(",")], args.ops)
+    bench_start([int(n) for n in args.cohorts.split(",")], args.ops, args.rounds)
 
 
 if __name__ == "__main__":
