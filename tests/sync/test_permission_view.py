@@ -311,3 +311,25 @@ def test_an_id_stored_by_another_instance_mid_push_is_a_duplicate_or_a_conflict(
     else:
         assert body["acked"] == [] and body["accepted"] == 0
         assert [x["status"] for x in body["rejected"]] == ["conflict"]
+
+
+def test_ops_are_told_apart_by_kind_whatever_the_json_spacing(tmp_path: Path) -> None:
+    """Bodies written by another tool (spaces after colons) still count; a kind's name
+    quoted in a post only costs a decode."""
+    import json
+
+    m, ops = small_cohort()
+    added = m.op("m_fac", k.MemberAdd(member="m_new", handle="newbie", display_name="N"))
+    tagged = k.ThreadCreate(thread="t", post="p", title="x", body="y", tags=["member.add"])
+    decoy = m.op("m_a", tagged)
+    storage = SqliteStorage(tmp_path / "s.db")
+    storage.create_cohort("c1", "C", expires_at=2**50)
+    rows = [NewOp(op.id, op.author, encode_op(op)) for op in [*ops, decoy]]
+    spaced = json.dumps(json.loads(encode_op(added))).encode()  # ", " and ": "
+    assert b'"kind": "member.add"' in spaced
+    storage.add_ops("c1", [*rows, NewOp(added.id, added.author, spaced)])
+    view = PermissionView()
+    fold_into(view, storage, "c1")
+    storage.close()
+    assert view.members["m_new"].handle == "newbie"
+    assert view.threads["t"].author == "m_a"

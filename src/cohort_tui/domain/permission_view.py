@@ -77,7 +77,10 @@ class PermissionView:
         self.submissions: dict[str, Creator] = {}
         self.reviews: dict[str, ReviewFacts] = {}
         self.max_clock: Clock | None = None
-        """The newest clock seen, so ops the server writes sort after everything known."""
+        """The newest clock among the ops that changed a fact, so an op the server writes
+        (a join's ``member.add``) sorts after every membership and role change it knows.
+        Other ops' clocks are not read: they never decide a permission, and skipping them
+        is what makes a rebuild cheap."""
         self.seq = 0
         """The storage cursor of the last op folded in."""
         self._creators: dict[str, Creator] = {}
@@ -107,17 +110,13 @@ class PermissionView:
 
     # -- folding ----------------------------------------------------------------------
 
-    def saw_clock(self, clock: Clock) -> None:
-        """An op of a kind no rule looks at (:data:`FACT_KINDS`): only its clock counts."""
-        if self.max_clock is None or clock > self.max_clock:
-            self._set_attr("max_clock", clock)
-
     def apply(self, op: Op) -> None:
         """Fold ``op`` in (arrival order is the server's order)."""
-        self.saw_clock(op.clock)
         handler = _HANDLERS.get(op.kind)
         if handler is None or not isinstance(op.data, k.Data):
             return  # no permission fact, an unknown kind, or data that failed its schema
+        if self.max_clock is None or op.clock > self.max_clock:
+            self._set_attr("max_clock", op.clock)
         if role_problem(self, op) is None:
             handler(self, op, op.data)
 

@@ -19,11 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import re
 from collections import OrderedDict
 
-import msgspec
-
-from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.ops import OpError, decode_op
 from cohort_tui.domain.permission_view import FACT_KINDS, PermissionView
 from cohort_tui.server.storage import Storage
@@ -38,29 +36,22 @@ BACKGROUND_AFTER = PAGE
 """A view further behind than this catches up in a worker thread, not on the loop."""
 
 
-class _Head(msgspec.Struct):
-    """The part of a stored op every op is read for (the rest is skipped unparsed)."""
-
-    kind: str
-    clock: Clock
-
-
-_heads = msgspec.json.Decoder(_Head)
+_FACT_KIND = re.compile(
+    b'"(?:' + b"|".join(re.escape(kind.encode()) for kind in sorted(FACT_KINDS)) + b')"'
+)
+"""A fact kind's name in quotes. Stored bodies are JSON as msgspec writes it, so an op of
+such a kind has its name there verbatim (never escaped); a body without any of them is
+an op no rule looks at, skipped unparsed."""
 
 
 def _fold_body(view: PermissionView, body: bytes) -> None:
-    """Fold one stored op: whole when its kind changes a permission fact, else only its
-    clock (most ops are reads, progress and posts' reactions: decoding them whole would
-    be two thirds of a rebuild)."""
-    try:
-        head = _heads.decode(body)
-    except msgspec.MsgspecError:
-        return  # not an op any more: the full decode fails too
-    if head.kind in FACT_KINDS:
-        with contextlib.suppress(OpError):  # a body that no longer decodes
-            view.apply(decode_op(body, lenient=True))
-    else:
-        view.saw_clock(head.clock)
+    """Fold one stored op. Most ops (reads, progress, reactions) change no fact: telling
+    them apart by a byte search instead of decoding them makes a rebuild twice as fast.
+    A false match (a kind's name quoted in some other field) only costs a decode."""
+    if _FACT_KIND.search(body) is None:
+        return
+    with contextlib.suppress(OpError):  # a body that no longer decodes
+        view.apply(decode_op(body, lenient=True))
 
 
 def fold_into(
