@@ -150,3 +150,11 @@ def test_joining_with_several_urls_records_them_all(tmp_path: Path) -> None:
     assert config.urls == [A, B] and config.remote == A
     assert load_credentials(tmp_path / "s")["m_1"].server == B
     assert "servers" in (tmp_path / "s" / "store.toml").read_text()
+
+
+def test_live_sync_waits_as_long_as_the_servers_asked() -> None:
+    from cohort_tui.sync.live import _retry_after
+
+    assert _retry_after(ServerRefused(503, "unavailable", "down", 30)) == 30
+    assert _retry_after(ServerRefused(503, "unavailable", "down", 3_600)) == 60
+    assert _retry_after(Unreachable("no route")) == 0
