@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_a_503_with_retry_after_moves_on_and_rests_the_server_that_long() -> Non
     client = _client([A, B], {A: _busy(120), B: _ok}, seen)
     client.push("c", "t", [])
     assert seen == [A, B]
-    rest = client_module._resting[A] - client_module.time.monotonic()
+    rest = client_module._resting[A] - time.monotonic()
     assert 100 < rest <= 120
 
 
