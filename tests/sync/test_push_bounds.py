@@ -8,6 +8,8 @@ from typing import Any
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.ops import Op, decode_op, encode_op
+from cohort_tui.domain.permission_view import PermissionView
+from cohort_tui.server.cohort_views import fold_into
 from cohort_tui.server.storage import NewOp
 from tests.sync.conftest import Api
 from tests.sync.ops_helpers import wire
@@ -78,4 +80,6 @@ def test_a_stored_poisoned_op_never_drags_the_servers_own_clock(api: Api) -> Non
     minted = [decode_op(body) for _, body in rows if b'"member.add"' in body]
     assert minted and all(op.clock[1] < 2**31 for op in minted)
     assert all(op.clock[0] <= _now() + 1_000 for op in minted)
-    assert member in api.client.app.state.sync.view(api.cohort).state.members
+    view = PermissionView()
+    fold_into(view, api.storage, api.cohort)
+    assert member in view.members

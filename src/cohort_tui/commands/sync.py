@@ -16,7 +16,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="join a cohort on a server: a new store, or one more member in a pod store",
     )
-    p.add_argument("url", metavar="URL", help="the server, e.g. http://127.0.0.1:8765")
+    p.add_argument(
+        "url",
+        metavar="URL",
+        nargs="+",
+        help="the server, e.g. http://127.0.0.1:8765; several URLs for instances of one "
+        "server (tried in order, the next one when one is down)",
+    )
     p.add_argument("--invite", required=True, metavar="CODE", help="the invite code")
     p.add_argument("--handle", required=True, help="your handle (lowercase, digits, - and _)")
     p.add_argument("--display-name", default="", help="your name as others see it")
@@ -75,12 +81,12 @@ def run_join(args: argparse.Namespace) -> int:
     from cohort_tui.sync.engine import sync_once
     from cohort_tui.sync.join import join_store
 
-    url = _url(args.url)
+    urls = [_url(url) for url in args.url]
     handle = args.handle.removeprefix("@")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,31}", handle):
         fail(f"handle '{args.handle}' must be 1-32 lowercase letters, digits, '-' or '_'", 2)
     root, _ = resolve_store(getattr(args, "store", None))
-    with ServerClient(url) as client:
+    with ServerClient(urls) as client:
         try:
             joined, existed = join_store(root, client, args.invite, handle, args.display_name)
         except SyncError as exc:
@@ -113,7 +119,7 @@ def run_invite(args: argparse.Namespace) -> int:
     cred = load_credentials(replica.root).get(me.id)
     if cred is None or not replica.config.remote:
         fail(f"@{me.handle} has no server token in this store; join with `cohort join` first")
-    with ServerClient(replica.config.remote) as client:
+    with ServerClient(replica.config.urls) as client:
         try:
             made = client.invite(
                 replica.config.cohort,
@@ -132,7 +138,7 @@ def run_invite(args: argparse.Namespace) -> int:
     else:
         who, what = "HANDLE", f"{args.role}, {args.uses} use(s)"
     print(
-        f"cohort join {replica.config.remote} --invite {made['invite']} --handle {who}"
+        f"cohort join {' '.join(replica.config.urls)} --invite {made['invite']} --handle {who}"
         f"  ({what}, {args.expires_days:g} day(s))",
         file=sys.stderr,
     )

@@ -6,15 +6,19 @@ same words. The rules here depend only on membership, roles and who created an e
 (authors never change once an entity exists). Rules that depend on fold-order details
 (review assignments, whether an id is taken) stay in the reducers, so a server that sees
 ops in arrival order never refuses an op every replica's fold would accept.
+
+The rules read their facts through :class:`Facts`, which the fold's :class:`State`
+satisfies as it is, and so does the server's compact
+:class:`~cohort_tui.domain.permission_view.PermissionView` (membership, roles and who
+created what, without the rest of the state).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from cohort_tui.domain import op_kinds as k
-from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
 
 STAFF = ("facilitator",)
@@ -24,18 +28,62 @@ CURRICULUM_ROLES = ("facilitator", "curator")
 MODERATORS = ("facilitator", "mentor")
 """Roles that may moderate discussions and reviews."""
 
-Rule = Callable[[State, Op, Any], "str | None"]
+
+class Authored(Protocol):
+    """Anything whose creator the rules ask about (a thread, a post, a submission)."""
+
+    @property
+    def author(self) -> str: ...
+
+
+class Reviewed(Protocol):
+    """What the rules ask of a review: who wrote it, about which submission."""
+
+    @property
+    def reviewer(self) -> str: ...
+
+    @property
+    def submission(self) -> str: ...
+
+
+class Facts(Protocol):
+    """What the rules read: everything else in a cohort's state is irrelevant to them."""
+
+    @property
+    def cohort(self) -> object | None:
+        """Set once the cohort was created."""
+        ...
+
+    @property
+    def members(self) -> Mapping[str, object]: ...
+
+    @property
+    def threads(self) -> Mapping[str, Authored]: ...
+
+    @property
+    def posts(self) -> Mapping[str, Authored]: ...
+
+    @property
+    def submissions(self) -> Mapping[str, Authored]: ...
+
+    @property
+    def reviews(self) -> Mapping[str, Reviewed]: ...
+
+    def has_role(self, member_id: str, *roles: str) -> bool: ...
+
+
+Rule = Callable[[Facts, Op, Any], "str | None"]
 
 
 def _needs(roles: tuple[str, ...], reason: str) -> Rule:
-    def rule(state: State, op: Op, data: Any) -> str | None:
+    def rule(state: Facts, op: Op, data: Any) -> str | None:
         return None if state.has_role(op.author, *roles) else reason
 
     return rule
 
 
 def _owner_or(
-    owner: Callable[[State, Any], str | None], roles: tuple[str, ...], reason: str
+    owner: Callable[[Facts, Any], str | None], roles: tuple[str, ...], reason: str
 ) -> Rule:
     """The entity's author, or (when ``roles``) a member holding one of them.
 
@@ -43,7 +91,7 @@ def _owner_or(
     reports it, and a server that has not seen it yet accepts the op.
     """
 
-    def rule(state: State, op: Op, data: Any) -> str | None:
+    def rule(state: Facts, op: Op, data: Any) -> str | None:
         who = owner(state, data)
         if who is None or who == op.author or (roles and state.has_role(op.author, *roles)):
             return None
@@ -52,32 +100,32 @@ def _owner_or(
     return rule
 
 
-def _thread_author(state: State, d: Any) -> str | None:
+def _thread_author(state: Facts, d: Any) -> str | None:
     thread = state.threads.get(d.thread)
     return thread.author if thread else None
 
 
-def _post_author(state: State, d: Any) -> str | None:
+def _post_author(state: Facts, d: Any) -> str | None:
     post = state.posts.get(d.post)
     return post.author if post else None
 
 
-def _submission_author(state: State, d: Any) -> str | None:
+def _submission_author(state: Facts, d: Any) -> str | None:
     sub = state.submissions.get(d.submission)
     return sub.author if sub else None
 
 
-def _cohort_create(state: State, op: Op, d: k.CohortCreate) -> str | None:
+def _cohort_create(state: Facts, op: Op, d: k.CohortCreate) -> str | None:
     return "the cohort already exists" if state.cohort is not None else None
 
 
-def _member_update(state: State, op: Op, d: k.MemberUpdate) -> str | None:
+def _member_update(state: Facts, op: Op, d: k.MemberUpdate) -> str | None:
     if op.author == d.member or state.has_role(op.author, *STAFF):
         return None
     return "only the member or a facilitator may edit a profile"
 
 
-def _not_own_submission(state: State, op: Op, d: Any) -> str | None:
+def _not_own_submission(state: Facts, op: Op, d: Any) -> str | None:
     if getattr(d, "calibration", False):
         return None
     if _submission_author(state, d) == op.author:
@@ -85,7 +133,7 @@ def _not_own_submission(state: State, op: Op, d: Any) -> str | None:
     return None
 
 
-def _review_reply(state: State, op: Op, d: k.ReviewReply) -> str | None:
+def _review_reply(state: Facts, op: Op, d: k.ReviewReply) -> str | None:
     review = state.reviews.get(d.review)
     if review is None:
         return None
@@ -96,7 +144,7 @@ def _review_reply(state: State, op: Op, d: k.ReviewReply) -> str | None:
     return "only the author, the reviewer or a mentor may reply"
 
 
-def _review_helpful(state: State, op: Op, d: k.ReviewHelpful) -> str | None:
+def _review_helpful(state: Facts, op: Op, d: k.ReviewHelpful) -> str | None:
     review = state.reviews.get(d.review)
     sub = state.submissions.get(review.submission) if review else None
     if sub is None or sub.author == op.author:
@@ -149,7 +197,7 @@ RULES: dict[str, Rule] = {
 """Op kind -> the rule its author must pass; kinds not listed only need membership."""
 
 
-def role_problem(state: State, op: Op) -> str | None:
+def role_problem(state: Facts, op: Op) -> str | None:
     """Why ``op``'s author may not write it given ``state``, or None when allowed.
 
     Unknown kinds (from a newer client) only need a member as author.

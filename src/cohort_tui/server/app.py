@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -29,7 +28,9 @@ from cohort_tui import __version__
 from cohort_tui.domain.clock import HybridClock, clock_problem, new_id, new_ulid
 from cohort_tui.domain.op_kinds import CohortCreate, Data, MemberAdd
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
+from cohort_tui.domain.permission_view import PermissionView
 from cohort_tui.server import wire
+from cohort_tui.server.cohort_views import DEFAULT_BUDGET, CohortViews, fold_into
 from cohort_tui.server.http import (
     MAX_DEPTH,
     ApiError,
@@ -56,7 +57,7 @@ from cohort_tui.server.storage import (
     now_ms,
 )
 from cohort_tui.server.streams import EventStream, Listener, Listeners
-from cohort_tui.server.views import CohortView, Doorbell
+from cohort_tui.server.views import Doorbell
 
 log = logging.getLogger("cohort.server")
 
@@ -134,6 +135,7 @@ class SyncServer:
         storage: Where cohorts and ops live.
         limiter: Per-token (and per-address for joins) rate limits.
         guard: Failed tokens and invites allowed per client address.
+        view_budget: Facts the cached permission views may hold together.
     """
 
     def __init__(
@@ -141,12 +143,15 @@ class SyncServer:
         storage: Storage,
         limiter: RateLimiter | None = None,
         guard: RateLimiter | None = None,
+        view_budget: int = DEFAULT_BUDGET,
     ) -> None:
         self.storage = storage
         self.limiter = limiter or RateLimiter()
         self.guard = guard or RateLimiter(rate=FAILED_RATE, burst=FAILED_BURST)
         """Failed tokens and invites per client address."""
-        self.views: dict[str, CohortView] = {}
+        self.views = CohortViews(storage, view_budget)
+        """Permission views of the cohorts served lately (bounded, least recently used
+        dropped)."""
         self.doorbell = Doorbell()
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
@@ -157,26 +162,14 @@ class SyncServer:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def view(self, cohort: str) -> CohortView:
-        """The cohort's permission view, folded from storage on first use."""
-        view = self.views.get(cohort)
-        if view is None:
-            was_enabled = gc.isenabled()
-            gc.disable()  # folding allocates many objects that never form cycles
-            try:
-                view = CohortView()
-                for body in self.storage.all_ops(cohort):
-                    view.apply_body(body)
-            finally:
-                if was_enabled:
-                    gc.enable()
-            self.views[cohort] = view
-        return view
+    async def view(self, cohort: str) -> PermissionView:
+        """The cohort's permission view, caught up with every op stored so far (by this
+        instance or another one on the same database)."""
+        return await self.views.current(cohort)
 
     def warm_up(self) -> None:
-        """Fold every cohort's view now, so the first push after a restart is not slow."""
-        for cohort in self.storage.cohort_ids():
-            self.view(cohort)
+        """Nothing to do: views are built on first use, so start-up does not grow with
+        the history (kept for callers of the old eager warm-up)."""
 
     def owner(self, request: Request) -> TokenOwner:
         """The token's member, checked against the path's cohort, rate-limited.
@@ -248,18 +241,17 @@ class SyncServer:
             raise forbidden("the invite is unknown, used up or expired")
         if req.cohort is not None and req.cohort != invite.cohort:
             raise ApiError(409, "conflict", "the invite is for another cohort than this store's")
-        view = self.view(invite.cohort)
-        state = view.state
+        view = await self.view(invite.cohort)
         if invite.claim is not None:
-            return self._claim(invite, handle, now)
-        if any(m.handle == handle for m in state.members.values()):
+            return self._claim(view, invite, handle, now)
+        if any(m.handle == handle for m in view.members.values()):
             raise ApiError(409, "conflict", f"handle @{handle} is taken in this cohort")
         member = new_id("m")
         display = req.display_name.strip() or handle
         data: Data
         if invite.inviter is None:
             row = self.storage.cohort(invite.cohort)
-            if state.cohort is not None or row is None:
+            if view.cohort is not None or row is None:
                 raise forbidden("this cohort already has its founder")
             data = CohortCreate(cohort=row.id, name=row.name, handle=handle, display_name=display)
             author = member
@@ -287,14 +279,14 @@ class SyncServer:
             raise forbidden("the invite is unknown, used up or expired") from None
         except HandleTaken:
             raise ApiError(409, "conflict", f"handle @{handle} is taken in this cohort") from None
-        view.apply(op)
+        fold_into(view, self.storage, invite.cohort)
         self.doorbell.ring(invite.cohort)
         log.info("member %s joined cohort %s", member, invite.cohort)
         return _reply(wire.Joined(invite.cohort, member, handle, token, seq))
 
-    def _claim(self, invite: Invite, handle: str, now: int) -> Response:
+    def _claim(self, view: PermissionView, invite: Invite, handle: str, now: int) -> Response:
         """A token for an existing member (a new device, or a cohort brought from a store)."""
-        member = self.view(invite.cohort).state.members.get(invite.claim or "")
+        member = view.members.get(invite.claim or "")
         if member is None:
             raise forbidden("the member this invite is for is not in the cohort")
         if member.handle != handle:
@@ -327,54 +319,80 @@ class SyncServer:
             canonical = msgspec.json.encode(msgspec.json.decode(raw))
             ops.append((op, canonical))
         cohort = owner.cohort
-        view = self.view(cohort)
-        known = view.state.seen  # the view has folded every stored op
+        view = await self.view(cohort)
+        # No await from here to the reply: nothing else on this instance moves the view.
         # An id names one content for ever: a known id is a duplicate only when the stored
         # content is the same, so fetch what is stored under the known ids (none in a
         # normal push; every one in a re-send after a lost answer or a restore).
-        again = [op.id for op, _ in ops if op.id in known]
-        stored = self.storage.stored_bodies(cohort, again) if again else {}
+        known = self.storage.existing_ids(cohort, [op.id for op, _ in ops])
+        stored = self.storage.stored_bodies(cohort, list(known)) if known else {}
         acked: list[str] = []
         rejected: list[wire.Rejected] = []
         fresh: list[NewOp] = []
         taken: dict[str, Op] = {}  # ids this push stored
         now = now_ms()
-        for op, body in ops:
-            first = taken.get(op.id)
-            if first is not None or op.id in known:
-                same = first == op if first is not None else _same(stored.get(op.id), op, body)
-                if same:
-                    acked.append(op.id)
-                else:
-                    rejected.append(wire.Rejected(op.id, ID_CONFLICT, "conflict"))
-                continue
-            # The clock bounds (domain/clock.py) first: a far-future clock would win every
-            # last-writer-wins edit and, once stored, reach every replica.
-            problem = clock_problem(op.clock, now) or view.problem(op)
-            if problem:
-                rejected.append(wire.Rejected(op.id, problem, "refused"))
-                continue
-            taken[op.id] = op
-            view.apply(op)
-            fresh.append(NewOp(op.id, op.author, body))
-            acked.append(op.id)
-        try:
-            cursor = self.storage.add_ops(cohort, fresh) if fresh else self.storage.last_seq(cohort)
-        except Exception:
-            self.views.pop(cohort, None)  # the view ran ahead of storage: rebuild it
-            raise
+        with view.tentative():  # later ops of the batch are checked with earlier ones in
+            for op, body in ops:
+                first = taken.get(op.id)
+                if first is not None or op.id in known:
+                    same = first == op if first is not None else _same(stored.get(op.id), op, body)
+                    if same:
+                        acked.append(op.id)
+                    else:
+                        rejected.append(wire.Rejected(op.id, ID_CONFLICT, "conflict"))
+                    continue
+                # The clock bounds (domain/clock.py) first: a far-future clock would win
+                # every last-writer-wins edit and, once stored, reach every replica.
+                problem = clock_problem(op.clock, now) or view.problem(op)
+                if problem:
+                    rejected.append(wire.Rejected(op.id, problem, "refused"))
+                    continue
+                taken[op.id] = op
+                view.apply(op)
+                fresh.append(NewOp(op.id, op.author, body))
+                acked.append(op.id)
+        cursor = self.storage.add_ops(cohort, fresh) if fresh else self.storage.last_seq(cohort)
+        # The batch's ops (and any another instance stored between them) in stored order.
+        written: list[bytes] = []
+        fold_into(view, self.storage, cohort, written)
+        accepted = len(fresh)
+        for op_id in self._stored_elsewhere(cohort, fresh, written, taken):
+            acked.remove(op_id)  # another instance stored other content under the id
+            rejected.append(wire.Rejected(op_id, ID_CONFLICT, "conflict"))
+            accepted -= 1
         if fresh:
             self.doorbell.ring(cohort)
         return _reply(
             wire.Pushed(
                 acked=acked,
-                accepted=len(fresh),
-                duplicates=len(acked) - len(fresh),
+                accepted=accepted,
+                duplicates=len(acked) - accepted,
                 rejected=rejected,
                 cursor=cursor,
                 history=self.storage.instance(),
             )
         )
+
+    def _stored_elsewhere(
+        self, cohort: str, fresh: list[NewOp], written: list[bytes], taken: dict[str, Op]
+    ) -> list[str]:
+        """The ids of ``fresh`` another instance stored first with other content.
+
+        Between the duplicate check and the write, another instance on the same database
+        may store an op under the same id; the write then keeps theirs. Every body this
+        write stored is among ``written`` (what was read back after it), so only ops
+        missing there are looked up: none in a normal push.
+        """
+        here = set(written)
+        missing = [new.id for new in fresh if new.body not in here]
+        if not missing:
+            return []
+        stored = self.storage.stored_bodies(cohort, missing)
+        bodies = {new.id: new.body for new in fresh}
+        for op_id in missing:
+            if op_id not in stored:  # against the storage contract: let the client resend
+                raise RuntimeError(f"op {op_id} was neither stored nor found")
+        return [i for i in missing if not _same(stored[i], taken[i], bodies[i])]
 
     async def pull(self, request: Request) -> Response:
         owner = self.owner(request)
@@ -445,16 +463,14 @@ class SyncServer:
     async def invite(self, request: Request) -> Response:
         owner = self.owner(request)
         req = await read_json(request, wire.InviteRequest, empty=b"{}")
-        view = self.view(owner.cohort)
-        if not view.state.has_role(owner.member, "facilitator"):
+        view = await self.view(owner.cohort)
+        if not view.has_role(owner.member, "facilitator"):
             raise forbidden("only a facilitator may invite members")
         expires_at = now_ms() + int(req.expires_days * DAY_MS)
         claim = None
         if req.claim is not None:
             wanted = req.claim.removeprefix("@")
-            found = next(
-                (m for m in view.state.members.values() if wanted in (m.id, m.handle)), None
-            )
+            found = next((m for m in view.members.values() if wanted in (m.id, m.handle)), None)
             if found is None:
                 raise not_found(f"no member '{wanted}' in this cohort")
             claim = found.id
@@ -506,6 +522,7 @@ def create_app(
     guard: RateLimiter | None = None,
     close_storage: bool = False,
     warm_up: bool = False,
+    view_budget: int = DEFAULT_BUDGET,
 ) -> Starlette:
     """The ASGI app serving API v1 over ``storage``.
 
@@ -515,9 +532,12 @@ def create_app(
         guard: Failed tokens and invites allowed per client address (default
             :data:`FAILED_RATE` a second, bursts of :data:`FAILED_BURST`).
         close_storage: Close the storage when the app shuts down.
-        warm_up: Fold every cohort's permission view before serving.
+        warm_up: Ignored: permission views are built on first use, so start-up stays
+            flat in history (kept so older callers still work).
+        view_budget: Facts (members, creators) the cached permission views may hold
+            together before the least recently used are dropped.
     """
-    server = SyncServer(storage, limiter, guard)
+    server = SyncServer(storage, limiter, guard, view_budget)
 
     async def on_api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -542,7 +562,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm_up:
-            server.warm_up()
+            server.warm_up()  # a no-op now; see SyncServer.warm_up
         yield
         server.begin_shutdown()
         server.listeners.close()

@@ -55,7 +55,18 @@ class StoreConfig:
     node: str
     default_member: str = ""
     remote: str = ""
+    """The server this store syncs with (the first of :attr:`servers`)."""
     format: int = STORE_FORMAT
+    servers: list[str] = field(default_factory=list)
+    """Every server URL of the cohort, tried in order (several instances of one server:
+    a client fails over to the next); empty when there is only :attr:`remote`."""
+
+    @property
+    def urls(self) -> list[str]:
+        """The server URLs to try, in order (none for a store without a server)."""
+        if self.servers:
+            return list(self.servers)
+        return [self.remote] if self.remote else []
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -66,6 +77,8 @@ class StoreConfig:
         }
         if self.remote:
             data["remote"] = self.remote
+        if len(self.servers) > 1:
+            data["servers"] = list(self.servers)
         return data
 
 
@@ -99,13 +112,26 @@ def read_config(root: Path) -> StoreConfig:
     cohort, node = raw.get("cohort"), raw.get("node")
     if not isinstance(cohort, str) or not isinstance(node, str) or not node:
         raise StoreError(f"{path} lacks its cohort or node id; this is not a cohort store.")
+    servers = _servers(raw, path)
     return StoreConfig(
         cohort=cohort,
         node=node,
         default_member=str(raw.get("default_member", "")),
-        remote=str(raw.get("remote", "")),
+        remote=str(raw.get("remote", "")) or (servers[0] if servers else ""),
         format=fmt,
+        servers=servers,
     )
+
+
+def _servers(raw: dict[str, Any], path: Path) -> list[str]:
+    """``servers = [...]`` (several instances), checked; absent in older stores."""
+    servers = raw.get("servers", [])
+    if not isinstance(servers, list) or not all(isinstance(u, str) and u for u in servers):
+        raise StoreError(f"{path}: servers must be a list of server URLs.")
+    remote = raw.get("remote")
+    if servers and isinstance(remote, str) and remote and remote not in servers:
+        servers.insert(0, remote)  # an edited file: the remote still counts
+    return servers
 
 
 def write_config(root: Path, config: StoreConfig) -> None:

@@ -3,11 +3,21 @@
 Every failure becomes a :class:`SyncError` whose message is one sentence a person can act
 on: :class:`Unreachable` when the server cannot be reached (nothing was changed, try again
 later), :class:`ServerRefused` when it answered with an error.
+
+A client may be given several URLs: instances of one server on one database. A request
+goes to the one that answered last; when it cannot be reached or answers 5xx, the next
+one is tried at once. A server that failed (or answered 503 with ``Retry-After``) rests
+for a while, process-wide, so the next requests and stream reconnects go elsewhere
+first. Requests that must not be sent twice (a join spends an invite) only move on when
+the first server surely did not act on them: the connection failed, or it answered
+500, 502 or 503.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,22 +123,68 @@ def _ops(raws: list[msgspec.Raw]) -> list[Op]:
         raise SyncError(f"the server sent a damaged op ({exc})") from None
 
 
+REST_AFTER_FAILURE = 5.0
+"""Seconds a server that could not be reached (or answered 5xx) is tried only last."""
+MAX_REST = 300.0
+"""The longest ``Retry-After`` a server can make clients avoid it for."""
+UNSENT_STATUSES = (500, 502, 503)
+"""5xx answers that say the request was not acted on (this server's 500 reports "nothing
+was changed"; 502 and 503 come before any instance took it): safe to send elsewhere."""
+
+_resting: dict[str, float] = {}
+"""Server URL -> monotonic time until which it is tried only after the others."""
+_resting_lock = threading.Lock()
+
+
+def _rest(url: str, seconds: float) -> None:
+    with _resting_lock:
+        _resting[url] = time.monotonic() + min(max(seconds, REST_AFTER_FAILURE), MAX_REST)
+
+
+def _rested(url: str) -> None:
+    with _resting_lock:
+        _resting.pop(url, None)
+
+
 class ServerClient:
-    """Talks to one server.
+    """Talks to a server, through any of its URLs.
 
     Args:
-        base_url: The server's URL, e.g. ``http://127.0.0.1:8765``.
+        base_url: The server's URL, e.g. ``http://127.0.0.1:8765``, or several (instances
+            on one database), tried in order.
         http: An ``httpx.Client`` to use (tests pass Starlette's ``TestClient``); one is
             made when omitted.
         timeout: Seconds before a request gives up.
     """
 
     def __init__(
-        self, base_url: str, *, http: httpx.Client | None = None, timeout: float = 15.0
+        self,
+        base_url: str | Sequence[str],
+        *,
+        http: httpx.Client | None = None,
+        timeout: float = 15.0,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise SyncError("no server URL given")
+        self.urls = list(dict.fromkeys(url.rstrip("/") for url in urls))
+        """Every URL of the server, in the order given."""
+        self._current = 0
         self._own = http is None
         self._http = http or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+
+    @property
+    def base_url(self) -> str:
+        """The URL that answered last (the first one before any request)."""
+        return self.urls[self._current]
+
+    def _order(self) -> list[str]:
+        """The URLs to try: from the current one on, the resting ones last."""
+        rotated = self.urls[self._current :] + self.urls[: self._current]
+        now = time.monotonic()
+        with _resting_lock:
+            until = {url: _resting.get(url, 0.0) for url in rotated}
+        return sorted(rotated, key=lambda url: until[url] if until[url] > now else 0.0)
 
     def close(self) -> None:
         """Close the connection pool (when this client made it)."""
@@ -151,21 +207,49 @@ class ServerClient:
         token: str | None = None,
         content: bytes | None = None,
         params: dict[str, Any] | None = None,
+        resend: bool = True,
     ) -> httpx.Response:
+        """Send to the current URL, moving on to the next ones when it fails.
+
+        ``resend`` (idempotent requests: push by op id, pulls) also moves on after a
+        connection that broke mid-request or a timeout; without it only when the first
+        server surely did not act (see :data:`UNSENT_STATUSES`).
+        """
         headers = {"Content-Type": "application/json"} if content is not None else {}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        try:
-            response = self._http.request(
-                method, self.base_url + path, content=content, params=params, headers=headers
-            )
-        except httpx.TimeoutException:
-            raise Unreachable(f"the server at {self.base_url} did not answer in time") from None
-        except (httpx.TransportError, OSError) as exc:
-            raise Unreachable(f"cannot reach the server at {self.base_url} ({exc})") from None
-        if response.status_code >= 400:
-            raise _refusal(response)
-        return response
+        failure: SyncError | None = None
+        for url in self._order():
+            try:
+                response = self._http.request(
+                    method, url + path, content=content, params=params, headers=headers
+                )
+            except httpx.TimeoutException as exc:
+                _rest(url, REST_AFTER_FAILURE)
+                failure = Unreachable(f"the server at {url} did not answer in time")
+                if not resend and not isinstance(exc, httpx.ConnectTimeout):
+                    raise failure from None
+                continue
+            except (httpx.TransportError, OSError) as exc:
+                _rest(url, REST_AFTER_FAILURE)
+                failure = Unreachable(f"cannot reach the server at {url} ({exc})")
+                if not resend and not isinstance(exc, (httpx.ConnectError, OSError)):
+                    raise failure from None
+                continue
+            if response.status_code >= 500:
+                refusal = _refusal(response)
+                _rest(url, refusal.retry_after)
+                failure = refusal
+                if resend or response.status_code in UNSENT_STATUSES:
+                    continue
+                raise refusal
+            _rested(url)
+            self._current = self.urls.index(url)
+            if response.status_code >= 400:
+                raise _refusal(response)
+            return response
+        assert failure is not None
+        raise failure
 
     # -- API ------------------------------------------------------------------------------
 
@@ -181,7 +265,8 @@ class ServerClient:
         body: dict[str, Any] = {"invite": invite, "handle": handle, "display_name": display_name}
         if cohort is not None:
             body["cohort"] = cohort
-        response = self._request("POST", "/v1/join", content=msgspec.json.encode(body))
+        content = msgspec.json.encode(body)
+        response = self._request("POST", "/v1/join", content=content, resend=False)
         wire = msgspec.json.decode(response.content, type=_JoinedWire)
         return Joined(wire.cohort, wire.member, wire.handle, wire.token)
 
@@ -227,7 +312,9 @@ class ServerClient:
         if claim is not None:
             request["claim"] = claim
         body = msgspec.json.encode(request)
-        response = self._request("POST", f"/v1/cohorts/{cohort}/invites", token=token, content=body)
+        response = self._request(
+            "POST", f"/v1/cohorts/{cohort}/invites", token=token, content=body, resend=False
+        )
         result: dict[str, Any] = response.json()
         return result
 
@@ -242,7 +329,8 @@ class ServerClient:
         from httpx_sse import connect_sse
 
         headers = {"Authorization": f"Bearer {token}"}
-        url = f"{self.base_url}/v1/cohorts/{cohort}/stream"
+        base = self._order()[0]
+        url = f"{base}/v1/cohorts/{cohort}/stream"
         try:
             with connect_sse(
                 self._http,
@@ -254,7 +342,12 @@ class ServerClient:
             ) as source:
                 if source.response.status_code >= 400:
                     source.response.read()
-                    raise _refusal(source.response)
+                    refusal = _refusal(source.response)
+                    if refusal.status >= 500:  # the next reconnect tries another URL
+                        _rest(base, refusal.retry_after)
+                    raise refusal
+                _rested(base)
+                self._current = self.urls.index(base)
                 for event in source.iter_sse():
                     if event.event in ("ready", "ping"):  # connected, still there
                         yield Page([], after)
@@ -263,9 +356,11 @@ class ServerClient:
                     wire = msgspec.json.decode(event.data, type=_PageWire)
                     yield Page(_ops(wire.ops), wire.cursor)
         except httpx.TimeoutException:
-            raise Unreachable(f"the stream from {self.base_url} went quiet") from None
+            _rest(base, REST_AFTER_FAILURE)
+            raise Unreachable(f"the stream from {base} went quiet") from None
         except (httpx.TransportError, OSError) as exc:
-            raise Unreachable(f"lost the stream from {self.base_url} ({exc})") from None
+            _rest(base, REST_AFTER_FAILURE)
+            raise Unreachable(f"lost the stream from {base} ({exc})") from None
 
 
 def _refusal(response: httpx.Response) -> ServerRefused:
@@ -276,7 +371,7 @@ def _refusal(response: httpx.Response) -> ServerRefused:
         code, message = "", ""
     if not message:
         message = f"the server answered {response.status_code}"
-    retry = response.headers.get("retry-after", "0")
+    retry = response.headers.get("retry-after", "0").strip()
     return ServerRefused(
         response.status_code,
         code,

@@ -174,7 +174,7 @@ def sync_once(
     if client is None:
         if not replica.config.remote:
             raise SyncError("this store has no server; join one with `cohort join URL ...`")
-        client = ServerClient(replica.config.remote)
+        client = ServerClient(replica.config.urls)
     try:
         with sync_lock(replica.root, wait):
             result = SyncResult()
@@ -378,7 +378,7 @@ def follow(
     """
     owned = client is None
     if client is None:
-        client = ServerClient(replica.config.remote)
+        client = ServerClient(replica.config.urls)
     try:
         cred = _pull_token(replica, creds)
         with sync_lock(replica.root, wait=120):

@@ -31,11 +31,11 @@ def join_store(
         StoreError: ``root`` holds a damaged store.
         StoreWriteError: the store cannot be written; nothing is left half made.
     """
-    url = client.base_url
+    urls = client.urls
     config = read_config(root) if (root / "store.toml").is_file() else None
     existed = config is not None
-    if config is not None and config.remote and config.remote != url:
-        raise SyncError(f"{root} syncs with {config.remote}, not {url}")
+    if config is not None and config.remote and not set(config.urls) & set(urls):
+        raise SyncError(f"{root} syncs with {config.remote}, not {urls[0]}")
     if config is None and root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise SyncError(f"{root} exists and is not a cohort store; pick a new directory")
     with contextlib.ExitStack() as undo:
@@ -44,7 +44,7 @@ def join_store(
         _check_writable(root)
         joined = client.join(invite, handle, display_name, config.cohort if config else None)
         try:
-            _record(root, url, config, joined)
+            _record(root, urls, client.base_url, config, joined)
         except StoreWriteError as exc:
             raise StoreWriteError(
                 f"joined the cohort as @{joined.handle}, but cannot save the token in "
@@ -69,17 +69,28 @@ _PROBE_BYTES = 4_096
 """About what the token and ``store.toml`` need: a full disk is caught before joining."""
 
 
-def _record(root: Path, url: str, config: StoreConfig | None, joined: Joined) -> None:
-    """Write the store files and the token after a successful join."""
+def _record(
+    root: Path, urls: list[str], url: str, config: StoreConfig | None, joined: Joined
+) -> None:
+    """Write the store files and the token after a successful join (through ``url``, one
+    of the server's ``urls``)."""
+    servers = urls if len(urls) > 1 else []
     if config is None:
         config = StoreConfig(
-            cohort=joined.cohort, node=new_node_id(), default_member=joined.member, remote=url
+            cohort=joined.cohort,
+            node=new_node_id(),
+            default_member=joined.member,
+            remote=urls[0],
+            servers=servers,
         )
         with writing(root / "ops.jsonl"):
             (root / "ops.jsonl").touch()
         write_config(root, config)
     elif not config.remote:
-        config.remote = url
+        config.remote, config.servers = urls[0], servers
+        write_config(root, config)
+    elif any(u not in config.urls for u in urls):  # more instances named than the store knew
+        config.servers = list(dict.fromkeys(config.urls + urls))
         write_config(root, config)
     add_credential(
         root,

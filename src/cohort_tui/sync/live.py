@@ -27,7 +27,7 @@ from typing import Literal
 
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
-from cohort_tui.sync.client import ServerClient, SyncError
+from cohort_tui.sync.client import ServerClient, ServerRefused, SyncError
 from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import Backoff, follow, sync_once
 from cohort_tui.sync.outbox import SyncBusy, pending_count
@@ -74,7 +74,7 @@ class LiveSync:
         on_status: Callable[[LiveStatus], None],
         *,
         poll: float = 30.0,
-        client_factory: Callable[[str], ServerClient] | None = None,
+        client_factory: Callable[[list[str]], ServerClient] | None = None,
     ) -> None:
         self.root = root
         self._on_status = on_status
@@ -159,7 +159,7 @@ class LiveSync:
             if self._stop.is_set():
                 return
             self._report(LiveStatus("syncing", pending_count(replica)))
-            client = self._client_factory(replica.config.remote)
+            client = self._client_factory(replica.config.urls)
             try:
                 result = sync_once(replica, load_credentials(self.root), client, wait=10)
                 notices = tuple(result.problems())
@@ -170,7 +170,7 @@ class LiveSync:
                 delay = 1.0
             except (SyncError, StoreError, OSError) as exc:
                 self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
-                delay = backoff.next_delay()
+                delay = max(backoff.next_delay(), _retry_after(exc))
             finally:
                 client.close()
 
@@ -180,7 +180,7 @@ class LiveSync:
             return
         backoff = Backoff(base=0.5, cap=10.0)  # a reconnect also pushes what waited
         while not self._stop.is_set():
-            client = self._stream_client = self._client_factory(replica.config.remote)
+            client = self._stream_client = self._client_factory(replica.config.urls)
             try:
                 connected = False
                 creds = load_credentials(self.root)
@@ -195,7 +195,17 @@ class LiveSync:
                 if self._stop.is_set():
                     return
                 self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
+                # With other URLs the reconnect goes to another server at once (the
+                # refusing one rests); with one, wait as long as it asked.
+                retry_after = _retry_after(exc) if len(replica.config.urls) == 1 else 0.0
+            else:
+                retry_after = 0.0
             finally:
                 with contextlib.suppress(Exception):
                     client.close()
-            self._stop.wait(backoff.next_delay())
+            self._stop.wait(max(backoff.next_delay(), retry_after))
+
+
+def _retry_after(exc: BaseException) -> float:
+    """Seconds every server asked to be left alone for (``Retry-After``), at most a minute."""
+    return min(exc.retry_after, 60.0) if isinstance(exc, ServerRefused) else 0.0

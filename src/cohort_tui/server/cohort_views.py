@@ -1,0 +1,140 @@
+"""The permission views an instance keeps: built on first use, following the shared log,
+evicted least recently used past a memory budget.
+
+Nothing is folded at start: a cohort's :class:`PermissionView` is built from storage the
+first time a request needs it (in a worker thread, so other cohorts' requests go on), and
+before every check it reads the ops stored after the last one it folded
+(:meth:`Storage.ops_after`), so ops written by another instance on the same database
+count. Only the storage interface is used, so any backend works.
+
+Why lazy rebuilds and not a projection persisted in the database: the view of a 100k-op
+cohort rebuilds in about a second (``bench/bench_scale.py``), once per instance and cohort
+while it stays in the cache; a persisted projection would make that constant but needs
+every backend to maintain it in the write transaction, a second format to migrate, and
+a repair path when it drifts from the log. The log stays the one source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import re
+from collections import OrderedDict
+
+from cohort_tui.domain.ops import OpError, decode_op
+from cohort_tui.domain.permission_view import FACT_KINDS, PermissionView
+from cohort_tui.server.storage import Storage
+
+PAGE = 2_000
+"""Ops read from storage per query while catching up."""
+DEFAULT_BUDGET = 1_500_000
+"""Facts (members and creators) all cached views may hold together: each costs about
+120 bytes (measured), so about 170 MiB, enough for 50 cohorts of 100k ops. Past it, the
+least recently used views are dropped."""
+BACKGROUND_AFTER = PAGE
+"""A view further behind than this catches up in a worker thread, not on the loop."""
+
+
+_FACT_KIND = re.compile(
+    b'"(?:' + b"|".join(re.escape(kind.encode()) for kind in sorted(FACT_KINDS)) + b')"'
+)
+"""A fact kind's name in quotes. Stored bodies are JSON as msgspec writes it, so an op of
+such a kind has its name there verbatim (never escaped); a body without any of them is
+an op no rule looks at, skipped unparsed."""
+
+
+def _fold_body(view: PermissionView, body: bytes) -> None:
+    """Fold one stored op. Most ops (reads, progress, reactions) change no fact: telling
+    them apart by a byte search instead of decoding them makes a rebuild twice as fast.
+    A false match (a kind's name quoted in some other field) only costs a decode."""
+    if _FACT_KIND.search(body) is None:
+        return
+    with contextlib.suppress(OpError):  # a body that no longer decodes
+        view.apply(decode_op(body, lenient=True))
+
+
+def fold_into(
+    view: PermissionView, storage: Storage, cohort: str, bodies: list[bytes] | None = None
+) -> None:
+    """Fold the cohort's ops stored after ``view.seq`` into ``view`` (their bodies added
+    to ``bodies`` when given)."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # folding allocates many objects that never form cycles
+    try:
+        while True:
+            rows = storage.ops_after(cohort, view.seq, PAGE)
+            if bodies is not None:
+                bodies.extend(body for _, body in rows)
+            for seq, body in rows:
+                _fold_body(view, body)
+                view.seq = seq
+            if len(rows) < PAGE:
+                return
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class CohortViews:
+    """The permission views of the cohorts this instance served lately.
+
+    Args:
+        storage: Where the ops are.
+        budget: Facts all views may hold together before the least recently used go.
+    """
+
+    def __init__(self, storage: Storage, budget: int = DEFAULT_BUDGET) -> None:
+        self.storage = storage
+        self.budget = budget
+        self._views: OrderedDict[str, PermissionView] = OrderedDict()
+        self._building: dict[str, asyncio.Lock] = {}
+
+    def __contains__(self, cohort: object) -> bool:
+        return cohort in self._views
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def size(self) -> int:
+        """Facts held by every cached view."""
+        return sum(view.size() for view in self._views.values())
+
+    def clear(self) -> None:
+        """Forget every view (they rebuild from storage on next use)."""
+        self._views.clear()
+
+    def forget(self, cohort: str) -> None:
+        """Forget one cohort's view (it ran ahead of storage, say)."""
+        self._views.pop(cohort, None)
+
+    async def current(self, cohort: str) -> PermissionView:
+        """The cohort's view with every op stored so far folded in.
+
+        A view that is missing or far behind is folded in a worker thread; meanwhile
+        other requests for the cohort wait (they must not fold the same view at once),
+        and other cohorts' requests go on.
+        """
+        while (building := self._building.get(cohort)) is not None:
+            async with building:  # another request is building this view: wait for it
+                pass
+        view = self._views.get(cohort)
+        if view is None or self.storage.last_seq(cohort) - view.seq > BACKGROUND_AFTER:
+            lock = self._building[cohort] = asyncio.Lock()
+            async with lock:
+                try:
+                    view = view or PermissionView()
+                    await asyncio.to_thread(fold_into, view, self.storage, cohort)
+                finally:
+                    del self._building[cohort]
+        fold_into(view, self.storage, cohort)  # usually one query that finds nothing
+        self._views[cohort] = view
+        self._views.move_to_end(cohort)
+        self._evict()
+        return view
+
+    def _evict(self) -> None:
+        total = self.size()
+        while total > self.budget and len(self._views) > 1:
+            _, view = self._views.popitem(last=False)
+            total -= view.size()
