@@ -268,6 +268,10 @@ class DiscussionsScreen(CohortScreen):
         elif kind == "lesson-threads":
             self._filter = d.ThreadFilter("lesson", target_id)
             self._fill_list()
+            if self._open not in self._listed:
+                # The pane showed a thread the list no longer has (another lesson's).
+                self._open = self._seen_upto = None
+                self._fill_thread()
             self.query_one("#thread-list", RowList).focus()
         elif kind == "reply" and target_id in self.state.threads:
             self.open_thread(target_id)
