@@ -75,6 +75,9 @@ class DiscussionsScreen(CohortScreen):
         _binding("f", "filter", "Filter", "filter", "Show unread, mine, mentions, a lesson, a tag"),
         _binding("slash", "search", "Search", "search", "Search thread titles and posts"),
         _binding("u", "toggle_unread", "Unread", "unread", "Only threads new to me", False),
+        _binding(
+            "escape", "close_search", "Back", "back", "Close the search, back to the list", False
+        ),
         _binding("F", "faq", "FAQ", "faq", "Answered questions by lesson, searchable", False),
         _binding("e", "edit", "Edit", "edit", "Edit my highlighted post", False),
         _binding("h", "history", "History", "history", "Earlier versions of an edited post", False),
@@ -279,7 +282,19 @@ class DiscussionsScreen(CohortScreen):
         elif kind == "post" and target_id in self.state.posts:
             self.open_thread(self.state.posts[target_id].thread, post=target_id)
 
-    def key_escape(self) -> None:
+    def close_for_key(self, key: str) -> bool:
+        """ESC run into the next key (alt+KEY) while searching: close, then the key."""
+        search = self.query_one("#thread-search", Input)
+        # Focus follows "/" a moment later: an empty search just shown counts too.
+        if not (search.has_focus or (search.display and not search.value)):
+            return False
+        self.action_close_search()
+        self.app.simulate_key(key)
+        return True
+
+    def action_close_search(self) -> None:
+        # A binding, not key_escape: bindings are looked up when the key reaches the
+        # app, after a "/" sent just before it has shown the search (a burst).
         search = self.query_one("#thread-search", Input)
         if search.has_focus or (search.display and not self._query):
             search.value = ""
