@@ -442,6 +442,11 @@ class CodeView(ScrollView, can_focus=True):
                 self.call_after_refresh(self._show_row, target)
         self._strips.clear()
 
+    def notify_style_update(self) -> None:
+        # A theme switch restyles the widget; cached lines hold the old theme's colours.
+        self._strips.clear()
+        super().notify_style_update()
+
     def on_focus(self) -> None:
         self._strips.clear()
         self.refresh()

@@ -300,6 +300,11 @@ class PostView(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_post, self._index[keep])
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        # A theme switch restyles the widget; cached lines hold the old theme's colours.
+        self._strips.clear()
+        super().notify_style_update()
+
     def on_focus(self) -> None:
         self._strips.clear()
         self.refresh()

@@ -204,6 +204,11 @@ class RowList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._rows))
         self._cache.clear()
 
+    def notify_style_update(self) -> None:
+        # A theme switch restyles the widget; cached lines hold the old theme's colours.
+        self._cache.clear()
+        super().notify_style_update()
+
     def on_focus(self) -> None:
         self._cache.clear()
         self.refresh()
