@@ -188,7 +188,9 @@ class CurriculumScreen(CohortScreen):
                     # widget mounts a widget per block, which made opening the map 3x slower.
                     yield Static(id="lesson-body")
                     yield Static(id="lesson-extra")
-                yield RichLog(id="check-log", max_lines=2_000, markup=False, wrap=True)
+                # min_width=1: RichLog renders at least 78 columns wide by default, so a line
+                # in a narrower pane was cut at its edge instead of wrapped.
+                yield RichLog(id="check-log", max_lines=2_000, markup=False, wrap=True, min_width=1)
         yield CohortFooter()
 
     # -- state -> view -------------------------------------------------------------
