@@ -422,7 +422,7 @@ async def test_filter_picker(tmp_path: Path, label: str, expect: Any) -> None:
         if expect is not None:
             assert all(expect(app.replica.state, t) for t in shown)
         assert label.split(":")[0].split(" ")[0] in str(
-            app.screen.query_one("#disc-left").border_subtitle
+            app.screen.query_one("#disc-left").border_title
         )
 
 
@@ -550,4 +550,4 @@ async def test_a_lessons_threads_from_the_curriculum_map(tmp_path: Path) -> None
         assert isinstance(app.screen, DiscussionsScreen)
         shown = listed(app)
         assert shown == [pathlib_thread(app)]  # the one thread on that lesson
-        assert "lesson" in str(app.screen.query_one("#disc-left").border_subtitle)
+        assert "lesson" in str(app.screen.query_one("#disc-left").border_title)

@@ -18,21 +18,29 @@ class Step:
 
 
 def introduced(state: State, member: str) -> bool:
-    """A post by the member in the welcome thread (any post of theirs if there is none)."""
+    """A post by the member in the welcome thread (False when the cohort has none: a
+    post elsewhere is no introduction)."""
     welcome = state.cohort.welcome_thread if state.cohort else None
     thread = state.threads.get(welcome or "")
     if thread is None:
-        return any(post.author == member for post in state.posts.values())
-    return any(state.posts[p].author == member for p in thread.posts)
+        return False
+    return any(state.posts[p].author == member for p in thread.posts if p in state.posts)
 
 
 def checklist(state: State, member: str, *, norms_read: bool) -> list[Step]:
-    """The three first steps. ``norms_read`` comes from this device: reading leaves no op."""
-    return [
-        Step("intro", "Introduce yourself in the welcome thread", introduced(state, member)),
+    """The first steps. ``norms_read`` comes from this device: reading leaves no op.
+    The introduction is asked for only where there is a welcome thread to post it in."""
+    welcome = state.cohort.welcome_thread if state.cohort else None
+    steps = []
+    if welcome and welcome in state.threads:
+        steps.append(
+            Step("intro", "Introduce yourself in the welcome thread", introduced(state, member))
+        )
+    steps += [
         Step("norms", "Read the cohort's charter and norms", norms_read),
         Step("lesson", "Pick your first lesson", bool(state.progress.get(member))),
     ]
+    return steps
 
 
 def offer_checklist(state: State, member: str, steps: list[Step], now: int) -> bool:

@@ -21,6 +21,10 @@ class SavedDraft(msgspec.Struct, kw_only=True):
     title: str = ""
     body: str = ""
     saved_at: int = 0
+    tags: list[str] = msgspec.field(default_factory=list)
+    """As typed in the tags field (a new thread's draft); older drafts have none."""
+    lesson: str | None = None
+    """The lesson chosen for a new thread, if any."""
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")

@@ -332,6 +332,15 @@ class CohortApp(App[None]):
         gc.set_threshold(GC_THRESHOLD, 20, 50)
         self._frozen_state = state_id
 
+    def on_key(self, event: events.Key) -> None:
+        # A key no binding took. ESC run into the next key arrives as alt+KEY: a dialog
+        # (dialogs.py) or an open search closes and passes KEY on, instead of staying
+        # open and taking every key after it.
+        modifier, _, key = event.key.partition("+")
+        close = getattr(self.screen, "close_for_key", None)
+        if modifier == "alt" and key and "+" not in key and callable(close) and close(key):
+            event.stop()
+
     def go(self, target: str | None) -> None:
         """Show a screen (``curriculum``) or an entity (``lesson:ID``); None is Home."""
         mode, kind, target_id = "home", "", ""

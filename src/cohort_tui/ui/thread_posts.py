@@ -95,8 +95,11 @@ class ThreadPosts:
         staff = [r for r in (member.roles if member else []) if r in STAFF_ROLES]
         if staff:
             text.append(f" ({staff[0]})", style="italic")
-        text.append(f" · {ago(post.created_at, self.now)}", style="dim")
-        text.append(f" · {local_time(post.created_at, '%d %b %H:%M')}", style="dim")
+        relative = ago(post.created_at, self.now)
+        exact = local_time(post.created_at, "%d %b %H:%M")
+        # Past a week "ago" is the date itself: say it once ("22 Nov 11:00").
+        when = exact if exact.startswith(relative) else f"{relative} · {exact}"
+        text.append(f" · {when}", style="dim")
         if post.edits:
             times = "once" if len(post.edits) == 1 else f"{len(post.edits)}×"
             text.append(f" · edited {times} (h: history)", style="dim")

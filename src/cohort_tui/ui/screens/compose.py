@@ -136,7 +136,8 @@ class ComposeScreen(ModalScreen[Draft | None]):
         # it is sanitised first (what is sent is what was shown).
         self._title = clean_line(saved.title if saved and saved.title else setup.title)
         self._body = clean_text(saved.body if saved else setup.body)
-        self._tags = ""
+        self._tags = clean_line(", ".join(saved.tags)) if saved else ""
+        self._lesson = saved.lesson if saved and saved.lesson else setup.lesson
 
     def compose(self) -> ComposeResult:
         setup = self.setup
@@ -155,12 +156,12 @@ class ComposeScreen(ModalScreen[Draft | None]):
             yield title
             with Horizontal(id="compose-meta") as meta:
                 meta.display = setup.with_title
-                yield Input(placeholder="tags: python, files", id="compose-tags")
+                yield Input(self._tags, placeholder="tags: python, files", id="compose-tags")
                 lesson_ids = {lesson_id for _, lesson_id in setup.lessons}
                 yield Select(
                     [(member_line(title_), lesson_id) for title_, lesson_id in setup.lessons],
                     prompt="No lesson",
-                    value=setup.lesson if setup.lesson in lesson_ids else Select.NULL,
+                    value=self._lesson if self._lesson in lesson_ids else Select.NULL,
                     id="compose-lesson",
                 )
             yield TextArea(self._body, id="compose-body", soft_wrap=True, show_line_numbers=False)
@@ -232,6 +233,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
 
     @on(TextArea.Changed)
     @on(Input.Changed)
+    @on(Select.Changed)
     def _changed(self) -> None:
         self._refresh_help()
         if self.setup.drafts is None or not self.setup.draft_key:
@@ -254,9 +256,9 @@ class ComposeScreen(ModalScreen[Draft | None]):
         drafts, key = self.setup.drafts, self.setup.draft_key
         if drafts is None or not key or self._sent:
             return False
-        title, body, _, _ = self._values()
+        title, body, tags, lesson = self._values()
         try:
-            drafts.save(key, SavedDraft(title=title, body=body))
+            drafts.save(key, SavedDraft(title=title, body=body, tags=tags, lesson=lesson))
         except OSError as error:
             self.notify(f"Could not save the draft: {error.strerror}", severity="warning")
             return False

@@ -68,6 +68,14 @@ class CurriculumScreen(CohortScreen):
         Binding("j", "cursor(1)", "Down", id="curriculum.down", show=False, tooltip="Next lesson"),
         Binding("k", "cursor(-1)", "Up", id="curriculum.up", show=False, tooltip="Previous lesson"),
         Binding(
+            "escape",
+            "back",
+            "Back",
+            id="curriculum.back",
+            show=False,
+            tooltip="Close the search or the check output",
+        ),
+        Binding(
             "slash",
             "search",
             "Search",
@@ -181,7 +189,9 @@ class CurriculumScreen(CohortScreen):
                     # widget mounts a widget per block, which made opening the map 3x slower.
                     yield Static(id="lesson-body")
                     yield Static(id="lesson-extra")
-                yield RichLog(id="check-log", max_lines=2_000, markup=False, wrap=True)
+                # min_width=1: RichLog renders at least 78 columns wide by default, so a line
+                # in a narrower pane was cut at its edge instead of wrapped.
+                yield RichLog(id="check-log", max_lines=2_000, markup=False, wrap=True, min_width=1)
         yield CohortFooter()
 
     # -- state -> view -------------------------------------------------------------
@@ -427,7 +437,19 @@ class CurriculumScreen(CohortScreen):
     def _search_done(self) -> None:
         self.query_one("#lesson-list", RowList).focus()
 
-    def key_escape(self) -> None:
+    def close_for_key(self, key: str) -> bool:
+        """ESC run into the next key (alt+KEY) while searching: close, then the key."""
+        search = self.query_one("#lesson-search", Input)
+        # Focus follows "/" a moment later: an empty search just shown counts too.
+        if not (search.has_focus or (search.display and not search.value)):
+            return False
+        self.action_back()
+        self.app.simulate_key(key)
+        return True
+
+    def action_back(self) -> None:
+        # A binding, not key_escape: bindings are looked up when the key reaches the
+        # app, after a "/" sent just before it has shown the search (a burst).
         search = self.query_one("#lesson-search", Input)
         log = self.query_one("#check-log", RichLog)
         if search.display:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -27,7 +27,21 @@ DIALOG_CSS = """
 """
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class _EscapeBurst:
+    """A terminal reads ESC straight followed by a key as one key, ``alt+KEY`` (``f``
+    Escape ``j`` sent in one burst by tmux, or typed fast). A dialog that binds no such
+    key takes it as what was meant: close, then the key, for the screen underneath.
+    The app calls :meth:`close_for_key` with any ``alt+`` key nothing bound: sent before
+    the dialog was up, the key went to the screen behind it and bubbled to the app."""
+
+    def close_for_key(self, key: str) -> bool:
+        screen = cast(ModalScreen[object], self)
+        screen.dismiss(None)
+        screen.app.simulate_key(key)
+        return True
+
+
+class ChoiceScreen(_EscapeBurst, ModalScreen[str | None]):
     """Pick one option (Enter) or close (Escape). Options are ``(id, Text)``: a short list."""
 
     DEFAULT_CSS = (
@@ -110,7 +124,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TextScreen(ModalScreen[None]):
+class TextScreen(_EscapeBurst, ModalScreen[None]):
     """Read a longer text (already sanitised ``Text``); Escape closes."""
 
     DEFAULT_CSS = (

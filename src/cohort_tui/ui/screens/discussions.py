@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -39,6 +40,17 @@ REACTIONS: list[tuple[str, str]] = [
     ("🤔", "not sure"),
     ("✅", "works for me"),
 ]
+TITLE_ROOM = 14
+"""Columns a thread's title keeps in the list before replies, activity, author, lesson
+and tags are left out (in that order, from the last)."""
+
+
+def _column(text: Text, width: int) -> Text:
+    """``text`` left-aligned in a column ``width`` wide, after two spaces."""
+    cell = Text("  ", end="")
+    text.align("left", width - 2)
+    cell.append_text(text)
+    return cell
 
 
 def _binding(key: str, action: str, label: str, name: str, tip: str, show: bool = True) -> Binding:
@@ -52,10 +64,10 @@ class DiscussionsScreen(CohortScreen):
     AUTO_FOCUS = "#thread-list"
     DEFAULT_CSS = """
     DiscussionsScreen #disc-body { height: 1fr; }
-    DiscussionsScreen #disc-left { width: 2fr; min-width: 30; }
+    DiscussionsScreen #disc-left { width: 1fr; min-width: 30; }
     DiscussionsScreen #thread-list { height: 1fr; }
     DiscussionsScreen #thread-search { height: 3; }
-    DiscussionsScreen #disc-right { width: 3fr; }
+    DiscussionsScreen #disc-right { width: 1fr; }
     DiscussionsScreen #thread-meta {
         height: auto; max-height: 2; padding: 0 1; color: $text-muted;
     }
@@ -76,6 +88,9 @@ class DiscussionsScreen(CohortScreen):
         _binding("f", "filter", "Filter", "filter", "Show unread, mine, mentions, a lesson, a tag"),
         _binding("slash", "search", "Search", "search", "Search thread titles and posts"),
         _binding("u", "toggle_unread", "Unread", "unread", "Only threads new to me", False),
+        _binding(
+            "escape", "close_search", "Back", "back", "Close the search, back to the list", False
+        ),
         _binding("F", "faq", "FAQ", "faq", "Answered questions by lesson, searchable", False),
         _binding("e", "edit", "Edit", "edit", "Edit my highlighted post", False),
         _binding("h", "history", "History", "history", "Earlier versions of an edited post", False),
@@ -142,28 +157,42 @@ class DiscussionsScreen(CohortScreen):
             threads = [t for t in threads if d.matches(state, self.me, t, self._filter)]
         return threads
 
-    def _row_text(self, thread: Thread) -> Callable[[], Text]:
-        """A thread's row, built only when it is drawn (20k threads open instantly)."""
+    def _row_text(self, thread: Thread) -> Callable[[int], Text]:
+        """A thread's row for a width, built only when it is drawn (20k threads open
+        instantly): the title first, then as many of replies, last activity, author,
+        lesson and tags as leave the title :data:`TITLE_ROOM` columns."""
 
-        def build() -> Text:
+        def build(width: int) -> Text:
             state = self.state
             unread = q.unread_count(state, self.me, thread.id)
             lesson = state.lessons.get(thread.lesson or "")
             marks = ("⚑" if thread.pinned else " ") + ("✓" if thread.answer else " ")
             replies = len(thread.posts) - 1
-            parts: list[str | tuple[str, str] | Text] = [
+            head = plain(
                 (marks, palette.OK if thread.answer else ""),
                 (f"{'●' + str(unread):>4} " if unread else "     ", palette.NEW),
-                member_line(thread.title, "bold" if unread else ""),
-                (f" · {replies} repl{'y' if replies == 1 else 'ies'}", "dim"),
-                (f" · {ago(thread.last_activity, self.now())}", "dim"),
-                (f" · @{clean_line(self._handle(thread.author))}", "dim"),
+            )
+            active = ago(thread.last_activity, self.now()).removesuffix(" ago")
+            # Fixed widths, so the columns line up from row to row.
+            columns: list[Text] = [
+                plain((f"{'↩' + str(replies):>5}", "dim")),  # the arrow reads without colour
+                plain((f"{active:>8}", "dim")),
+                _column(member_line("@" + self._handle(thread.author), "dim", limit=12), 14),
+                _column(member_line(lesson.title if lesson else "", "dim italic", limit=22), 24),
             ]
-            if lesson is not None:
-                parts.append(member_line(f" · {lesson.title}", "dim italic", limit=40))
             if thread.tags:
-                parts.append(member_line(" " + " ".join("#" + t for t in thread.tags), "dim"))
-            return plain(*parts)
+                columns.append(member_line(" " + " ".join("#" + t for t in thread.tags), "dim"))
+            title = member_line(thread.title, "bold" if unread else "")
+            room = width - head.cell_len
+            shown: list[Text] = []
+            for column in columns:  # in priority order: stop at the first that does not fit
+                used = sum(c.cell_len for c in shown) + column.cell_len
+                if room - used < min(TITLE_ROOM, title.cell_len):
+                    break
+                shown.append(column)
+            title_width = max(1, room - sum(c.cell_len for c in shown))
+            title.truncate(title_width, overflow="ellipsis", pad=True)  # columns line up
+            return plain(head, title, *shown)
 
         return build
 
@@ -175,7 +204,9 @@ class DiscussionsScreen(CohortScreen):
             listing.redraw()  # same threads in the same order: only counts and times moved
         else:
             self._listed = ids
-            rows = [Row(t.id, self._row_text(t)) for t in threads]
+            rows = [
+                Row(t.id, partial(self._row_text(t), 200), fit=self._row_text(t)) for t in threads
+            ]
             if not rows:
                 narrowed = self._query or self._filter.kind != "all"
                 message = (
@@ -184,13 +215,16 @@ class DiscussionsScreen(CohortScreen):
                 rows.append(Row("none", Text(message, style="italic"), selectable=False))
             listing.set_rows(rows, keep=self._open)
         left = self.query_one("#disc-left")
-        left.border_title = Text(f"Threads ({len(ids)})")
-        shown = []
         if self._filter.kind != "all":
-            shown.append(clean_line(self._filter.label(self.state)))
-        if self._query:
-            shown.append(f"“{clean_line(self._query)}”")
-        left.border_subtitle = Text(" · ".join(shown))  # never markup
+            # The filter is part of the title: a list narrowed to a lesson or to unread
+            # threads must not pass for all of them.
+            label = clean_line(self._filter.label(self.state))
+            total = len(self.state.threads)
+            left.border_title = Text(f"Threads: {label} ({len(ids)} of {total})")
+        else:
+            left.border_title = Text(f"Threads ({len(ids)})")
+        query = f"“{clean_line(self._query)}”" if self._query else ""
+        left.border_subtitle = Text(query)  # never markup
 
     def _fill_thread(self) -> None:
         thread = self.state.threads.get(self._open or "")
@@ -269,6 +303,10 @@ class DiscussionsScreen(CohortScreen):
         elif kind == "lesson-threads":
             self._filter = d.ThreadFilter("lesson", target_id)
             self._fill_list()
+            if self._open not in self._listed:
+                # The pane showed a thread the list no longer has (another lesson's).
+                self._open = self._seen_upto = None
+                self._fill_thread()
             self.query_one("#thread-list", RowList).focus()
         elif kind == "reply" and target_id in self.state.threads:
             self.open_thread(target_id)
@@ -276,7 +314,19 @@ class DiscussionsScreen(CohortScreen):
         elif kind == "post" and target_id in self.state.posts:
             self.open_thread(self.state.posts[target_id].thread, post=target_id)
 
-    def key_escape(self) -> None:
+    def close_for_key(self, key: str) -> bool:
+        """ESC run into the next key (alt+KEY) while searching: close, then the key."""
+        search = self.query_one("#thread-search", Input)
+        # Focus follows "/" a moment later: an empty search just shown counts too.
+        if not (search.has_focus or (search.display and not search.value)):
+            return False
+        self.action_close_search()
+        self.app.simulate_key(key)
+        return True
+
+    def action_close_search(self) -> None:
+        # A binding, not key_escape: bindings are looked up when the key reaches the
+        # app, after a "/" sent just before it has shown the search (a burst).
         search = self.query_one("#thread-search", Input)
         if search.has_focus or (search.display and not self._query):
             search.value = ""

@@ -5,16 +5,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.ui.text import member_line
+from cohort_tui.ui.widgets.check_list import CheckList
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -30,6 +32,19 @@ def parse_local(text: str) -> int | None:
             continue
         return int(time.mktime(parsed)) * 1000
     return None
+
+
+def is_web_link(text: str) -> bool:
+    """Whether ``text`` is an http(s) address with a host and nothing that would break
+    it in a calendar file (spaces, control characters)."""
+    if any(c.isspace() or not c.isprintable() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:  # "http://[::1": a bracket with no end
+        return False
+    return parts.scheme in ("http", "https") and bool(host)
 
 
 def format_local(ms: int) -> str:
@@ -70,6 +85,11 @@ class _Form(ModalScreen[object]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True, tooltip="Save"),
         Binding("escape", "cancel", "Close", id="form.close", tooltip="Close without saving"),
+        # Priority: Tab moves focus as soon as it reaches the app. Handled after the
+        # field it left (a key bubbles up from there), keys typed right after it were
+        # already on their way to that field and landed in the previous one.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def action_cancel(self) -> None:
@@ -80,11 +100,19 @@ class _Form(ModalScreen[object]):
 
 
 class MilestoneForm(_Form):
-    """Create or edit a milestone; returns a :class:`MilestoneDraft`."""
+    """Create or edit a milestone; returns a :class:`MilestoneDraft`.
 
-    DEFAULT_CSS = FORM_CSS.format(name="MilestoneForm") + (
-        "MilestoneForm SelectionList { height: 8; }"
-    )
+    | Key | Action |
+    |---|---|
+    | tab / shift+tab | next / previous field |
+    | space | tick a lesson or project |
+    | ctrl+s | save |
+    | escape | close without saving |
+    """
+
+    AUTO_FOCUS = "#ms-title"
+
+    DEFAULT_CSS = FORM_CSS.format(name="MilestoneForm") + ("MilestoneForm CheckList { height: 8; }")
 
     def __init__(
         self,
@@ -110,12 +138,12 @@ class MilestoneForm(_Form):
                 yield Label("Due (local time: YYYY-MM-DD HH:MM, or a date for 23:59)")
                 yield Input(format_local(d.due) if d else "", id="ms-due", placeholder="2026-12-01")
                 yield Label("Lessons to have done (space toggles)")
-                yield SelectionList[str](
+                yield CheckList[str](
                     *((member_line(title), lid, lid in chosen) for title, lid, _ in self.lessons),
                     id="ms-lessons",
                 )
                 yield Label("Projects to have approved")
-                yield SelectionList[str](
+                yield CheckList[str](
                     *(
                         (member_line(t), lid, lid in projects)
                         for t, lid, project in self.lessons
@@ -138,8 +166,8 @@ class MilestoneForm(_Form):
                 "Due: write a date like 2026-12-01 or 2026-12-01 18:00.", severity="warning"
             )
             return
-        lessons = list(self.query_one("#ms-lessons", SelectionList).selected)
-        projects = list(self.query_one("#ms-projects", SelectionList).selected)
+        lessons = list(self.query_one("#ms-lessons", CheckList).selected)
+        projects = list(self.query_one("#ms-projects", CheckList).selected)
         if not lessons and not projects:
             self.notify("Pick at least one lesson or project.", severity="warning")
             return
@@ -148,7 +176,16 @@ class MilestoneForm(_Form):
 
 
 class SessionForm(_Form):
-    """Schedule or edit a live session; returns a :class:`SessionDraft`."""
+    """Schedule or edit a live session; returns a :class:`SessionDraft`.
+
+    | Key | Action |
+    |---|---|
+    | tab / shift+tab, enter | next / previous field |
+    | ctrl+s | save |
+    | escape | close without saving |
+    """
+
+    AUTO_FOCUS = "#se-title"
 
     DEFAULT_CSS = FORM_CSS.format(name="SessionForm")
 
@@ -195,5 +232,12 @@ class SessionForm(_Form):
         if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= 24 * 60:
             self.notify("Minutes: a number from 1 to 1440.", severity="warning")
             return
+        link = self._text("se-link")
+        if link and not is_web_link(link):
+            self.notify(
+                "Link: a web address like https://meet.example.org/pod (no spaces).",
+                severity="warning",
+            )
+            return
         agenda = self.query_one("#se-agenda", TextArea).text
-        self.dismiss(SessionDraft(title, start, int(minutes_text), self._text("se-link"), agenda))
+        self.dismiss(SessionDraft(title, start, int(minutes_text), link, agenda))

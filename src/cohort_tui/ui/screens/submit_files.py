@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, SelectionList, Static
+from textual.widgets import Input, Select, Static
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.sanitize import clean_line
@@ -33,6 +33,7 @@ from cohort_tui.domain.submissions import (
     build_revision,
 )
 from cohort_tui.ui.text import member_block, member_line
+from cohort_tui.ui.widgets.check_list import CheckList
 
 SKIP_DIRS = frozenset(
     {
@@ -161,12 +162,12 @@ class SubmitScreen(ModalScreen[k.SubmissionCreate | k.SubmissionRevise | None]):
             where = Text("Files under ", style="dim")
             where.append_text(member_line(str(setup.work_dir), "dim"))
             yield Static(where, id="submit-where")
-            yield SelectionList[str](id="submit-files")
+            yield CheckList[str](id="submit-files")
             yield Static(id="submit-problem")
             yield Static("space picks a file · ctrl+s submits · esc closes", classes="dialog-help")
 
     def on_mount(self) -> None:
-        files = self.query_one("#submit-files", SelectionList)
+        files = self.query_one("#submit-files", CheckList)
         files.border_title = "looking for text files…"
         self._list_files()
         first = "#submit-message" if self.setup.revise else "#submit-title"
@@ -183,7 +184,7 @@ class SubmitScreen(ModalScreen[k.SubmissionCreate | k.SubmissionRevise | None]):
 
     @on(Listed)
     def _listed(self, event: Listed) -> None:
-        files = self.query_one("#submit-files", SelectionList)
+        files = self.query_one("#submit-files", CheckList)
         wanted = set(self.setup.preselect)
         files.add_options(
             [(Content(clean_line(path)), path, path in wanted) for path in event.paths]
@@ -203,7 +204,7 @@ class SubmitScreen(ModalScreen[k.SubmissionCreate | k.SubmissionRevise | None]):
 
     def payload(self) -> k.SubmissionCreate | k.SubmissionRevise:
         """The op from what is filled in; raises SubmissionProblem with a sentence."""
-        chosen = list(self.query_one("#submit-files", SelectionList).selected)
+        chosen = list(self.query_one("#submit-files", CheckList).selected)
         if not chosen:
             raise SubmissionProblem("pick at least one file (space)")
         root = self.setup.work_dir

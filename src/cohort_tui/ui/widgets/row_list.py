@@ -32,8 +32,12 @@ class Row(NamedTuple):
     id: str
     text: Text | Callable[[], Text]
     selectable: bool = True
+    fit: Callable[[int], Text] | None = None
+    """Builds the line for a width, when the row lays out columns (used over ``text``)."""
 
-    def content(self) -> Text:
+    def content(self, width: int | None = None) -> Text:
+        if self.fit is not None and width is not None:
+            return self.fit(width)
         return self.text if isinstance(self.text, Text) else self.text()
 
 
@@ -229,7 +233,7 @@ class RowList(ScrollView, can_focus=True):
         key = (index, width, selected)
         strip = self._cache.get(key)
         if strip is None:
-            text = self._rows[index].content().copy()
+            text = self._rows[index].content(max(0, width - 1)).copy()
             text.no_wrap = True
             text.overflow = "ellipsis"
             text.truncate(max(0, width - 1), overflow="ellipsis")
