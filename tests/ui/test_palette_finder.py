@@ -110,6 +110,8 @@ async def test_milestones_and_submissions_are_found(tmp_path: Path) -> None:
         milestone = next(iter(app.replica.state.milestones.values()))
         palette = await find(app, pilot, f"milestone {milestone.title}")
         assert first_hit(palette) == f"Milestone: {milestone.title}"
+        help_line = str(palette.query_one(CommandList).get_option_at_index(0).prompt)
+        assert "\nDue " in help_line
         await open_first(app, pilot, palette)
         screen = app.screen
         await wait_for(pilot, lambda: isinstance(app.screen, MilestonesScreen))

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, get_args
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
@@ -23,8 +23,10 @@ from textual.fuzzy import FuzzySearch
 from textual.style import Style
 
 from cohort_tui.domain import queries as q
+from cohort_tui.domain.op_kinds import Role
 from cohort_tui.domain.sanitize import clean_line, truncate
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
+from cohort_tui.ui.text import local_time
 
 if TYPE_CHECKING:
     from cohort_tui.domain.model import State
@@ -34,6 +36,8 @@ NAME_LIMIT = 80
 """Characters of a name shown (and matched) in the palette."""
 MOST_HITS = 40
 """Hits sent to the palette per search: the best by score."""
+ROLES = frozenset(get_args(Role))
+"""Roles a member hit may name in its help (help is parsed as markup: our words only)."""
 YIELD_EVERY = 500
 """Candidates matched between returns to the event loop, so typing stays smooth."""
 
@@ -83,13 +87,16 @@ def candidates(state: State) -> Iterator[Candidate]:
             yield Candidate("Submission", shown_name(sub.title), f"submission:{sub.id}", revisions)
     if shown("milestone"):
         for milestone in q.live_milestones(state):
+            due = f"Due {local_time(milestone.due, '%a %d %b')}"
             yield Candidate(
-                "Milestone", shown_name(milestone.title), f"milestone:{milestone.id}", "Milestone"
+                "Milestone", shown_name(milestone.title), f"milestone:{milestone.id}", due
             )
     if shown("member"):
         for member in sorted(state.members.values(), key=lambda m: m.handle):
             name = shown_name(f"@{member.handle} {member.display_name}")
-            yield Candidate("Member", name, f"member:{member.id}", "Member (People)")
+            # Help is parsed as markup: only roles we know, never the member's words.
+            roles = ", ".join(role for role in member.roles if role in ROLES) or "member"
+            yield Candidate("Member", name, f"member:{member.id}", roles.capitalize())
 
 
 def match(query: str, label: str, fuzzy: FuzzySearch) -> tuple[float, Sequence[int]]:
