@@ -137,7 +137,9 @@ class CohortFinder(Provider):
 
     async def startup(self) -> None:
         app = cast("CohortApp", self.app)
-        # Listing 10k threads takes ~150 ms: once per state, not once per palette.
+        # Listing 10k threads takes ~200 ms: once per state, not once per palette. On
+        # the loop and in one go: the state is folded into in place, on the loop, so a
+        # thread (or an await) mid-listing could see its dicts change.
         self._candidates = app.memo(
             "finder", lambda: [(c, c.label.lower()) for c in candidates(app.replica.state)]
         )
