@@ -39,11 +39,14 @@ async def find(app: Any, pilot: Any, query: str) -> CommandPalette:
     palette.query_one(Input).value = query
     hits = palette.query_one(CommandList)
     await wait_for(pilot, lambda: hits.option_count > 0)
-    # Hits arrive from each provider in turn: wait until the list stops changing.
-    seen = -1
-    while seen != hits.option_count:
-        seen = hits.option_count
-        await pilot.pause(0.05)
+    # Hits arrive in batches (a quarter second apart), the list sorted again and its
+    # first hit highlighted each time: wait until the gathering is over.
+    await wait_for(
+        pilot,
+        lambda: not any(w.is_running for w in palette.workers if w.node is palette),
+        tries=200,
+    )
+    await pilot.pause()
     return palette
 
 
@@ -53,7 +56,9 @@ def first_hit(palette: CommandPalette) -> str:
 
 
 async def open_first(app: Any, pilot: Any, palette: CommandPalette) -> None:
-    await pilot.press("down", "enter")
+    """Enter: the highlighted hit, which is the first (the best) once the search is over."""
+    assert palette.query_one(CommandList).highlighted == 0
+    await pilot.press("enter")
     await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
     await pilot.pause()
 
@@ -105,6 +110,8 @@ async def test_milestones_and_submissions_are_found(tmp_path: Path) -> None:
         milestone = next(iter(app.replica.state.milestones.values()))
         palette = await find(app, pilot, f"milestone {milestone.title}")
         assert first_hit(palette) == f"Milestone: {milestone.title}"
+        help_line = str(palette.query_one(CommandList).get_option_at_index(0).prompt)
+        assert "\nDue " in help_line
         await open_first(app, pilot, palette)
         screen = app.screen
         await wait_for(pilot, lambda: isinstance(app.screen, MilestonesScreen))
