@@ -220,8 +220,9 @@ def _dismantle(state: State) -> None:
     time.sleep(DISMANTLE_AFTER)
     for name in ("posts", "reads", "threads", "submissions", "reviews", "progress"):
         table = getattr(state, name)
-        if sys.getrefcount(table) > 3:  # the state, ``table`` and getrefcount's argument
-            continue
+        # ``reads`` is a ReadMarks (no popitem): it crashed this thread on every refold.
+        if not isinstance(table, dict) or sys.getrefcount(table) > 3:
+            continue  # 3: the state, ``table`` and getrefcount's argument
         while table:
             for _ in range(min(256, len(table))):
                 table.popitem()
