@@ -22,6 +22,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from cohort_tui.domain.derived import Derived
 from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import UnreadCache, unread_threads
@@ -174,11 +175,13 @@ class LiveFold:
         # screens' first redraw from it does not count 2,000 threads on the loop.
         unread = UnreadCache()
         unread_threads(state, self.app.member_id, unread)
-        self._call(self._adopt, state, end, unread)
+        derived = Derived(state, self.app.member_id)
+        self._call(self._adopt, state, end, unread, derived)
 
-    def _adopt(self, state: State, end: LogPosition, unread: UnreadCache) -> None:
+    def _adopt(self, state: State, end: LogPosition, unread: UnreadCache, derived: Derived) -> None:
         old = self.replica.adopt(state, end)
         self.app.unread_cache = unread
+        self.app.derived_seed(derived)
         self._busy = False
         self.app.store_folded([])
         # getrefcount sees ``old`` and its own argument: no screen or worker holds it.

@@ -344,13 +344,22 @@ class PostView(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------
 
     def on_resize(self) -> None:
+        self._fit_width()
+        self.virtual_size = Size(self.size.width, self._total)
+        self._strips.clear()
+
+    def _fit_width(self) -> None:
+        """Lay the thread out again if the width for text changed."""
+        self._refit_asked = False
         if self._content_width() != self._layout_width and self._source is not None:
             keep = self.highlighted_id
             self._layout()
+            self._strips.clear()
+            self.refresh()
             if keep is not None:
                 self.call_after_refresh(self._scroll_to_post, self._index[keep])
-        self.virtual_size = Size(self.size.width, self._total)
-        self._strips.clear()
+
+    _refit_asked = False
 
     def on_focus(self) -> None:
         self._strips.clear()
@@ -396,6 +405,11 @@ class PostView(ScrollView, can_focus=True):
         base = self.rich_style
         if not 0 <= row < self._total:
             return Strip.blank(width, base)
+        if self._layout_width != self._content_width() and not self._refit_asked:
+            # The scrollbar came or went (a thread grew past the screen) without a
+            # resize: the lines were wrapped for another width.
+            self._refit_asked = True
+            self.call_later(self._fit_width)
         line = self._line_at(row)
         current = line.post == self.cursor
         key = (row, width, current)
