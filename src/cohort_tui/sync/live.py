@@ -39,7 +39,7 @@ from cohort_tui.sync.outbox import SyncBusy, pending_count
 
 State = Literal["syncing", "online", "offline", "elsewhere"]
 
-WATCH_EVERY = 0.2
+WATCH_EVERY = 0.1
 """Seconds between two looks at the log for this store's ops written by other processes."""
 
 

@@ -248,10 +248,16 @@ class DiscussionsScreen(CohortScreen):
             source.moved_on(self.state, self.now(), changed)
             view.update(source, changed)
         else:
+            # A refold (a new state) lays the thread out afresh: a reader following its
+            # end keeps following.
+            ids = view.post_ids
+            following = bool(ids) and view.cursor == len(ids) - 1 and source is not None
             self._source = ThreadPosts(
                 self.state, self.me, thread, self.now(), self._bodies, seen_upto=self._seen_upto
             )
-            view.show(self._source)
+            view.show(self._source, cursor_on=thread.posts[-1] if following else None)
+            if following:
+                view.scroll_end(animate=False, force=True)
         meta.update(self._meta(thread))
 
     def _meta(self, thread: Thread) -> Text:

@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cohort_tui.ui import timings
 from cohort_tui.ui.markdown_lite import code_flags, style_line, wrap_offsets
 
 
@@ -425,6 +426,8 @@ class PostView(ScrollView, can_focus=True):
             text.spans.insert(0, Span(0, len(text), text.style))
             text.style = ""
         if line.kind == HEADER:
+            if timings.PATH is not None:
+                timings.post_shown(self._ids[line.post])
             name = "post-view--header-cursor" if current else "post-view--header"
             base = base + self.get_component_rich_style(name)
         gutter = "▌ " if current else "  "
