@@ -279,7 +279,10 @@ class Pod:
         env["HOME"] = str(store.parent / "home")  # a clean config: default theme, no keymap
         argv = [str(Path(python()).parent / "cohort"), "--store", str(store)]
         self.panes: dict[str, Term] = {}
-        self.panes["home"] = Term([*argv, "--open", "home"], env)
+        self.home_timings = timings.with_name("home-timings.txt")
+        self.panes["home"] = Term(
+            [*argv, "--open", "home"], {**env, "COHORT_TIMINGS": str(self.home_timings)}
+        )
         self.panes["home"].wait_for("Today", timeout=60)
         # The thread pane logs when it draws each post (ui/timings.py): parsing its
         # screen here cost this script more CPU than the pane itself.
@@ -315,6 +318,25 @@ class Pod:
     def close(self) -> None:
         for term in self.panes.values():
             term.close()
+
+
+def key_probe(pod: Pod, rounds: int) -> list[float]:
+    """Open and close help on the Home pane ``rounds`` times; seconds per key."""
+    home = pod.panes["home"]
+    found: list[float] = []
+    for _ in range(rounds):
+        for key, shown in (("?", True), ("\x1b", False)):
+            pressed = time.perf_counter()
+            home.press(key)
+            while ("· keys" in home.text()) != shown:
+                pod.pump(0.02)
+                if time.perf_counter() - pressed > 30:
+                    return found
+            found.append(time.perf_counter() - pressed)
+        deadline = time.perf_counter() + 0.5
+        while time.perf_counter() < deadline:
+            pod.pump(0.02)
+    return found
 
 
 def tail_times(log: Path, pattern: re.Pattern[bytes], found: dict[int, float]) -> int:
@@ -410,7 +432,11 @@ def part_soak(duration: float) -> None:
         on_server: dict[int, float] = {}
         tail_times(pod_root / "ops.jsonl", re.compile(rb"soak#(\d+)#"), in_log)
         server_watch(url, creds.cohort, creds.token, on_server)
+        # The baseline: the same key probe on the same pane before any traffic, so a
+        # machine loaded by others shows in both figures alike.
+        idle_keys = key_probe(pod, rounds=10)
         times_file = work / "writes.txt"
+        load_before = os.getloadavg()[0]
         writer = subprocess.Popen(
             [python(), "-c", WRITER, str(remote_root), "t_soak", str(duration), str(times_file)]
         )
@@ -495,9 +521,23 @@ def part_soak(duration: float) -> None:
               f"{len(probes) - len(pushed)} never arrived")  # fmt: skip
         ops, _ = Replica(pod_root).log.read_from(LogPosition())
         reads = [op for op in ops if op.kind == "thread.read" and op.author == pod_member.id]
+        refolds = {
+            name: sum(1 for line in path.read_text().splitlines() if line.startswith("refold"))
+            for name, path in (("home", pod.home_timings), ("thread", timings))
+            if path.exists()
+        }
+        print(f"  whole-log refolds: {refolds} (late ops not folded in place)")
         print(f"  thread.read ops written by the pod: {len(reads)} "
               f"(target <= {int(duration / 10) + 2}: one per 10 s + leaving)")  # fmt: skip
         key_times = [s for _, s in keys]
+        print(f"  machine load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+        if idle_keys:
+            print(f"  key, same pane before the traffic: p50 {pct(idle_keys, 50) * 1000:.0f} ms, "
+                  f"p99 {pct(idle_keys, 99) * 1000:.0f} ms (n={len(idle_keys)})")  # fmt: skip
+        if os.environ.get("SOAK_DEBUG"):
+            for when, took in keys:
+                if took > 0.3:
+                    print(f"    slow key at {when - started:6.1f} s: {took * 1000:.0f} ms")
         if key_times:
             print(f"  key (help open/close on Home): p50 {pct(key_times, 50) * 1000:.0f} ms, "
                   f"p99 {pct(key_times, 99) * 1000:.0f} ms, max {max(key_times) * 1000:.0f} ms "

@@ -60,3 +60,17 @@ def test_the_log_watch_sees_this_stores_ops_from_any_process_and_not_others(
     with (replica.root / "ops.jsonl").open("ab") as f:
         f.write(b'{"id":"torn"')  # a line being written: looked at once it ends
     assert not watch.local_writes()
+
+
+def test_read_marks_allow_one_marker_per_thread_per_interval() -> None:
+    from cohort_tui.ui.read_marks import ReadMarks
+
+    marks = ReadMarks(every=10.0)
+    assert marks.may_write("t1", 100.0)
+    marks.wrote("t1", 100.0)
+    assert not marks.may_write("t1", 105.0)
+    assert marks.wait_left("t1", 105.0) == 5.0
+    assert marks.may_write("t2", 105.0)  # per thread
+    assert marks.may_write("t1", 110.0)
+    marks.wrote("t2", 120.0)  # old entries are dropped as new ones come
+    assert marks.may_write("t1", 120.0) and marks.wait_left("t1", 120.0) == 0.0

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from cohort_tui.domain.ops import Op
 
-WINDOW = 4_096
+WINDOW = 2_048
 """Ops kept; a view further behind than this computes from scratch."""
 
 

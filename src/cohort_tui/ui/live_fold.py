@@ -28,6 +28,7 @@ from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import UnreadCache, unread_threads
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.log import LogMoved, LogPosition
+from cohort_tui.ui import timings
 
 if TYPE_CHECKING:
     from cohort_tui.ui.app import CohortApp
@@ -162,6 +163,7 @@ class LiveFold:
     # -- a refold: a new state built in a thread, swapped in on the loop --------------
 
     def _start_refold(self) -> None:
+        timings.note("refold")
         self._busy = True
         self._run(self._refold, "refold the log")
 

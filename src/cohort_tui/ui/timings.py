@@ -34,3 +34,14 @@ def post_shown(post_id: str) -> None:
         if _out is None:
             _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
         _out.write(f"{post_id} {time.time():.6f}\n")
+
+
+def note(what: str) -> None:
+    """Log an event (``refold``), every time."""
+    global _out
+    if PATH is None:
+        return
+    with contextlib.suppress(OSError):
+        if _out is None:
+            _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
+        _out.write(f"{what} {time.time():.6f}\n")
