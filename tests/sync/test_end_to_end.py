@@ -541,3 +541,43 @@ def test_sync_watch_brings_ops_in_until_interrupted(
         out_bytes, _ = watcher.communicate(timeout=20)
     assert watcher.returncode == 0, out_bytes
     assert b"online" in out_bytes and b"Traceback" not in out_bytes
+
+
+def test_live_sync_pushes_what_other_processes_of_the_pod_write_within_a_second(
+    server: ServerProcess, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """``cohort post`` in another pane: the process that syncs sees it in the log and
+    pushes it, rather than at its next poll (a minute here)."""
+    from cohort_tui.sync.live import LiveSync
+
+    _, out, _ = cli(capsysbinary, "server", "new-cohort", "--db", str(server.db), "--name", "W")
+    invite = json.loads(out)["invite"]
+    a_root, b_root = tmp_path / "a", tmp_path / "b"
+    cli(capsysbinary, "join", server.url, "--invite", invite, "--handle", "fay",
+        "--store", str(a_root))  # fmt: skip
+    _, out, _ = cli(capsysbinary, "invite", "--store", str(a_root))
+    cli(capsysbinary, "join", server.url, "--invite", out.decode().strip(), "--handle", "bo",
+        "--store", str(b_root))  # fmt: skip
+    live_a = LiveSync(a_root, lambda status: None, poll=60)
+    live_b = LiveSync(b_root, lambda status: None, poll=60)
+    assert live_a.start() and live_b.start()
+    try:
+        time.sleep(0.5)  # both have made their first sync
+        for n in range(3):
+            other_process = Replica(a_root)  # not the syncing one, and no poke
+            needle = f'"post":"p_cli{n}"'.encode()
+            data = (
+                k.ThreadCreate(thread="t_cli", post="p_cli0", title="From the CLI", body="x")
+                if n == 0
+                else k.PostCreate(post=f"p_cli{n}", thread="t_cli", body="again")
+            )
+            written = time.monotonic()
+            other_process.write(data, author=other_process.resolve_member("fay").id)
+            while needle not in (b_root / "ops.jsonl").read_bytes():
+                assert time.monotonic() - written < 10, "never pushed"
+                time.sleep(0.02)
+            # a push within a second, and the stream to the other store
+            assert time.monotonic() - written < 3
+    finally:
+        live_a.stop()
+        live_b.stop()

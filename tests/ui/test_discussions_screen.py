@@ -12,6 +12,7 @@ from textual.widgets import Input, Static, TextArea
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
+from cohort_tui.store.log import LogPosition
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
@@ -505,6 +506,52 @@ async def test_a_post_arriving_in_the_open_thread_appears_and_is_read(tmp_path: 
         app.poll_store()
         await settle(pilot)
         assert "live from pane two" in posts_text(app)
+        # The marker was written on opening: the next one waits (coalesced) ...
+        assert q.unread_count(app.replica.state, "m_sam", thread) == 1
+        await pilot.press("1")  # ... until I leave the thread
+        await settle(pilot)
+        assert q.unread_count(app.replica.state, "m_sam", thread) == 0
+
+
+def my_read_ops(root: Path, thread: str) -> int:
+    ops, _ = Replica(root).log.read_from(LogPosition())
+    return sum(
+        1
+        for op in ops
+        if isinstance(op.data, k.ThreadRead) and op.author == "m_sam" and op.data.thread == thread
+    )
+
+
+async def test_reading_a_streaming_thread_writes_one_marker_per_interval_and_one_on_leaving(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=SIZE) as pilot:
+        thread = pathlib_thread(app)
+        screen = await open_thread(app, pilot, thread)
+        opened = my_read_ops(tmp_path / "s", thread)
+        other = Replica(tmp_path / "s")
+        for i in range(20):
+            body = f"streamed post {i}"
+            other.write(k.PostCreate(post=f"p_s{i}", thread=thread, body=body), author="m_lin")
+            app.poll_store()
+            await settle(pilot)
+            assert body in posts_text(app)
+        assert my_read_ops(tmp_path / "s", thread) == opened  # none within the interval
+        screen._reads.every = 0.2  # the interval passes: one marker, and only one
+        other.write(k.PostCreate(post="p_last", thread=thread, body="last"), author="m_lin")
+        app.poll_store()
+        await settle(pilot)
+        await pilot.pause(0.4)
+        assert my_read_ops(tmp_path / "s", thread) == opened + 1
+        assert q.unread_count(app.replica.state, "m_sam", thread) == 0
+        screen._reads.every = 10.0
+        other.write(k.PostCreate(post="p_after", thread=thread, body="after"), author="m_lin")
+        app.poll_store()
+        await settle(pilot)
+        await pilot.press("1")  # leaving writes the one held back
+        await settle(pilot)
+        assert my_read_ops(tmp_path / "s", thread) == opened + 2
         assert q.unread_count(app.replica.state, "m_sam", thread) == 0
 
 

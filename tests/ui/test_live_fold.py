@@ -123,3 +123,28 @@ async def test_my_write_during_a_batch_folds_after_it(tmp_path: Path) -> None:
         assert op is not None and not app.folding
         posts = app.replica.state.threads[thread].posts
         assert posts[-1] == "p_mine" and "p_b599" in posts
+
+
+async def test_reply_counts_in_the_thread_list_follow_posts_after_a_refold(
+    tmp_path: Path,
+) -> None:
+    """A row used to hold the thread object of the state it was built from: after a
+    refold replaced the state, its reply count froze (1726 while the thread passed 14k)."""
+    from cohort_tui.ui.widgets.row_list import RowList
+
+    app = make_app(tmp_path / "s", open_target="discussions")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        other = Replica(tmp_path / "s")
+        thread = max(other.state.threads.values(), key=lambda t: t.last_activity).id
+        other.import_ops([_old_thread(other)])  # sorts first: a refold
+        app.poll_store()
+        assert await until(lambda: "t_offline" in app.replica.state.threads)
+        await pilot.pause()
+        for i in range(3):
+            other.write(k.PostCreate(post=f"p_more{i}", thread=thread, body="x"), author="m_lin")
+            app.poll_store()
+            await pilot.pause()
+        replies = len(app.replica.state.threads[thread].posts) - 1
+        row = next(r for r in app.screen.query_one(RowList).rows if r.id == thread)
+        assert f"{replies} replies" in row.content().plain

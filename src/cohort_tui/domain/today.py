@@ -68,11 +68,18 @@ def pulse(state: State, now: int) -> CohortPulse:
 
 
 def today(
-    state: State, member: str, now: int, *, unread_cache: q.UnreadCache | None = None
+    state: State,
+    member: str,
+    now: int,
+    *,
+    unread_cache: q.UnreadCache | None = None,
+    unread: list[tuple[str, int]] | None = None,
+    mentions: list[str] | None = None,
 ) -> Today:
     """What needs ``member`` at ``now``. Lessons and milestones are a learner's agenda:
     a facilitator or mentor who is not also a learner is not told they are overdue.
-    An ``unread_cache`` kept across calls recounts only the threads that changed."""
+    An ``unread_cache`` kept across calls recounts only the threads that changed;
+    ``unread`` and ``mentions``, when given, are used as they are (see ``derived``)."""
     learning = member in q.learners(state)
     milestone = q.next_milestone(state, member, now) if learning else None
     sessions = q.upcoming_sessions(state, now)
@@ -88,8 +95,8 @@ def today(
         milestone_due=q.due_for(milestone, member) if milestone else None,
         next_session=session,
         reviews_waiting=q.reviews_waiting(state, member),
-        unread=q.unread_threads(state, member, unread_cache),
-        mentions=q.unread_mentions(state, member),
+        unread=q.unread_threads(state, member, unread_cache) if unread is None else unread,
+        mentions=q.unread_mentions(state, member) if mentions is None else mentions,
         submissions_changes=sum(
             1 for s in q.my_submissions(state, member) if q.submission_status(state, s) == "changes"
         ),

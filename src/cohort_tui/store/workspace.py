@@ -26,6 +26,7 @@ from cohort_tui.domain.clock import (
     new_ulid,
     wall_now,
 )
+from cohort_tui.domain.late import fold_late
 from cohort_tui.domain.model import Member, State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op, make_op
@@ -34,6 +35,7 @@ from cohort_tui.store.errors import StoreError, writing
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.identity import IdIndex
 from cohort_tui.store.log import LogMoved, LogPosition, OpLog
+from cohort_tui.store.recent import RecentOps
 from cohort_tui.store.snapshot import (
     LEGACY_SNAPSHOT_NAME,
     SNAPSHOT_NAME,
@@ -241,6 +243,8 @@ class Replica:
         :meth:`adopt`s the result."""
         self.needs_refold = False
         """See :attr:`defer_refold`."""
+        self.recent = RecentOps()
+        """The ops last folded into :attr:`state` in place, for views that catch up."""
         self._since_snapshot = 0
         self._ids = IdIndex(self.log.path)
         self._saved_at: LogPosition | None = None
@@ -250,6 +254,7 @@ class Replica:
 
     def _load(self) -> None:
         loaded = load_snapshot(self.snapshot_path, self.log.path)
+        self.recent.restart()
         if loaded is not None:
             self.state, self.position = loaded
             self._saved_at = replace(self.position)
@@ -299,6 +304,7 @@ class Replica:
     def adopt(self, state: State, position: LogPosition) -> State:
         """Make a state from :meth:`fold_log` current; returns the one it replaces."""
         old, self.state, self.position = self.state, state, position
+        self.recent.restart()
         self.needs_refold = False
         self._saved_at = None  # the snapshot on disk was not made from this state
         self._observe([])
@@ -349,6 +355,7 @@ class Replica:
             with gc_paused():
                 ops, self.position = self.log.read_from(LogPosition())
                 self.state = fold_ops(ops)
+            self.recent.restart()
             self._saved_at = None
             self._observe(ops)
             self._since_snapshot = len(ops)
@@ -359,17 +366,25 @@ class Replica:
     def fold_in(self, ops: list[Op]) -> None:
         """Fold ops read from the log after what is folded, in place.
 
-        An op older than what was folded (a sync brought in offline work) refolds the
-        whole log, or, with :attr:`defer_refold`, sets :attr:`needs_refold`.
+        An op older than what was folded (a sync brought in offline work) is folded in
+        place when that is certainly what a refold gives (:func:`fold_late`); otherwise
+        it refolds the whole log, or, with :attr:`defer_refold`, sets
+        :attr:`needs_refold`.
         """
-        try:
-            for op in ops:
-                apply_op(self.state, op)
-        except OutOfOrder:
-            if self.defer_refold:
-                self.needs_refold = True
-            else:
-                self._refold()
+        state, recent = self.state, self.recent
+        for op in ops:
+            try:
+                apply_op(state, op)
+            except OutOfOrder:
+                if fold_late(state, op):
+                    recent.add(op)
+                    continue
+                if self.defer_refold:
+                    self.needs_refold = True
+                else:
+                    self._refold()
+                break
+            recent.add(op)
         self._observe(ops)
         self._since_snapshot += len(ops)
 

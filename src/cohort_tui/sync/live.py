@@ -7,7 +7,10 @@ new ops through its log watch):
 - the *pusher* runs :func:`sync_once` when poked (after a local write) and every
   ``poll`` seconds, so nothing waits long in the outbox and a missed stream event is
   caught up;
-- the *follower* reads the server's event stream and stores ops as they arrive.
+- the *follower* reads the server's event stream and stores ops as they arrive;
+- the *log watcher* pokes the pusher when any process of the pod appends this store's own
+  ops to the log (``cohort post``, another pane), so they reach the server within a
+  second, not at the next poll (see :mod:`cohort_tui.sync.log_watch`).
 
 Both reconnect with exponential backoff and full jitter. Only one process per store runs
 live sync (``live.lock``); in a tmux pod the other panes see the ops through the log.
@@ -26,13 +29,18 @@ from pathlib import Path
 from typing import Literal
 
 from cohort_tui.store.errors import StoreError
-from cohort_tui.store.workspace import Replica
+from cohort_tui.store.log import OpLog
+from cohort_tui.store.workspace import Replica, read_config
 from cohort_tui.sync.client import ServerClient, ServerRefused, SyncError
 from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import Backoff, follow, sync_once
+from cohort_tui.sync.log_watch import LogWatch
 from cohort_tui.sync.outbox import SyncBusy, pending_count
 
 State = Literal["syncing", "online", "offline", "elsewhere"]
+
+WATCH_EVERY = 0.1
+"""Seconds between two looks at the log for this store's ops written by other processes."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class LiveSync:
         for target, name in (
             (self._push_loop, "cohort-push"),
             (self._follow_loop, "cohort-stream"),
+            (self._watch_loop, "cohort-log-watch"),
         ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -124,7 +133,7 @@ class LiveSync:
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()  # unblocks the stream read
-        pusher, follower = self._threads or (None, None)
+        pusher, follower, *_ = self._threads or (None, None)
         if pusher is not None:
             pusher.join(timeout)
         if follower is not None:
@@ -173,6 +182,15 @@ class LiveSync:
                 delay = max(backoff.next_delay(), _retry_after(exc))
             finally:
                 client.close()
+
+    def _watch_loop(self) -> None:
+        try:
+            watch = LogWatch(OpLog(self.root), read_config(self.root).node)
+        except StoreError:
+            return  # the pusher reports the store's problem
+        while not self._stop.wait(WATCH_EVERY):
+            if watch.local_writes():
+                self._poke.set()
 
     def _follow_loop(self) -> None:
         replica = self._replica()

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
 
+    from cohort_tui.domain.derived import Derived
+    from cohort_tui.store.recent import Mark
     from cohort_tui.sync.live import LiveStatus, LiveSync
     from cohort_tui.ui.terminal_watch import TerminalWatch
 
@@ -421,6 +423,27 @@ class CohortApp(App[None]):
     def memo_seed(self, name: str, value: object) -> None:
         """Give the current state's value when the caller knows it without computing."""
         self.memo(name, lambda: value)
+
+    _derived: Derived | None = None
+    _derived_mark: Mark | None = None
+
+    def derived(self) -> Derived:
+        """Unread counts, mentions and Today for the acting member, caught up with the
+        ops folded since it was last asked for (computed afresh after a refold)."""
+        from cohort_tui.domain.derived import Derived
+
+        recent = self.replica.recent
+        ops = recent.since(self._derived_mark)
+        if ops is None or self._derived is None:
+            self._derived = Derived(self.replica.state, self.member_id)
+        else:
+            self._derived.catch_up(self.replica.state, ops)
+        self._derived_mark = recent.mark()
+        return self._derived
+
+    def derived_seed(self, derived: Derived) -> None:
+        """Give the figures of the state just adopted, computed off the event loop."""
+        self._derived, self._derived_mark = derived, self.replica.recent.mark()
 
     def write(self, data: Data) -> Op | None:
         """Write one op as the acting member; problems become notifications."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from cohort_tui.domain.derived import Derived
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import UnreadCache
@@ -37,6 +38,9 @@ class CohortHost(Protocol):
     """Set once the first screen is on the terminal."""
     unread_cache: UnreadCache
     """Per-thread unread counts."""
+
+    def derived(self) -> Derived:
+        """Unread counts, mentions and Today for the acting member, kept up op by op."""
 
     def go(self, target: str | None) -> None:
         """Switch to a screen, optionally opening a thread, lesson or submission in it."""

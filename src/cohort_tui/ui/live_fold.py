@@ -22,11 +22,13 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from cohort_tui.domain.derived import Derived
 from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import UnreadCache, unread_threads
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.log import LogMoved, LogPosition
+from cohort_tui.ui import timings
 
 if TYPE_CHECKING:
     from cohort_tui.ui.app import CohortApp
@@ -161,6 +163,7 @@ class LiveFold:
     # -- a refold: a new state built in a thread, swapped in on the loop --------------
 
     def _start_refold(self) -> None:
+        timings.note("refold")
         self._busy = True
         self._run(self._refold, "refold the log")
 
@@ -174,11 +177,13 @@ class LiveFold:
         # screens' first redraw from it does not count 2,000 threads on the loop.
         unread = UnreadCache()
         unread_threads(state, self.app.member_id, unread)
-        self._call(self._adopt, state, end, unread)
+        derived = Derived(state, self.app.member_id)
+        self._call(self._adopt, state, end, unread, derived)
 
-    def _adopt(self, state: State, end: LogPosition, unread: UnreadCache) -> None:
+    def _adopt(self, state: State, end: LogPosition, unread: UnreadCache, derived: Derived) -> None:
         old = self.replica.adopt(state, end)
         self.app.unread_cache = unread
+        self.app.derived_seed(derived)
         self._busy = False
         self.app.store_folded([])
         # getrefcount sees ``old`` and its own argument: no screen or worker holds it.
@@ -220,8 +225,9 @@ def _dismantle(state: State) -> None:
     time.sleep(DISMANTLE_AFTER)
     for name in ("posts", "reads", "threads", "submissions", "reviews", "progress"):
         table = getattr(state, name)
-        if sys.getrefcount(table) > 3:  # the state, ``table`` and getrefcount's argument
-            continue
+        # ``reads`` is a ReadMarks (no popitem): it crashed this thread on every refold.
+        if not isinstance(table, dict) or sys.getrefcount(table) > 3:
+            continue  # 3: the state, ``table`` and getrefcount's argument
         while table:
             for _ in range(min(256, len(table))):
                 table.popitem()

@@ -51,6 +51,16 @@ class ThreadPosts:
         self.now = now
         self.cache = cache
         self.seen_upto = tuple(seen_upto) if seen_upto is not None else None
+        self._new: list[str] = []
+        self._counted = 0
+
+    def moved_on(self, state: State, now: int, changed: set[str]) -> None:
+        """The same thread in the same state object, after more ops were folded in
+        place: posts may have been appended, and ``changed`` posts altered. Keeps what
+        was counted of the posts before, unless a changed post was among them."""
+        self.state, self.now = state, now
+        if changed or self._counted > len(self.thread.posts):
+            self._new, self._counted = [], 0
 
     def post_ids(self) -> list[str]:
         return list(self.thread.posts)
@@ -69,7 +79,14 @@ class ThreadPosts:
         return self.seen_upto is None or tuple(post.clock) > self.seen_upto
 
     def new_posts(self) -> list[str]:
-        return [p for p in self.thread.posts if self.is_new(self._post(p))]
+        """Posts new to me, counted once each: only the posts appended since the last
+        call are looked at (a streaming thread of 14,000 posts is not walked per batch)."""
+        posts = self.thread.posts
+        if self._counted < len(posts):
+            tail = posts[self._counted :]
+            self._new.extend(p for p in tail if self.is_new(self._post(p)))
+            self._counted = len(posts)
+        return list(self._new)
 
     def body_lines(self, post_id: str) -> list[str]:
         post = self._post(post_id)

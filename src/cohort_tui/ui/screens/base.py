@@ -81,7 +81,6 @@ class CohortScreen(Screen[None]):
 
     def fill_header(self, *, unread: int | None = None, reviews: int | None = None) -> None:
         """Fill the screen's header from the state; pass counts already computed."""
-        from cohort_tui.domain import queries as q
         from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
         state = self.state
@@ -91,17 +90,11 @@ class CohortScreen(Screen[None]):
         member = state.members.get(self.me)
         header.handle = member.handle if member else self.me
         given = unread  # a screen that counted already (Home) saves the others the work
+        derived = self.cohort_app.derived()  # counts kept op by op, not over every thread
         header.unread = self.cohort_app.memo(
-            "unread",
-            lambda: (
-                given
-                if given is not None
-                else sum(
-                    n for _, n in q.unread_threads(state, self.me, self.cohort_app.unread_cache)
-                )
-            ),
+            "unread", lambda: given if given is not None else derived.unread_total()
         )
-        header.reviews = len(q.reviews_waiting(state, self.me)) if reviews is None else reviews
+        header.reviews = derived.reviews_waiting(state, self.now()) if reviews is None else reviews
         header.sync_state = self.cohort_app.sync_state
 
     def refresh_view(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
@@ -11,16 +13,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from cohort_tui.domain import discussions as d
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.clock import Clock, new_id
+from cohort_tui.domain.discussion_index import ThreadOrder, touched_posts
 from cohort_tui.domain.model import Post, Thread
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.store.drafts import Drafts
+from cohort_tui.store.recent import Mark
 from cohort_tui.ui import palette
+from cohort_tui.ui.read_marks import ReadMarks
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
@@ -117,6 +123,11 @@ class DiscussionsScreen(CohortScreen):
         self._index = d.SearchIndex()
         self._source: ThreadPosts | None = None
         self._listed: list[str] = []
+        self._reads = ReadMarks()
+        self._order: ThreadOrder | None = None
+        self._order_mark: Mark | None = None
+        self._thread_mark: Mark | None = None
+        self._read_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield CohortHeader()
@@ -147,9 +158,20 @@ class DiscussionsScreen(CohortScreen):
         self._fill_list()
         self._fill_thread()
 
+    def _ordered_ids(self) -> list[str]:
+        """Every thread id in the list's order, moved op by op (see discussion_index)."""
+        recent = self.cohort_app.replica.recent
+        ops = recent.since(self._order_mark)
+        if ops is None or self._order is None:
+            self._order = ThreadOrder(self.state)
+        else:
+            self._order.catch_up(self.state, ops)
+        self._order_mark = recent.mark()
+        return self._order.ids()
+
     def _visible_threads(self) -> list[Thread]:
         state = self.state
-        threads = d.ordered_threads(state)
+        threads = [state.threads[thread_id] for thread_id in self._ordered_ids()]
         if self._query.strip():
             found = self._index.search(state, self._query)
             threads = [t for t in threads if t.id in found]
@@ -157,13 +179,20 @@ class DiscussionsScreen(CohortScreen):
             threads = [t for t in threads if d.matches(state, self.me, t, self._filter)]
         return threads
 
-    def _row_text(self, thread: Thread) -> Callable[[int], Text]:
+    def _row_text(self, thread_id: str) -> Callable[[int], Text]:
         """A thread's row for a width, built only when it is drawn (20k threads open
         instantly): the title first, then as many of replies, last activity, author,
-        lesson and tags as leave the title :data:`TITLE_ROOM` columns."""
+        lesson and tags as leave the title :data:`TITLE_ROOM` columns.
+
+        It looks the thread up by id when drawn: a refold brings a new state with new
+        thread objects, and a row holding the old one showed its reply count frozen.
+        """
 
         def build(width: int) -> Text:
             state = self.state
+            thread = state.threads.get(thread_id)
+            if thread is None:  # gone after a refold; the next fill drops the row
+                return Text("")
             unread = q.unread_count(state, self.me, thread.id)
             lesson = state.lessons.get(thread.lesson or "")
             marks = ("⚑" if thread.pinned else " ") + ("✓" if thread.answer else " ")
@@ -205,7 +234,8 @@ class DiscussionsScreen(CohortScreen):
         else:
             self._listed = ids
             rows = [
-                Row(t.id, partial(self._row_text(t), 200), fit=self._row_text(t)) for t in threads
+                Row(t.id, partial(self._row_text(t.id), 200), fit=self._row_text(t.id))
+                for t in threads
             ]
             if not rows:
                 narrowed = self._query or self._filter.kind != "all"
@@ -238,10 +268,32 @@ class DiscussionsScreen(CohortScreen):
             right.border_title = "Thread"
             return
         right.border_title = member_line(thread.title)  # a str would be parsed as markup
-        self._source = ThreadPosts(
-            self.state, self.me, thread, self.now(), self._bodies, seen_upto=self._seen_upto
-        )
-        view.show(self._source)
+        recent = self.cohort_app.replica.recent
+        ops = recent.since(self._thread_mark)
+        self._thread_mark = recent.mark()
+        source = self._source
+        if (
+            ops is not None
+            and source is not None
+            and source.thread is thread
+            and source.state is self.state
+            and thread.posts[: len(view.post_ids)] == view.post_ids
+        ):
+            # The same thread, ops folded in place: lay out only what they changed.
+            changed = touched_posts(self.state, ops, thread.id)
+            source.moved_on(self.state, self.now(), changed)
+            view.update(source, changed)
+        else:
+            # A refold (a new state) lays the thread out afresh: a reader following its
+            # end keeps following.
+            ids = view.post_ids
+            following = bool(ids) and view.cursor == len(ids) - 1 and source is not None
+            self._source = ThreadPosts(
+                self.state, self.me, thread, self.now(), self._bodies, seen_upto=self._seen_upto
+            )
+            view.show(self._source, cursor_on=thread.posts[-1] if following else None)
+            if following:
+                view.scroll_end(animate=False, force=True)
         meta.update(self._meta(thread))
 
     def _meta(self, thread: Thread) -> Text:
@@ -276,6 +328,8 @@ class DiscussionsScreen(CohortScreen):
             self.notify("No such thread.", severity="warning")
             return
         if thread_id != self._open:
+            self._leave_thread()
+            self._source = None  # another thread, or the same one read afresh
             self._seen_upto = self.state.reads.get(self.me, {}).get(thread_id)
         self._open = thread_id
         self.query_one("#thread-list", RowList).highlight(thread_id)
@@ -286,16 +340,45 @@ class DiscussionsScreen(CohortScreen):
         view.focus()
         self._mark_read(thread)
 
-    def _mark_read(self, thread: Thread) -> None:
+    def _mark_read(self, thread: Thread, *, leaving: bool = False) -> None:
+        """Move my read marker to the thread's newest post: at once when I open it, at
+        most once per ``READ_EVERY`` seconds while posts stream in, and when I leave it
+        (see ``ui/read_marks.py``)."""
         newest = self.state.posts[thread.posts[-1]].clock
         marker = self.state.reads.get(self.me, {}).get(thread.id)
         if marker is None or tuple(newest) > tuple(marker):
+            now = time.monotonic()
+            if not leaving and not self._reads.may_write(thread.id, now):
+                if self._read_timer is None:
+                    wait = self._reads.wait_left(thread.id, now)
+                    self._read_timer = self.set_timer(wait, self._read_due, name="read-marker")
+                return
+            self._reads.wrote(thread.id, now)
             # Reading one thread lowers the header's unread total by exactly that thread's
             # count: carry the total over instead of recounting every thread.
             total = self.cohort_app.memo_known("unread")
             here = q.unread_count(self.state, self.me, thread.id)
             if self.write(k.ThreadRead(thread=thread.id, upto=newest)) and isinstance(total, int):
                 self.cohort_app.memo_seed("unread", max(0, total - here))
+
+    def _read_due(self) -> None:
+        self._read_timer = None
+        thread = self.state.threads.get(self._open or "")
+        if thread is not None and self.is_current:
+            self._mark_read(thread)
+
+    def _leave_thread(self) -> None:
+        """What I read of the open thread is read: write the marker held back."""
+        thread = self.state.threads.get(self._open or "")
+        if thread is not None:
+            self._mark_read(thread, leaving=True)
+
+    def on_screen_suspend(self) -> None:
+        self._leave_thread()
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(Exception):  # the app is closing: best effort
+            self._leave_thread()
 
     def open_target(self, kind: str, target_id: str) -> None:
         if kind == "thread":

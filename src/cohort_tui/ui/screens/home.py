@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.onboarding import checklist, offer_checklist
-from cohort_tui.domain.today import Today, relative_due, today
+from cohort_tui.domain.today import Today, relative_due
 from cohort_tui.store.personal import LocalFacts
 from cohort_tui.ui import palette
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
@@ -83,7 +83,7 @@ class HomeScreen(CohortScreen):
 
     def refresh_view(self) -> None:
         now = self.now()
-        t = today(self.state, self.me, now, unread_cache=self.cohort_app.unread_cache)
+        t = self.cohort_app.derived().today(self.state, now)
         self.cohort_app.memo_seed("cohort-median", t.cohort_median)  # the map's summary
         self.fill_header(unread=sum(n for _, n in t.unread), reviews=len(t.reviews_waiting))
         self._fill_agenda(t, now)

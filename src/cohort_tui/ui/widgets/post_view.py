@@ -7,7 +7,9 @@ rows on screen and cached. A 5,000-post thread opens in tens of milliseconds.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
+from collections.abc import Collection
 from typing import ClassVar, NamedTuple, Protocol
 
 from rich.segment import Segment
@@ -21,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cohort_tui.ui import timings
 from cohort_tui.ui.markdown_lite import code_flags, style_line, wrap_offsets
 
 
@@ -177,33 +180,96 @@ class PostView(ScrollView, can_focus=True):
         if width != self._layout_width:
             self._chunks.clear()
         self._layout_width = width
+        # Only the shown thread's chunks are worth keeping: a pane that visited many
+        # threads kept every one it ever laid out.
+        self._chunks = {
+            post_id: self._chunks[post_id] for post_id in self._ids if post_id in self._chunks
+        }
         placed: list[_Chunk] = []
-        firsts: list[int] = []
-        total = 0
         if source is not None:
-            chunks = self._chunks
             for index, post_id in enumerate(self._ids):
-                firsts.append(total)
-                body = source.body_lines(post_id)
-                shape = source.shape(post_id)
-                markdown = source.is_markdown(post_id)
-                chunk = chunks.get(post_id)
-                if (
-                    chunk is None
-                    or chunk.body is not body
-                    or chunk.shape != shape
-                    or (chunk.markdown != markdown)
-                ):
-                    chunk = _chunk(body, shape, markdown, width)
-                    chunks[post_id] = chunk
+                chunk = self._place(source, post_id, width)
                 if chunk.code is not None:
                     self._code[index] = chunk.code
                 placed.append(chunk)
-                total += len(chunk.places)
         self._placed = placed
-        self._total = total
-        self._first_line = firsts
-        self.virtual_size = Size(self.size.width, total)
+        self._count_lines(0)
+
+    def _place(self, source: PostSource, post_id: str, width: int) -> _Chunk:
+        """A post's lines: the ones kept while its body, shape and the width hold."""
+        body = source.body_lines(post_id)
+        shape = source.shape(post_id)
+        markdown = source.is_markdown(post_id)
+        chunk = self._chunks.get(post_id)
+        if (
+            chunk is None
+            or chunk.body is not body
+            or chunk.shape != shape
+            or (chunk.markdown != markdown)
+        ):
+            chunk = _chunk(body, shape, markdown, width)
+            self._chunks[post_id] = chunk
+        return chunk
+
+    def _count_lines(self, start: int) -> None:
+        """Each post's first row, from post ``start`` on (the ones before are kept)."""
+        del self._first_line[start:]
+        row = self._first_line[-1] + len(self._placed[start - 1].places) if start else 0
+        for chunk in itertools.islice(self._placed, start, None):
+            self._first_line.append(row)
+            row += len(chunk.places)
+        self._total = row
+        self.virtual_size = Size(self.size.width, row)
+
+    def update(self, source: PostSource, changed: Collection[str]) -> None:
+        """The same thread again, with posts appended and the ``changed`` posts altered
+        (edited, hidden, reacted to): only those are laid out again, so a batch of new
+        posts costs the same in a thread of 20 posts and of 20,000. Anything else (posts
+        inserted before the end, another width) is laid out in full by :meth:`show`.
+
+        With the cursor on the last post, the view follows new posts as they come.
+        """
+        ids = source.post_ids()
+        kept = len(self._ids)
+        if (
+            self._source is None
+            or len(ids) < kept
+            or ids[:kept] != self._ids
+            or self._content_width() != self._layout_width
+        ):
+            self.show(source)
+            return
+        following = kept > 0 and self.cursor == kept - 1 and len(ids) > kept
+        self._source = source
+        self._styled.clear()
+        self._strips.clear()
+        width = self._layout_width
+        start = kept
+        for post_id in changed:
+            index = self._index.get(post_id)
+            if index is None:
+                continue
+            chunk = self._place(source, post_id, width)
+            if chunk is not self._placed[index]:
+                self._placed[index] = chunk
+                self._code.pop(index, None)
+                if chunk.code is not None:
+                    self._code[index] = chunk.code
+                start = min(start, index)
+        for index in range(kept, len(ids)):
+            chunk = self._place(source, ids[index], width)
+            self._index[ids[index]] = index
+            if chunk.code is not None:
+                self._code[index] = chunk.code
+            self._placed.append(chunk)
+        self._ids = ids
+        if start < len(ids):
+            self._count_lines(start)
+        if following:
+            self.cursor = len(ids) - 1
+            self.scroll_end(animate=False, force=True)
+        else:
+            self.refresh()
 
     def _line_at(self, row: int) -> Line:
         """The line on virtual row ``row`` (0 <= row < line count)."""
@@ -289,6 +355,13 @@ class PostView(ScrollView, can_focus=True):
         # width without it lost their last characters ("somethin").
         self._rewrap()
 
+    _refit_asked = False
+
+    def _fit_width(self) -> None:
+        """Asked for by :meth:`render_line` when it meets lines wrapped for another width."""
+        self._refit_asked = False
+        self._rewrap()
+
     def _rewrap(self) -> None:
         """Lay the posts out again if the width for text changed, keeping the cursor's
         post in view."""
@@ -296,6 +369,7 @@ class PostView(ScrollView, can_focus=True):
             return
         keep = self.highlighted_id
         self._layout()
+        self._strips.clear()
         if keep is not None:
             self.call_after_refresh(self._scroll_to_post, self._index[keep])
         self.refresh()
@@ -353,6 +427,11 @@ class PostView(ScrollView, can_focus=True):
         base = self.rich_style
         if not 0 <= row < self._total:
             return Strip.blank(width, base)
+        if self._layout_width != self._content_width() and not self._refit_asked:
+            # The scrollbar came or went (a thread grew past the screen) without a
+            # resize: the lines were wrapped for another width.
+            self._refit_asked = True
+            self.call_later(self._fit_width)
         line = self._line_at(row)
         current = line.post == self.cursor
         key = (row, width, current)
@@ -368,6 +447,8 @@ class PostView(ScrollView, can_focus=True):
             text.spans.insert(0, Span(0, len(text), text.style))
             text.style = ""
         if line.kind == HEADER:
+            if timings.PATH is not None:
+                timings.post_shown(self._ids[line.post])
             name = "post-view--header-cursor" if current else "post-view--header"
             base = base + self.get_component_rich_style(name)
         gutter = "▌ " if current else "  "

@@ -1,0 +1,47 @@
+"""When posts reach the screen, logged for the soak bench (``COHORT_TIMINGS=FILE``).
+
+Reading a terminal emulator's screen from outside costs the bench more CPU than the app
+it measures, and then measures the bench. With ``COHORT_TIMINGS`` set, the post view
+appends ``<post id> <epoch seconds>`` to that file the first time it draws a post's
+header (the frame that carries it goes to the terminal right after). Unset, it costs one
+test of a module global per header drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from typing import TextIO
+
+PATH = os.environ.get("COHORT_TIMINGS") or None
+"""Where to log; None: not logging."""
+
+LIMIT = 100_000
+"""Posts remembered as logged (the log stops there: a bench run is shorter)."""
+
+_logged: set[str] = set()
+_out: TextIO | None = None
+
+
+def post_shown(post_id: str) -> None:
+    """A post's header is being drawn: log the first time."""
+    global _out
+    if PATH is None or post_id in _logged or len(_logged) >= LIMIT:
+        return
+    _logged.add(post_id)
+    with contextlib.suppress(OSError):
+        if _out is None:
+            _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
+        _out.write(f"{post_id} {time.time():.6f}\n")
+
+
+def note(what: str) -> None:
+    """Log an event (``refold``), every time."""
+    global _out
+    if PATH is None:
+        return
+    with contextlib.suppress(OSError):
+        if _out is None:
+            _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
+        _out.write(f"{what} {time.time():.6f}\n")
