@@ -147,4 +147,4 @@ async def test_reply_counts_in_the_thread_list_follow_posts_after_a_refold(
             await pilot.pause()
         replies = len(app.replica.state.threads[thread].posts) - 1
         row = next(r for r in app.screen.query_one(RowList).rows if r.id == thread)
-        assert f"{replies} replies" in row.content().plain
+        assert f"↩{replies} " in row.content().plain  # the replies column
