@@ -4,8 +4,9 @@
 routes come from :data:`~cohort_tui.server.openapi.ENDPOINTS`, requests are decoded into
 and replies encoded from the types in :mod:`~cohort_tui.server.wire`, and the OpenAPI
 document is generated from both. Every client error is a JSON ``{"error", "message"}``
-with a 4xx status; tokens are only read from the ``Authorization`` header and never
-logged.
+with a 4xx status; a database that cannot be reached answers 503 with Retry-After
+(``{"error": "unavailable"}``). Tokens are only read from the ``Authorization`` header and
+never logged.
 """
 
 from __future__ import annotations
@@ -50,13 +51,14 @@ from cohort_tui.server.storage import (
     InviteUnusable,
     NewOp,
     Storage,
+    StorageUnavailable,
     TokenOwner,
     digest,
     new_token,
     now_ms,
 )
 from cohort_tui.server.streams import EventStream, Listener, Listeners
-from cohort_tui.server.views import CohortView, Doorbell
+from cohort_tui.server.views import CohortView
 
 log = logging.getLogger("cohort.server")
 
@@ -71,10 +73,14 @@ MAX_STREAMS = 8
 FAILED_RATE = 2.0
 """Failed tokens or invites an address may try per second once its burst is spent."""
 FAILED_BURST = 20.0
+RETRY_AFTER_S = 2
+"""What a 503 asks clients to wait while the database cannot be reached."""
 
 S = TypeVar("S", bound=Struct)
 _encoder = msgspec.json.Encoder()
 
+
+UNAVAILABLE = "the server's database cannot be reached just now; try again shortly"
 
 ID_CONFLICT = (
     "the server already holds an op with this id and other content; an id names one "
@@ -147,7 +153,7 @@ class SyncServer:
         self.guard = guard or RateLimiter(rate=FAILED_RATE, burst=FAILED_BURST)
         """Failed tokens and invites per client address."""
         self.views: dict[str, CohortView] = {}
-        self.doorbell = Doorbell()
+        self.doorbell = storage.doorbell()
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
         self.listeners = Listeners(storage, MAX_STREAMS)
@@ -419,7 +425,12 @@ class SyncServer:
         yield _event("ready", wire.StreamReady(cursor))
         while not closing.is_set() and not listener.ended.is_set():
             ring = self.doorbell.event(cohort)
-            rows = self.storage.ops_after(cohort, cursor, PAGE_CAP)
+            try:
+                rows = self.storage.ops_after(cohort, cursor, PAGE_CAP)
+            except StorageUnavailable:
+                # The client reconnects from its cursor (and gets 503 until it is back).
+                yield _event("closed", wire.StreamClosed("unavailable", UNAVAILABLE))
+                return
             if rows:
                 cursor = rows[-1][0]
                 ops = wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor)
@@ -532,6 +543,16 @@ def create_app(
             headers=exc.headers,
         )
 
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        log.warning(
+            "%s %s: the database is unreachable (%s)", request.method, request.url.path, exc
+        )
+        return JSONResponse(
+            {"error": "unavailable", "message": UNAVAILABLE},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path)
         return JSONResponse(
@@ -541,11 +562,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await server.doorbell.start()
         if warm_up:
             server.warm_up()
         yield
         server.begin_shutdown()
         server.listeners.close()
+        await server.doorbell.stop()
         if close_storage:
             storage.close()
 
@@ -563,6 +586,7 @@ def create_app(
         exception_handlers={
             ApiError: on_api_error,
             HTTPException: on_http_error,
+            StorageUnavailable: on_unavailable,
             Exception: on_crash,
         },
         lifespan=lifespan,
