@@ -153,6 +153,8 @@ class SyncServer:
         self.guard = guard or RateLimiter(rate=FAILED_RATE, burst=FAILED_BURST)
         """Failed tokens and invites per client address."""
         self.views: dict[str, CohortView] = {}
+        self._folded: dict[str, int] = {}
+        """The last seq each view has folded from storage."""
         self.doorbell = storage.doorbell()
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
@@ -164,19 +166,25 @@ class SyncServer:
     # -- helpers ----------------------------------------------------------------------------
 
     def view(self, cohort: str) -> CohortView:
-        """The cohort's permission view, folded from storage on first use."""
+        """The cohort's permission view, folded from storage on first use and caught up
+        on every use with the ops stored since, by this instance or another one on the
+        same database (a member who joined through another instance may push here)."""
         view = self.views.get(cohort)
         if view is None:
-            was_enabled = gc.isenabled()
-            gc.disable()  # folding allocates many objects that never form cycles
-            try:
-                view = CohortView()
-                for body in self.storage.all_ops(cohort):
-                    view.apply_body(body)
-            finally:
-                if was_enabled:
-                    gc.enable()
-            self.views[cohort] = view
+            view = self.views[cohort] = CohortView()
+            self._folded[cohort] = 0
+        after = self._folded.get(cohort, 0)
+        was_enabled = gc.isenabled()
+        gc.disable()  # folding allocates many objects that never form cycles
+        try:
+            while rows := self.storage.ops_after(cohort, after, 5_000):
+                for _, body in rows:
+                    view.apply_body(body)  # ops it applied itself are skipped (by id)
+                after = rows[-1][0]
+        finally:
+            if was_enabled:
+                gc.enable()
+        self._folded[cohort] = after
         return view
 
     def warm_up(self) -> None:
