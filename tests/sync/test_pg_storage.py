@@ -140,6 +140,36 @@ def test_a_new_database_is_made_at_the_current_version_and_reopening_changes_not
     assert row == [(pg_schema.VERSION,)]
 
 
+def _start_together(url: str, count: int) -> list[PostgresStorage]:
+    """``count`` instances opening the database at the same moment."""
+    opened: list[PostgresStorage] = []
+    failures: list[BaseException] = []
+    gate = threading.Barrier(count)
+
+    def start() -> None:
+        try:
+            gate.wait()
+            opened.append(PostgresStorage(url))
+        except BaseException as exc:
+            failures.append(exc)
+
+    starting = [threading.Thread(target=start) for _ in range(count)]
+    for thread in starting:
+        thread.start()
+    for thread in starting:
+        thread.join()
+    for storage in opened:
+        storage.close()
+    assert not failures, failures
+    return opened
+
+
+@pytest.mark.postgres
+def test_instances_starting_together_on_an_empty_database_make_it_once(pg_url: str) -> None:
+    histories = {storage.instance() for storage in _start_together(pg_url, 4)}
+    assert len(histories) == 1
+
+
 @pytest.mark.postgres
 def test_migrations_run_once_in_order_when_instances_start_together(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
@@ -150,23 +180,7 @@ def test_migrations_run_once_in_order_when_instances_start_together(
         pg_schema.MIGRATIONS, pg_schema.VERSION + 1, "ALTER TABLE cohorts ADD COLUMN note TEXT;"
     )
     monkeypatch.setattr(pg_schema, "VERSION", pg_schema.VERSION + 1)
-    opened: list[PostgresStorage] = []
-    failures: list[BaseException] = []
-
-    def start() -> None:
-        try:
-            opened.append(PostgresStorage(pg_url))
-        except BaseException as exc:
-            failures.append(exc)
-
-    starting = [threading.Thread(target=start) for _ in range(3)]
-    for thread in starting:
-        thread.start()
-    for thread in starting:
-        thread.join()
-    for storage in opened:
-        storage.close()
-    assert not failures and len(opened) == 3
+    assert len(_start_together(pg_url, 3)) == 3
     with psycopg.connect(pg_url, autocommit=True) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [
             (pg_schema.VERSION,)

@@ -104,7 +104,14 @@ def prepare(conn: psycopg.Connection[tuple[object, ...]], known: int | None = No
 
 def _version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
     """The database's schema version; 0 when it has none of our tables yet."""
-    row = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    # A scan of the catalog, not to_regclass(): a name looked up and not found stays
+    # cached as missing in this session after another one creates it, until the session
+    # next locks a table, so an instance that waited for another's migration would run it
+    # again.
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'schema_version')"
+    ).fetchone()
     if row is None or not row[0]:
         return 0
     found = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
