@@ -57,6 +57,7 @@ from cohort_tui.server.storage import (
     new_token,
     now_ms,
 )
+from cohort_tui.server.stream_pages import StreamPages
 from cohort_tui.server.streams import EventStream, Listener, Listeners
 from cohort_tui.server.views import CohortView
 
@@ -156,6 +157,10 @@ class SyncServer:
         self._folded: dict[str, int] = {}
         """The last seq each view has folded from storage."""
         self.doorbell = storage.doorbell()
+        self.pages = StreamPages(
+            lambda cohort, after: storage.ops_after(cohort, after, PAGE_CAP), _ops_event
+        )
+        """Stream pages read once for every listener a ring wakes at the same cursor."""
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
         self.listeners = Listeners(storage, MAX_STREAMS)
@@ -434,15 +439,14 @@ class SyncServer:
         while not closing.is_set() and not listener.ended.is_set():
             ring = self.doorbell.event(cohort)
             try:
-                rows = self.storage.ops_after(cohort, cursor, PAGE_CAP)
+                page = self.pages.after(cohort, cursor, ring)
             except StorageUnavailable:
                 # The client reconnects from its cursor (and gets 503 until it is back).
                 yield _event("closed", wire.StreamClosed("unavailable", UNAVAILABLE))
                 return
-            if rows:
-                cursor = rows[-1][0]
-                ops = wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor)
-                yield _event("ops", ops, cursor)
+            if page is not None:
+                cursor, event = page
+                yield event
                 continue
             waiters = [
                 asyncio.ensure_future(ring.wait()),
@@ -508,6 +512,11 @@ def _address(request: Request) -> str:
     """The client's address (uvicorn takes it from X-Forwarded-For only behind a trusted
     proxy, 127.0.0.1 by default)."""
     return request.client.host if request.client else "?"
+
+
+def _ops_event(rows: list[tuple[int, bytes]], cursor: int) -> bytes:
+    """The ``ops`` event of stored rows."""
+    return _event("ops", wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor), cursor)
 
 
 def _event(name: str, data: Struct, event_id: int | None = None) -> bytes:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -41,6 +41,8 @@ from cohort_tui.server.pg_doorbell import CHANNEL, PgDoorbell
 from cohort_tui.server.pg_schema import prepare
 from cohort_tui.server.sql_storage import Db, Rows, SqlStorage
 from cohort_tui.server.storage import NewOp, Storage, StorageUnavailable
+
+T = TypeVar("T")
 
 CONNECT_TIMEOUT_S = 5
 """How long one connection attempt may take (unless the URL says otherwise)."""
@@ -171,6 +173,43 @@ class PostgresStorage(SqlStorage):
 
     # -- numbering ------------------------------------------------------------------------
 
+    def add_ops(self, cohort: str, ops: list[NewOp]) -> int:
+        # The whole transaction in one round trip (a pipeline): lock the cohort's counter,
+        # insert the ops it lacks numbered after the counter, move the counter, notify.
+        # Each statement sees what the one before it committed, so it needs no value back
+        # from the server. Safe to send again after a lost answer: ops are stored by id.
+        unique: dict[str, NewOp] = {}
+        for op in ops:
+            unique.setdefault(op.id, op)  # the first of an id sent twice in one batch
+        fresh = list(unique.values())
+        if not fresh:
+            return self.last_seq(cohort)
+
+        def store(conn: psycopg.Connection[Any]) -> int:
+            with conn.pipeline():
+                conn.execute(b"BEGIN")
+                conn.execute(_LOCK_SEQ, (cohort,))
+                conn.execute(
+                    _INSERT_AFTER_COUNTER,
+                    (
+                        cohort,
+                        [op.id for op in fresh],
+                        [op.author for op in fresh],
+                        [op.body for op in fresh],
+                        cohort,
+                        cohort,
+                    ),
+                )
+                moved = conn.execute(_MOVE_COUNTER, (cohort, cohort))
+                conn.execute(b"SELECT pg_notify(%s, %s)", (CHANNEL, cohort))
+                conn.execute(b"COMMIT")
+            row = moved.fetchone()
+            return int(row[0]) if row else 0
+
+        with self._connection(write=False) as db:
+            assert isinstance(db, _PgDb)
+            return db.run(store, again=True)
+
     def _lock_seq(self, db: Db, cohort: str) -> int:
         # The row is made on the cohort's first write; either way it stays locked until
         # COMMIT, and a writer that waited for it reads the value its holder committed.
@@ -231,6 +270,28 @@ class PostgresStorage(SqlStorage):
         return int(row[0]) if row else 0
 
 
+_LOCK_SEQ = (
+    b"INSERT INTO cohort_seqs AS s (cohort, last_seq) VALUES (%s, 0) "
+    b"ON CONFLICT (cohort) DO UPDATE SET last_seq = s.last_seq"
+)
+"""Make the cohort's counter row, or lock it, until the transaction ends."""
+_INSERT_AFTER_COUNTER = (
+    b"INSERT INTO ops (cohort, seq, id, author, body) "
+    b"SELECT %s, s.last_seq + ROW_NUMBER() OVER (ORDER BY n.ord), n.id, n.author, n.body "
+    b"FROM unnest(%s::text[], %s::text[], %s::bytea[]) WITH ORDINALITY "
+    b"AS n (id, author, body, ord) JOIN cohort_seqs s ON s.cohort = %s "
+    b"WHERE NOT EXISTS (SELECT 1 FROM ops o WHERE o.cohort = %s AND o.id = n.id) "
+    b"ORDER BY n.ord"
+)
+"""The ops whose id the cohort lacks, numbered from the (locked) counter on, in order."""
+_MOVE_COUNTER = (
+    b"UPDATE cohort_seqs SET last_seq = "
+    b"(SELECT COALESCE(MAX(seq), 0) FROM ops WHERE cohort = %s) "
+    b"WHERE cohort = %s RETURNING last_seq"
+)
+"""The counter moved to the cohort's newest seq (one step down the primary key)."""
+
+
 @lru_cache(maxsize=256)
 def _placeholders(sql: str) -> bytes:
     """``?`` placeholders as psycopg's ``%s`` (the shared SQL has no other ``?``/``%``)."""
@@ -257,17 +318,24 @@ class _PgDb:
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows:
         query = _placeholders(sql)
+        rows = self.run(
+            lambda conn: conn.execute(query, params), again=not (self._write and self._began)
+        )
+        self._began = True
+        return rows
+
+    def run(self, work: Callable[[psycopg.Connection[Any]], T], *, again: bool) -> T:
+        """``work(connection)``; when the connection turns out dead and ``again``, once
+        more on a fresh one."""
         try:
-            rows = self.conn.execute(query, params)
+            return work(self.conn)
         except psycopg.OperationalError:
-            if not self.conn.broken or (self._write and self._began):
+            if not self.conn.broken or not again:
                 raise
             self._pool.putconn(self.conn)  # closed, not reused
             self._pool.check()  # and the other idle connections that died with it
             self.conn = self._pool.getconn(self._timeout)
-            rows = self.conn.execute(query, params)
-        self._began = True
-        return rows
+            return work(self.conn)
 
 
 def _implements_storage(storage: PostgresStorage) -> Storage:
