@@ -4,6 +4,9 @@ Both sides are real ``cohort serve`` processes on loopback, started the same way
 PostgreSQL side sits behind HAProxy running ``deploy/haproxy.cfg`` when haproxy is
 installed (else each client process talks to one instance in turn). Prints, side by side:
 
+Three sides: SQLite, PostgreSQL (durable commits, the default), PostgreSQL with
+``synchronous_commit=off`` (SQLite's own trade, see :func:`postgres_side`).
+
 1. ops/s with 50 concurrent writers (1 and 10 ops per push);
 2. a new post to 200 stream listeners: p50/p99 (target p99 <= 250 ms); on PostgreSQL the
    listeners are spread over the 3 instances and the post goes to the first one, so most
@@ -262,7 +265,10 @@ def sqlite_side(tmp: Path) -> Side:
     return side
 
 
-def postgres_side(tmp: Path) -> Side | None:
+def postgres_side(tmp: Path, *, durable: bool = True) -> Side | None:
+    """Three instances on a new database; ``durable=False`` turns synchronous_commit off
+    (no WAL flush per commit: the trade SQLite's synchronous=NORMAL makes, except that a
+    PostgreSQL crash, not only a power cut, may lose the last fraction of a second)."""
     database = "cohort_bench_" + secrets.token_hex(4)
     try:
         with psycopg.connect(CLUSTER, autocommit=True, connect_timeout=3) as conn:
@@ -271,6 +277,8 @@ def postgres_side(tmp: Path) -> Side | None:
         print(f"PostgreSQL side skipped: {CLUSTER} unreachable ({exc})")
         return None
     url = CLUSTER.rsplit("/", 1)[0] + "/" + database
+    if not durable:
+        url += "?options=-csynchronous_commit%3Doff"
     procs: list[subprocess.Popen[bytes]] = []
     try:
         founder = new_cohort(url)  # type: ignore[arg-type]  # a URL, as --db takes it
@@ -283,7 +291,9 @@ def postgres_side(tmp: Path) -> Side | None:
             name = "3 x PostgreSQL + HAProxy"
         else:
             balancer, entry = None, instances[0]
-            name = "3 x PostgreSQL (no haproxy: entry = instance 1)"
+            name = "3 x PostgreSQL (entry: instance 1)"
+        if not durable:
+            name += ", async commit"
         side = Side(name, entry, instances, pids)
         try:
             run_side(side, tmp, founder)
@@ -299,15 +309,21 @@ def postgres_side(tmp: Path) -> Side | None:
 
 def main() -> None:
     print(f"{os.cpu_count()} cores, shared with the load generators and other work")
-    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        baseline = sqlite_side(Path(a))
-        scaled = postgres_side(Path(b))
-    if scaled is None:
-        return
-    width = max(len(key) for key in baseline.figures)
-    print(f"\n{'':{width}}  {baseline.name:<36}  {scaled.name}")
-    for key, value in baseline.figures.items():
-        print(f"{key:{width}}  {value:<36}  {scaled.figures.get(key, '-')}")
+    sides: list[Side] = []
+    with tempfile.TemporaryDirectory() as a:
+        sides.append(sqlite_side(Path(a)))
+    for durable in (True, False):
+        with tempfile.TemporaryDirectory() as b:
+            side = postgres_side(Path(b), durable=durable)
+        if side is None:
+            break
+        sides.append(side)
+    width = max(len(key) for key in sides[0].figures)
+    print()
+    for side in sides:
+        print(f"{side.name}:")
+        for key, value in side.figures.items():
+            print(f"  {key:{width}}  {value}")
 
 
 if __name__ == "__main__":

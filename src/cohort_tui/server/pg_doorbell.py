@@ -84,7 +84,7 @@ class PgDoorbell(Doorbell):
             except (psycopg.Error, OSError) as exc:
                 log.warning(
                     "cannot listen for other instances' ops (%s); retrying in %.1fs",
-                    str(exc).strip() or type(exc).__name__,
+                    " ".join(str(exc).split()) or type(exc).__name__,
                     delay,
                 )
             self.ring_all()  # listeners re-read storage; later stores ring locally
