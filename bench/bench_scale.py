@@ -1,273 +1,345 @@
-"""The server past one machine: start time and memory of one instance over big databases.
+"""The server past one machine: 3 instances on PostgreSQL vs 1 on SQLite, in one run.
 
-Run: ``.venv/bin/python bench/bench_scale.py [--cohorts 10,50] [--ops 100000]``.
+Both sides are real ``cohort serve`` processes on loopback, started the same way; the
+PostgreSQL side sits behind HAProxy running ``deploy/haproxy.cfg`` when haproxy is
+installed (else each client process talks to one instance in turn). Prints, side by side:
 
-Start-up section: databases of N cohorts x 100k ops (10 x 100k = 1M, 50 x 100k = 5M by
-default), generated once by bulk insert and cached under the user's cache directory
-(``$COHORT_BENCH_CACHE``, else ``~/.cache/cohort-bench``), never in the repository. For
-each, one ``cohort serve`` is started the same way as a baseline on an empty database:
-time until ``/v1/health`` answers, resident memory then, the first permission check in
-each cohort (which builds that cohort's view), and the peak resident memory once every
-cohort was used twice (views beyond the budget are evicted and rebuilt). Targets: start
-<= 2 s and peak <= 300 MiB, both flat between 1M and 5M.
+Three sides: SQLite, PostgreSQL (durable commits, the default), PostgreSQL with
+``synchronous_commit=off`` (SQLite's own trade, see :func:`postgres_side`).
 
-Other sections (several instances, streams through the database) are separate functions
-called from :func:`main`, so they can be added alongside.
+1. ops/s with 50 concurrent writers (1 and 10 ops per push);
+2. a new post to 200 stream listeners: p50/p99 (target p99 <= 250 ms); on PostgreSQL the
+   listeners are spread over the 3 instances and the post goes to the first one, so most
+   deliveries cross instances (LISTEN/NOTIFY);
+3. push + pull of 10k ops through the entry point (target <= 2 s).
+
+The machine is shared: read the ratios and ranges, not one figure. PostgreSQL is the one at
+``COHORT_BENCH_PG`` (default ``postgresql://postgres@127.0.0.1:5432/test``); the bench makes
+a database of its own there and drops it at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import os
+import re
+import secrets
+import shutil
 import signal
-import socket
-import sqlite3
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cohort_tui.domain.ops import encode_op
-from cohort_tui.server.storage import SqliteStorage, digest
+import httpx
+import psycopg
+from bench_sync import (
+    LISTENER_PROCESSES,
+    LISTENERS,
+    POSTS,
+    PROCESSES,
+    WRITERS,
+    cpu_seconds,
+    free_port,
+    listener_process,
+    new_cohort,
+    writer_process,
+)
 
-GENERATOR_VERSION = 1
-"""Bump when the generated data changes, so cached databases are rebuilt."""
-TOKEN = "bench-token-"
-"""Each cohort's founder gets the token TOKEN + cohort id (written straight to the db)."""
-MIB = 1024 * 1024
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.clock import HybridClock, new_ulid
+from cohort_tui.domain.ops import Op, encode_op
+from cohort_tui.store.workspace import Replica
+from cohort_tui.sync.client import ServerClient
+from cohort_tui.sync.credentials import load_credentials
+from cohort_tui.sync.engine import sync_once
+from cohort_tui.sync.join import join_store
 
-
-def cache_dir() -> Path:
-    """Where generated databases are kept between runs (outside the repository)."""
-    root = os.environ.get("COHORT_BENCH_CACHE") or Path.home() / ".cache" / "cohort-bench"
-    path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def cohort_id(n: int) -> str:
-    return f"c_bench{n:03d}"
-
-
-def generate_db(cohorts: int, ops_per_cohort: int) -> Path:
-    """A database of ``cohorts`` copies of the generated cohort (ids are per cohort, so one
-    set of op bodies serves them all); made once, then reused."""
-    path = cache_dir() / f"scale-v{GENERATOR_VERSION}-{cohorts}x{ops_per_cohort}.db"
-    if path.exists():
-        return path
-    from generate import big_cohort_ops
-
-    t0 = time.perf_counter()
-    ops = big_cohort_ops()[:ops_per_cohort]
-    rows = [(op.id, op.author, encode_op(op)) for op in ops]
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    SqliteStorage(partial).close()  # the schema, as the server makes it
-    db = sqlite3.connect(partial, isolation_level=None)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("BEGIN")
-    for n in range(cohorts):
-        cohort = cohort_id(n)
-        db.execute("INSERT INTO cohorts (id, name, created_at) VALUES (?, ?, 0)", (cohort, cohort))
-        db.execute(
-            "INSERT INTO tokens (hash, cohort, member, created_at) VALUES (?, ?, 'm_0', 0)",
-            (digest(TOKEN + cohort), cohort),
-        )
-        db.executemany(
-            "INSERT INTO ops (cohort, seq, id, author, body) VALUES (?, ?, ?, ?, ?)",
-            ((cohort, seq, i, a, b) for seq, (i, a, b) in enumerate(rows, start=1)),
-        )
-    db.execute("COMMIT")
-    db.close()
-    partial.rename(path)
-    size = path.stat().st_size / MIB
-    print(
-        f"  generated {cohorts * len(rows):,} ops in {time.perf_counter() - t0:.0f} s "
-        f"({size:,.0f} MiB, cached at {path})"
-    )
-    return path
+CLUSTER = os.environ.get("COHORT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+EXAMPLE = Path(__file__).resolve().parents[1] / "deploy" / "haproxy.cfg"
 
 
-def start_instance(db: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """A ``cohort serve`` on ``db``, and the seconds until its health check answered."""
-    t0 = time.perf_counter()
+@dataclass
+class Side:
+    """One deployment under test and what it measured."""
+
+    name: str
+    entry: str
+    """The URL clients use (the balancer, or the one instance)."""
+    instances: list[str]
+    pids: list[int]
+    figures: dict[str, str] = field(default_factory=dict)
+
+
+def start_instance(db: str, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cohort_tui", "serve", "--db", str(db), "--port", str(port),
+        [sys.executable, "-m", "cohort_tui", "serve", "--db", db, "--port", str(port),
          "--rate", "100000", "--no-access-log"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    while time.perf_counter() - t0 < 120:
+    wait_healthy(f"http://127.0.0.1:{port}")
+    return proc
+
+
+def wait_healthy(url: str) -> None:
+    for _ in range(600):
         try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
-            return proc, time.perf_counter() - t0
+            if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                return
         except httpx.TransportError:
-            if proc.poll() is not None:
-                raise SystemExit("the server exited at start") from None
-            time.sleep(0.02)
-    raise SystemExit("the server did not start")
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"{url} did not start")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def memory_mib(pid: int, field: str = "VmRSS") -> float:
-    """Resident memory (``VmRSS``) or its peak so far (``VmHWM``) of a process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU a process used so far: unlike wall time, not inflated by other
-    processes on a loaded machine."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def check_permissions(url: str, cohort: str) -> float:
-    """Seconds one permission check takes (an invite: the facilitator check)."""
-    t0 = time.perf_counter()
-    r = httpx.post(
-        f"{url}/v1/cohorts/{cohort}/invites",
-        json={"role": "learner"},
-        headers={"Authorization": f"Bearer {TOKEN}{cohort}"},
-        timeout=120,
-    )
-    r.raise_for_status()
-    return time.perf_counter() - t0
-
-
-def spread(values: list[float]) -> str:
-    ordered = sorted(values)
-    return (
-        f"median {statistics.median(ordered) * 1000:.0f} ms, "
-        f"min {ordered[0] * 1000:.0f}, max {ordered[-1] * 1000:.0f}"
-    )
-
-
-def measure_start(db: Path) -> tuple[float, float, float]:
-    """One start over ``db``: wall seconds to a health answer, CPU seconds, MiB resident."""
-    proc, wall = start_instance(db, free_port())
-    try:
-        return wall, cpu_seconds(proc.pid), memory_mib(proc.pid)
-    finally:
-        stop(proc)
-
-
-class Checks:
-    """Permission checks one instance answered: wall and CPU seconds of each, per pass."""
-
-    def __init__(self) -> None:
-        self.wall: list[list[float]] = []
-        self.cpu: list[list[float]] = []
-        self.peak = 0.0
-        """The instance's peak resident MiB at the end."""
-
-    def line(self, index: int) -> str:
-        cpu = sorted(self.cpu[index])
-        return f"{spread(self.wall[index])}; CPU median {statistics.median(cpu) * 1000:.0f} ms"
-
-
-def use_cohorts(db: Path, cohorts: int, passes: int = 2) -> Checks:
-    """One instance answers a permission check in each of the first ``cohorts`` cohorts,
-    ``passes`` times over."""
+def start_balancer(ports: list[int], root: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc, _ = start_instance(db, port)
-    checks = Checks()
+    backends = iter(ports)
+    config = EXAMPLE.read_text().replace("bind 127.0.0.1:8080", f"bind 127.0.0.1:{port}")
+    config = re.sub(
+        r"server (\w+) 127\.0\.0\.1:\d+",
+        lambda m: f"server {m.group(1)} 127.0.0.1:{next(backends)}",
+        config,
+    )
+    (root / "haproxy.cfg").write_text(config)
+    proc = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(root / "haproxy.cfg")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url)
+    return proc, url
+
+
+def push_pull(side: Side, tmp: Path, founder_invite: str) -> tuple[str, str, str, str]:
+    """10k ops made offline, pushed by one store and pulled by another, via the entry."""
+    client = ServerClient(side.entry, timeout=60)
+    a_root, b_root = tmp / "a", tmp / "b"
+    join_store(a_root, client, founder_invite, "fay")
+    a = Replica(a_root)
+    sync_once(a, load_credentials(a_root), client)
+    me = a.resolve_member("fay").id
+    token = load_credentials(a_root)[me].token
+    cohort = a.config.cohort
+    assert cohort is not None
+    invite = client.invite(cohort, token, role="learner", uses=WRITERS + 1, expires_days=1)
+    join_store(b_root, client, invite["invite"], "ben")
+    b = Replica(b_root)
+    sync_once(b, load_credentials(b_root), client)
+    items: list[k.Data] = [k.ThreadCreate(thread="t0", post="p0", title="Bench", body="start")]
+    items += [
+        k.PostCreate(post=f"p{i}", thread="t0", body=f"post {i} " * 8) for i in range(1, 10_000)
+    ]
+    a.write_many(items, author=me)
+    t0 = time.perf_counter()
+    pushed = sync_once(a, load_credentials(a_root), client)
+    t1 = time.perf_counter()
+    pulled = sync_once(b, load_credentials(b_root), client)
+    t2 = time.perf_counter()
+    assert pushed.pushed == 10_000 and pulled.pulled == 10_000, (pushed, pulled)
+    client.close()
+    side.figures["push 10k"] = f"{t1 - t0:.2f} s"
+    side.figures["pull 10k"] = f"{t2 - t1:.2f} s"
+    side.figures["push+pull 10k (target 2 s)"] = f"{t2 - t0:.2f} s"
+    return cohort, invite["invite"], token, me
+
+
+def writers(side: Side, cohort: str, invite: str) -> None:
+    """50 writers in 5 processes; process i talks to the entry (or instance i mod n)."""
+    client = ServerClient(side.entry)
+    creds = [client.join(invite, f"w{i}") for i in range(WRITERS)]
+    client.close()
+    pairs = [(j.member, j.token) for j in creds]
+    per = WRITERS // PROCESSES
+    for batch in (1, 10):
+        q: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+        urls = [side.entry] * PROCESSES
+        procs = [
+            mp.Process(
+                target=writer_process,
+                args=(urls[i], cohort, pairs[i * per : (i + 1) * per], batch, q),
+            )
+            for i in range(PROCESSES)
+        ]
+        cpu0 = sum(cpu_seconds(pid) for pid in side.pids)
+        t0 = time.perf_counter()
+        for p in procs:
+            p.start()
+        total = sum(q.get() for _ in procs)
+        for p in procs:
+            p.join()
+        elapsed = time.perf_counter() - t0
+        busy = (sum(cpu_seconds(pid) for pid in side.pids) - cpu0) / elapsed
+        side.figures[f"50 writers, {batch} op/push"] = (
+            f"{total / elapsed:,.0f} ops/s (servers {busy:.0%} of a core)"
+        )
+
+
+def stream(side: Side, cohort: str, token: str, member: str) -> None:
+    """200 listeners (each its own member), listener process i on instance i mod n; 20
+    posts sent to the first instance."""
+    ready: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+    out: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+    per = LISTENERS // LISTENER_PROCESSES
+    client = ServerClient(side.entry)
+    invite = client.invite(cohort, token, role="learner", uses=LISTENERS, expires_days=1)
+    tokens = [client.join(invite["invite"], f"l{i}").token for i in range(LISTENERS)]
+    client.close()
+    urls = [side.instances[i % len(side.instances)] for i in range(LISTENER_PROCESSES)]
+    procs = [
+        mp.Process(
+            target=listener_process,
+            args=(urls[i], cohort, tokens[i * per : (i + 1) * per], ready, out),
+        )
+        for i in range(LISTENER_PROCESSES)
+    ]
+    for p in procs:
+        p.start()
+    for _ in range(LISTENERS):
+        ready.get(timeout=180)
+    time.sleep(0.5)
+    sent: dict[str, float] = {}
+    clock = HybridClock("n_stream")
+    with httpx.Client(timeout=30) as http:
+        for i in range(POSTS):
+            stamp = clock.now()
+            data = k.PostCreate(post=f"live{i}", thread="t0", body="live")
+            op = Op(new_ulid(stamp[0]), data.KIND, member, stamp, data)
+            sent[f"live{i}"] = time.time()
+            http.post(
+                f"{side.instances[0]}/v1/cohorts/{cohort}/ops",
+                content=b'{"ops":[' + encode_op(op) + b"]}",
+                headers={"Authorization": f"Bearer {token}"},
+            ).raise_for_status()
+            time.sleep(0.1)
+    latencies: list[float] = []
+    for _ in procs:
+        for post, times in out.get(timeout=240).items():
+            latencies += [t - sent[post] for t in times]
+    for p in procs:
+        p.join()
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    side.figures["post to 200 listeners p50/p99 (target p99 250 ms)"] = (
+        f"{p50:.0f} / {p99:.0f} ms (max {latencies[-1] * 1000:.0f}, n={len(latencies)})"
+    )
+
+
+def run_side(side: Side, tmp: Path, founder_invite: str) -> None:
+    cohort, invite, token, member = push_pull(side, tmp, founder_invite)
+    writers(side, cohort, invite)
+    stream(side, cohort, token, member)
+    for key, value in side.figures.items():
+        print(f"  {side.name}: {key}: {value}", flush=True)
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def sqlite_side(tmp: Path) -> Side:
+    db = str(tmp / "server.db")
+    founder = new_cohort(Path(db))
+    port = free_port()
+    proc = start_instance(db, port)
+    url = f"http://127.0.0.1:{port}"
+    side = Side("1 x SQLite", url, [url], [proc.pid])
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(passes):
-            walls, cpus = [], []
-            for n in range(cohorts):
-                before = cpu_seconds(proc.pid)
-                walls.append(check_permissions(url, cohort_id(n)))
-                cpus.append(cpu_seconds(proc.pid) - before)
-            checks.wall.append(walls)
-            checks.cpu.append(cpus)
-        checks.peak = memory_mib(proc.pid, "VmHWM")
-        return checks
+        run_side(side, tmp, founder)
     finally:
-        stop(proc)
+        stop([proc])
+    return side
 
 
-def bench_start(sizes: list[int], ops_per_cohort: int, rounds: int) -> None:
-    """Start time and peak memory of one instance, flat in history."""
-    print("== one instance over big databases (SQLite) ==")
-    empty = cache_dir() / "scale-empty.db"
-    empty.unlink(missing_ok=True)
-    SqliteStorage(empty).close()
-    dbs = {0: empty} | {n: generate_db(n, ops_per_cohort) for n in sizes}
-    starts: dict[int, list[tuple[float, float, float]]] = {n: [] for n in dbs}
-    for _ in range(rounds):  # interleaved, so load from others hits every size alike
-        for n, db in dbs.items():
-            starts[n].append(measure_start(db))
-    base_wall = statistics.median(w for w, _, _ in starts[0])
-    base_cpu = statistics.median(c for _, c, _ in starts[0])
-    for n, runs in starts.items():
-        walls, cpus = sorted(w for w, _, _ in runs), sorted(c for _, c, _ in runs)
-        wall, cpu = statistics.median(walls), statistics.median(cpus)
-        label = "empty database" if n == 0 else f"{n * ops_per_cohort:,} ops ({n} cohorts)"
-        print(
-            f"{label:>26}: start {wall:.2f} s (range {walls[0]:.2f}-{walls[-1]:.2f}, "
-            f"x{wall / base_wall:.2f} of empty), CPU {cpu:.2f} s (x{cpu / base_cpu:.2f}), "
-            f"{statistics.median(m for _, _, m in runs):.0f} MiB resident"
-        )
-    small = min(sizes)
-    peaks: dict[int, float] = {}
-    for n in sizes:
-        total = f"{n * ops_per_cohort:>10,} ops"
-        if n != small:  # the same work as on the smallest database: flat in history?
-            same = use_cohorts(dbs[n], small, passes=1)
-            print(f"{total}: peak {same.peak:.0f} MiB after a check in {small} cohorts")
-        checks = use_cohorts(dbs[n], n)
-        peaks[n] = checks.peak
-        print(f"{total}: peak {checks.peak:.0f} MiB after a check in all {n} cohorts, twice")
-        print(f"    first check per cohort (builds its view): {checks.line(0)}")
-        print(f"    second pass (views kept, or rebuilt if evicted): {checks.line(1)}")
-    if len(sizes) > 1:
-        big = max(sizes)
-        wall = statistics.median(w for w, _, _ in starts[big]) / statistics.median(
-            w for w, _, _ in starts[small]
-        )
-        cpu = statistics.median(c for _, c, _ in starts[big]) / statistics.median(
-            c for _, c, _ in starts[small]
-        )
-        print(
-            f"{big} vs {small} cohorts: start x{wall:.2f} (CPU x{cpu:.2f}); "
-            f"targets 2 s and 300 MiB, flat in history"
-        )
+def postgres_side(tmp: Path, *, durable: bool = True) -> Side | None:
+    """Three instances on a new database; ``durable=False`` turns synchronous_commit off
+    (no WAL flush per commit: the trade SQLite's synchronous=NORMAL makes, except that a
+    PostgreSQL crash, not only a power cut, may lose the last fraction of a second)."""
+    database = "cohort_bench_" + secrets.token_hex(4)
+    try:
+        with psycopg.connect(CLUSTER, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"'.encode())
+    except psycopg.Error as exc:
+        print(f"PostgreSQL side skipped: {CLUSTER} unreachable ({exc})")
+        return None
+    url = CLUSTER.rsplit("/", 1)[0] + "/" + database
+    if not durable:
+        url += "?options=-csynchronous_commit%3Doff"
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        founder = new_cohort(url)  # type: ignore[arg-type]  # a URL, as --db takes it
+        ports = [free_port() for _ in range(3)]
+        procs = [start_instance(url, port) for port in ports]
+        instances = [f"http://127.0.0.1:{port}" for port in ports]
+        pids = [proc.pid for proc in procs]
+        if shutil.which("haproxy"):
+            balancer, entry = start_balancer(ports, tmp)
+            name = "3 x PostgreSQL + HAProxy"
+        else:
+            balancer, entry = None, instances[0]
+            name = "3 x PostgreSQL (entry: instance 1)"
+        if not durable:
+            name += ", async commit"
+        side = Side(name, entry, instances, pids)
+        try:
+            run_side(side, tmp, founder)
+        finally:
+            if balancer is not None:
+                stop([balancer])
+        return side
+    finally:
+        stop(procs)
+        with psycopg.connect(CLUSTER, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'.encode())
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "--cohorts", default="10,50", help="database sizes in cohorts, comma-separated"
+        "--start-cohorts",
+        default="10,50",
+        help="start-up section: database sizes in cohorts of --ops ops, comma-separated",
     )
     parser.add_argument("--ops", type=int, default=100_000, help="ops per cohort (<= 100k)")
     parser.add_argument("--rounds", type=int, default=3, help="starts per database")
+    parser.add_argument("--skip-start", action="store_true", help="leave out the start-up section")
     args = parser.parse_args()
-    bench_start([int(n) for n in args.cohorts.split(",")], args.ops, args.rounds)
+    print(f"{os.cpu_count()} cores, shared with the load generators and other work")
+    sides: list[Side] = []
+    with tempfile.TemporaryDirectory() as a:
+        sides.append(sqlite_side(Path(a)))
+    for durable in (True, False):
+        with tempfile.TemporaryDirectory() as b:
+            side = postgres_side(Path(b), durable=durable)
+        if side is None:
+            break
+        sides.append(side)
+    width = max(len(key) for key in sides[0].figures)
+    print()
+    for side in sides:
+        print(f"{side.name}:")
+        for key, value in side.figures.items():
+            print(f"  {key:{width}}  {value}")
+    if not args.skip_start:
+        from _scale_start import bench_start
+
+        print()
+        bench_start([int(n) for n in args.start_cohorts.split(",")], args.ops, args.rounds)
 
 
 if __name__ == "__main__":

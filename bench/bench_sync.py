@@ -311,7 +311,8 @@ def bench_restart(tmp: Path) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from generate import big_cohort_ops
 
-    from cohort_tui.server.storage import NewOp, SqliteStorage
+    from cohort_tui.server.sqlite_storage import SqliteStorage
+    from cohort_tui.server.storage import NewOp
 
     ops = big_cohort_ops()
     db = tmp / "big.db"

@@ -18,7 +18,7 @@ import uvicorn
 
 from cohort_tui.server.app import create_app
 from cohort_tui.server.http import RateLimiter
-from cohort_tui.server.storage import SqliteStorage, now_ms
+from cohort_tui.server.storage import now_ms
 
 
 def free_port() -> int:
@@ -41,12 +41,15 @@ class LiveServer:
     """``create_app`` on a fresh database with one cohort whose founder has joined.
 
     Args:
-        db: The database file.
+        db: The server database (a file or a URL, as ``cohort serve --db`` takes it).
         guard: Failed tokens allowed per address (default: the app's).
     """
 
-    def __init__(self, db: Path, guard: RateLimiter | None = None) -> None:
-        self.storage = SqliteStorage(db)
+    def __init__(self, db: str | Path, guard: RateLimiter | None = None) -> None:
+        from tests.sync.conftest import open_test_storage
+
+        self.db = str(db)
+        self.storage = open_test_storage(db)
         self.app = create_app(self.storage, RateLimiter(rate=100_000, burst=100_000), guard=guard)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -64,13 +67,17 @@ class LiveServer:
         self.founder = ""
         self.token = ""
 
-    def start(self) -> LiveServer:
+    def start(self, *, found: bool = True) -> LiveServer:
+        """Serve; with ``found``, make the cohort and join its founder (another instance
+        on the same database takes ``cohort``, ``founder`` and ``token`` from the first)."""
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise AssertionError("the server did not start")
             time.sleep(0.01)
+        if not found:
+            return self
         code = self.storage.create_cohort(self.cohort, "Live", expires_at=now_ms() + 86_400_000)
         self.founder, self.token = self._join(code, "fay")
         return self

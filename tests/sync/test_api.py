@@ -160,8 +160,8 @@ def test_join_refusals(api: Api) -> None:
     assert r.status_code == 403
 
 
-def test_429_with_retry_after_per_token(tmp_path: Path) -> None:
-    api = make_api(tmp_path, RateLimiter(rate=0.5, burst=3))
+def test_429_with_retry_after_per_token(server_db: str) -> None:
+    api = make_api(server_db, RateLimiter(rate=0.5, burst=3))
     with api.client:
         url = f"/v1/cohorts/{api.cohort}/ops"
         codes = [api.client.get(url, headers=api.auth()).status_code for _ in range(5)]

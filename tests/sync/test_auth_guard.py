@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +19,9 @@ BURST = 5
 
 
 @pytest.fixture
-def guarded(tmp_path: Path) -> Iterator[tuple[Api, TestClient, TestClient]]:
+def guarded(server_db: str) -> Iterator[tuple[Api, TestClient, TestClient]]:
     """The API with a small guard, and clients from two addresses."""
-    api = make_api(tmp_path)
+    api = make_api(server_db)
     api.client.app.state.sync.guard = RateLimiter(rate=1.0, burst=BURST)  # type: ignore[attr-defined]
     guesser = TestClient(api.client.app, client=("203.0.113.9", 40000))
     member = TestClient(api.client.app, client=("198.51.100.7", 40000))

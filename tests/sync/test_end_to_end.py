@@ -33,7 +33,7 @@ def _free_port() -> int:
 class ServerProcess:
     """``cohort serve`` in a child process on 127.0.0.1."""
 
-    def __init__(self, db: Path, port: int, log: Path) -> None:
+    def __init__(self, db: Path | str, port: int, log: Path) -> None:
         self.db, self.port, self.log = db, port, log
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen[bytes] | None = None

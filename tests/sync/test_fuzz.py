@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,22 +55,21 @@ def op_like(draw: st.DrawFn, author: str) -> dict[str, Any]:
     return op
 
 
-_api: dict[str, Api] = {}
-
-
-def _get_api(tmp_path: Path) -> Api:
-    if "api" not in _api:
-        _api["api"] = make_api(tmp_path)
-        _api["api"].client.__enter__()  # one event loop for every request: fast
-    return _api["api"]
+@pytest.fixture
+def fuzz_api(server_db: str) -> Iterator[Api]:
+    """One app for every example of a test (one event loop for every request: fast)."""
+    api = make_api(server_db)
+    with api.client:
+        yield api
+    api.storage.close()
 
 
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_push_never_fails_with_a_server_error(tmp_path: Path, data: st.DataObject) -> None:
-    api = _get_api(tmp_path)
+def test_push_never_fails_with_a_server_error(fuzz_api: Api, data: st.DataObject) -> None:
+    api = fuzz_api
     body = data.draw(
         st.one_of(
             st.builds(lambda ops: {"ops": ops}, st.lists(op_like(api.founder), max_size=4)),
@@ -86,9 +86,9 @@ def test_push_never_fails_with_a_server_error(tmp_path: Path, data: st.DataObjec
 )
 @given(raw=st.binary(max_size=200), join=json_values)
 def test_raw_bytes_and_odd_joins_never_fail_with_a_server_error(
-    tmp_path: Path, raw: bytes, join: Any
+    fuzz_api: Api, raw: bytes, join: Any
 ) -> None:
-    api = _get_api(tmp_path)
+    api = fuzz_api
     r = api.client.post(f"/v1/cohorts/{api.cohort}/ops", content=raw, headers=api.auth())
     assert r.status_code < 500, r.text
     r = api.client.post("/v1/join", json=join)

@@ -17,7 +17,8 @@ import pytest
 from cohort_tui.server import schema
 from cohort_tui.server.app import create_app
 from cohort_tui.server.http import RateLimiter
-from cohort_tui.server.storage import NewOp, SqliteStorage, digest, now_ms
+from cohort_tui.server.sqlite_storage import SqliteStorage
+from cohort_tui.server.storage import NewOp, digest, now_ms
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync.client import ServerClient
 from cohort_tui.sync.credentials import load_credentials
@@ -195,7 +196,7 @@ def test_a_client_with_an_old_global_cursor_misses_no_op_after_the_migration(
     tmp_path: Path,
 ) -> None:
     # Today's server, one cohort the client syncs and one busy other cohort.
-    api = make_api(tmp_path)
+    api = make_api(str(tmp_path / "server.db"))
     other = api.storage.create_cohort("c_other", "Other", expires_at=now_ms() + 86_400_000)
     r = api.client.post("/v1/join", json={"invite": other, "handle": "oz"})
     other_founder, other_token = r.json()["member"], r.json()["token"]

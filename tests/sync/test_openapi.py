@@ -66,9 +66,9 @@ def test_schemas_are_msgspecs_own_for_the_wire_types() -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[LiveServer]:
+def served(server_db: str) -> Iterator[LiveServer]:
     # schemathesis tries wrong tokens on purpose: a guard that lets it go on testing.
-    server = LiveServer(tmp_path / "server.db", guard=RateLimiter(rate=100_000, burst=100_000))
+    server = LiveServer(server_db, guard=RateLimiter(rate=100_000, burst=100_000))
     server.start()
     yield server
     server.stop()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +23,9 @@ with warnings.catch_warnings():
 
 
 @pytest.fixture
-def edge(tmp_path: Path) -> Iterator[tuple[Api, TestClient]]:
+def edge(server_db: str) -> Iterator[tuple[Api, TestClient]]:
     """The API, and a client that answers a server crash with its 500 instead of raising."""
-    api = make_api(tmp_path)
+    api = make_api(server_db)
     client = TestClient(api.client.app, raise_server_exceptions=False)
     with client:
         yield api, client

@@ -20,8 +20,8 @@ from tests.sync.live_server import LiveServer
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path / "server.db").start()
+def live(server_db: str) -> Iterator[LiveServer]:
+    server = LiveServer(server_db).start()
     yield server
     server.stop()
 
@@ -113,7 +113,7 @@ def test_a_revoked_token_is_refused_at_once_and_its_open_stream_ends(
         events = _events(r)
         assert next(events)[0] == "ready"
         # The operator revokes on the database, from another process's connection.
-        code = main(["token", "revoke", "--db", str(tmp_path / "server.db"), "--handle", "@bob"])
+        code = main(["token", "revoke", "--db", live.db, "--handle", "@bob"])
         assert code == 0
         assert f"revoked 1 token of @bob ({bob})" in capsys.readouterr().out
         pulled = httpx.get(url + "/ops", headers=live.auth(token))

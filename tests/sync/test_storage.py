@@ -1,16 +1,19 @@
-"""SqliteStorage: hashed secrets, invites that run out, idempotent ops, the seq cursor."""
+"""Server storage on both backends: hashed secrets, invites that run out, idempotent ops,
+the seq cursor."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from cohort_tui.server.sql_storage import SqlStorage
+from cohort_tui.server.sqlite_storage import SqliteStorage
 from cohort_tui.server.storage import (
     InviteUnusable,
     NewOp,
-    SqliteStorage,
     digest,
     new_token,
     now_ms,
@@ -18,15 +21,25 @@ from cohort_tui.server.storage import (
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> SqliteStorage:
-    return SqliteStorage(tmp_path / "s.db")
+def storage(make_storage: Callable[[], SqlStorage]) -> SqlStorage:
+    return make_storage()
+
+
+@pytest.fixture
+def sqlite_storage(tmp_path: Path) -> Iterator[SqliteStorage]:
+    storage = SqliteStorage(tmp_path / "s.db")
+    yield storage
+    storage.close()
 
 
 def _op(i: int, author: str = "m1") -> NewOp:
     return NewOp(f"op{i}", author, b'{"id":"op%d"}' % i)
 
 
-def test_wal_mode_and_no_secret_stored_in_clear(storage: SqliteStorage, tmp_path: Path) -> None:
+def test_wal_mode_and_no_secret_stored_in_clear(
+    sqlite_storage: SqliteStorage, tmp_path: Path
+) -> None:
+    storage = sqlite_storage
     code = storage.create_cohort("c1", "One", expires_at=now_ms() + 10_000)
     invite = storage.find_invite(code)
     assert invite is not None and invite.inviter is None and invite.role == "facilitator"
@@ -47,7 +60,7 @@ def test_wal_mode_and_no_secret_stored_in_clear(storage: SqliteStorage, tmp_path
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_invite_uses_run_out_and_expire(storage: SqliteStorage) -> None:
+def test_invite_uses_run_out_and_expire(storage: SqlStorage) -> None:
     storage.create_cohort("c1", "One", expires_at=now_ms() + 10_000)
     code = storage.create_invite(
         "c1", role="learner", inviter="m0", uses=2, expires_at=now_ms() + 10_000
@@ -73,7 +86,7 @@ def test_invite_uses_run_out_and_expire(storage: SqliteStorage) -> None:
     assert storage.existing_ids("c1", ["op8", "op9"]) == set()
 
 
-def test_ops_are_idempotent_by_id_and_paged_by_seq(storage: SqliteStorage) -> None:
+def test_ops_are_idempotent_by_id_and_paged_by_seq(storage: SqlStorage) -> None:
     storage.create_cohort("c1", "One", expires_at=now_ms() + 10_000)
     storage.create_cohort("c2", "Two", expires_at=now_ms() + 10_000)
     last = storage.add_ops("c1", [_op(i) for i in range(5)])
@@ -89,7 +102,7 @@ def test_ops_are_idempotent_by_id_and_paged_by_seq(storage: SqliteStorage) -> No
     assert last == 5 and storage.last_seq("c2") == 1  # each cohort counts its own ops
 
 
-def test_a_taken_handle_stores_nothing_and_keeps_the_invite(storage: SqliteStorage) -> None:
+def test_a_taken_handle_stores_nothing_and_keeps_the_invite(storage: SqlStorage) -> None:
     from cohort_tui.server.storage import HandleTaken
 
     storage.create_cohort("c1", "One", expires_at=now_ms() + 10_000)

@@ -18,12 +18,12 @@ def _revoke(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def test_revoke_by_handle_refuses_the_token_on_the_running_server_at_once(
-    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    api: Api, server_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bob, bob_token = api.join("bob")
     url = f"/v1/cohorts/{api.cohort}/ops"
     assert api.client.get(url, headers=api.auth(bob_token)).status_code == 200
-    code, out, err = _revoke(capsys, "--db", str(tmp_path / "server.db"), "--handle", "bob")
+    code, out, err = _revoke(capsys, "--db", server_db, "--handle", "bob")
     assert (code, err) == (0, "")
     assert out.startswith(f"revoked 1 token of @bob ({bob}) in cohort {api.cohort}")
     assert "cohort invite --claim bob" in out
@@ -31,15 +31,15 @@ def test_revoke_by_handle_refuses_the_token_on_the_running_server_at_once(
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
     assert api.client.get(url, headers=api.auth()).status_code == 200  # others keep theirs
     # Nothing left to revoke the second time; said plainly.
-    code, out, _ = _revoke(capsys, "--db", str(tmp_path / "server.db"), "--member", bob)
+    code, out, _ = _revoke(capsys, "--db", server_db, "--member", bob)
     assert code == 0 and "had no token to revoke" in out
 
 
 def test_a_revoked_member_comes_back_with_a_claim_invite(
-    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    api: Api, server_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bob, _ = api.join("bob")
-    assert _revoke(capsys, "--db", str(tmp_path / "server.db"), "--member", bob)[0] == 0
+    assert _revoke(capsys, "--db", server_db, "--member", bob)[0] == 0
     r = api.client.post(
         f"/v1/cohorts/{api.cohort}/invites", json={"claim": "bob"}, headers=api.auth()
     )
@@ -50,9 +50,9 @@ def test_a_revoked_member_comes_back_with_a_claim_invite(
 
 
 def test_revoke_errors_are_one_line(
-    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    api: Api, server_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(tmp_path / "server.db")
+    db = server_db
     code, out, err = _revoke(capsys, "--db", db, "--handle", "nobody")
     assert code == 1 and out == "" and err == f"cohort: no member @nobody in {db}\n"
     code, _, err = _revoke(capsys, "--db", str(tmp_path / "missing.db"), "--handle", "bob")
@@ -66,12 +66,12 @@ def test_revoke_errors_are_one_line(
 
 
 def test_a_handle_in_several_cohorts_needs_the_cohort(
-    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    api: Api, server_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = api.storage.create_cohort("c_other", "Other", expires_at=now_ms() + 60_000)
     r = api.client.post("/v1/join", json={"invite": code, "handle": "fay"})
     other_token = r.json()["token"]
-    db = str(tmp_path / "server.db")
+    db = server_db
     code_, _, err = _revoke(capsys, "--db", db, "--handle", "fay")
     assert code_ == 1 and "several cohorts (c_other, c_test); add --cohort ID" in err
     code_, out, _ = _revoke(capsys, "--db", db, "--handle", "fay", "--cohort", "c_other")

@@ -16,11 +16,15 @@ from typing import Any
 from cohort_tui.commands.context import fail
 
 EXTRA_HINT = "the server needs the 'server' extra: pip install 'cohort-tui[server]'"
+DB_HELP = (
+    "the server database: an SQLite file, or a PostgreSQL URL "
+    "(postgresql://user@host:5432/name) that several instances can share"
+)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("serve", help="run the sync server (needs the 'server' extra)")
-    p.add_argument("--db", required=True, metavar="FILE", help="SQLite database file")
+    p.add_argument("--db", required=True, metavar="DB", help=DB_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument(
@@ -38,7 +42,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     n = s_sub.add_parser(
         "new-cohort", help="create a cohort; prints its id and the facilitator's invite"
     )
-    n.add_argument("--db", required=True, metavar="FILE", help="SQLite database file")
+    n.add_argument("--db", required=True, metavar="DB", help=DB_HELP)
     n.add_argument("--name", help="the cohort's name (default: the store's, with --from-store)")
     n.add_argument(
         "--from-store",
@@ -54,12 +58,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def open_storage(db: str) -> Any:
-    """The server database at ``db`` (made, or migrated to this version's schema); one
-    clear line when it cannot be."""
+    """The server database at ``db``, a file (SQLite) or a ``postgresql://`` URL, made or
+    migrated to this version's schema; one clear line when it cannot be."""
     import sqlite3
 
     from cohort_tui.server.schema import SchemaError
-    from cohort_tui.server.storage import SqliteStorage
+    from cohort_tui.server.sqlite_storage import SqliteStorage
+    from cohort_tui.server.storage import is_database_url
+
+    if is_database_url(db):
+        return _open_postgres(db)
 
     path = Path(db).expanduser()
     if path.is_dir():
@@ -72,6 +80,24 @@ def open_storage(db: str) -> Any:
         fail(f"cannot use {path}: {exc}")
     except (sqlite3.Error, OSError) as exc:
         fail(f"cannot open {path} as a server database: {exc}")
+
+
+def _open_postgres(url: str) -> Any:
+    try:
+        import psycopg
+
+        from cohort_tui.server.pg_storage import PostgresStorage, redact
+    except ImportError:
+        fail(EXTRA_HINT)
+    from cohort_tui.server.schema import SchemaError
+
+    try:
+        return PostgresStorage(url)
+    except SchemaError as exc:
+        fail(f"cannot use {redact(url)}: {exc}")
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        fail(f"cannot open {redact(url)} as a server database: {reason}")
 
 
 def run_new_cohort(args: argparse.Namespace) -> int:

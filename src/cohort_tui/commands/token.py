@@ -25,7 +25,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "someone leaving). Works on the server's database, also while it runs. The member "
         "can get a new token with a claim invite (cohort invite --claim HANDLE).",
     )
-    r.add_argument("--db", required=True, metavar="FILE", help="the server's SQLite database")
+    r.add_argument(
+        "--db",
+        required=True,
+        metavar="DB",
+        help="the server's database: its SQLite file or PostgreSQL URL",
+    )
     who = r.add_mutually_exclusive_group(required=True)
     who.add_argument("--handle", metavar="HANDLE", help="the member's handle (@ optional)")
     who.add_argument("--member", metavar="ID", help="the member's id (m_...)")
@@ -37,11 +42,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_revoke(args: argparse.Namespace) -> int:
     from cohort_tui.commands.serve import open_storage
+    from cohort_tui.server.storage import is_database_url
 
     path = Path(args.db).expanduser()
-    if not path.is_file():
+    url = is_database_url(args.db)
+    if not url and not path.is_file():
         fail(f"{path} does not exist; --db takes the server's database file")
     storage = open_storage(args.db)
+    database = storage.url if url else str(path)  # a URL is shown without its password
     try:
         who = args.handle if args.handle is not None else args.member
         found = [
@@ -51,7 +59,7 @@ def run_revoke(args: argparse.Namespace) -> int:
         ]
         where = f" in cohort {args.cohort}" if args.cohort else ""
         if not found:
-            fail(f"no member {_name(args)}{where} in {path}")
+            fail(f"no member {_name(args)}{where} in {database}")
         if len(found) > 1:
             cohorts = ", ".join(m.cohort for m in found)
             fail(f"{_name(args)} is a member of several cohorts ({cohorts}); add --cohort ID")

@@ -4,8 +4,9 @@
 routes come from :data:`~cohort_tui.server.openapi.ENDPOINTS`, requests are decoded into
 and replies encoded from the types in :mod:`~cohort_tui.server.wire`, and the OpenAPI
 document is generated from both. Every client error is a JSON ``{"error", "message"}``
-with a 4xx status; tokens are only read from the ``Authorization`` header and never
-logged.
+with a 4xx status; a database that cannot be reached answers 503 with Retry-After
+(``{"error": "unavailable"}``). Tokens are only read from the ``Authorization`` header and
+never logged.
 """
 
 from __future__ import annotations
@@ -51,13 +52,14 @@ from cohort_tui.server.storage import (
     InviteUnusable,
     NewOp,
     Storage,
+    StorageUnavailable,
     TokenOwner,
     digest,
     new_token,
     now_ms,
 )
+from cohort_tui.server.stream_pages import StreamPages
 from cohort_tui.server.streams import EventStream, Listener, Listeners
-from cohort_tui.server.views import Doorbell
 
 log = logging.getLogger("cohort.server")
 
@@ -72,10 +74,14 @@ MAX_STREAMS = 8
 FAILED_RATE = 2.0
 """Failed tokens or invites an address may try per second once its burst is spent."""
 FAILED_BURST = 20.0
+RETRY_AFTER_S = 2
+"""What a 503 asks clients to wait while the database cannot be reached."""
 
 S = TypeVar("S", bound=Struct)
 _encoder = msgspec.json.Encoder()
 
+
+UNAVAILABLE = "the server's database cannot be reached just now; try again shortly"
 
 ID_CONFLICT = (
     "the server already holds an op with this id and other content; an id names one "
@@ -152,7 +158,11 @@ class SyncServer:
         self.views = CohortViews(storage, view_budget)
         """Permission views of the cohorts served lately (bounded, least recently used
         dropped)."""
-        self.doorbell = Doorbell()
+        self.doorbell = storage.doorbell()
+        self.pages = StreamPages(
+            lambda cohort, after: storage.ops_after(cohort, after, PAGE_CAP), _ops_event
+        )
+        """Stream pages read once for every listener a ring wakes at the same cursor."""
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
         self.listeners = Listeners(storage, MAX_STREAMS)
@@ -437,11 +447,15 @@ class SyncServer:
         yield _event("ready", wire.StreamReady(cursor))
         while not closing.is_set() and not listener.ended.is_set():
             ring = self.doorbell.event(cohort)
-            rows = self.storage.ops_after(cohort, cursor, PAGE_CAP)
-            if rows:
-                cursor = rows[-1][0]
-                ops = wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor)
-                yield _event("ops", ops, cursor)
+            try:
+                page = self.pages.after(cohort, cursor, ring)
+            except StorageUnavailable:
+                # The client reconnects from its cursor (and gets 503 until it is back).
+                yield _event("closed", wire.StreamClosed("unavailable", UNAVAILABLE))
+                return
+            if page is not None:
+                cursor, event = page
+                yield event
                 continue
             waiters = [
                 asyncio.ensure_future(ring.wait()),
@@ -507,6 +521,11 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
+def _ops_event(rows: list[tuple[int, bytes]], cursor: int) -> bytes:
+    """The ``ops`` event of stored rows."""
+    return _event("ops", wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor), cursor)
+
+
 def _event(name: str, data: Struct, event_id: int | None = None) -> bytes:
     """One Server-Sent Event whose data line is ``data`` as JSON."""
     head = b"event: %s\n" % name.encode()
@@ -552,6 +571,16 @@ def create_app(
             headers=exc.headers,
         )
 
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        log.warning(
+            "%s %s: the database is unreachable (%s)", request.method, request.url.path, exc
+        )
+        return JSONResponse(
+            {"error": "unavailable", "message": UNAVAILABLE},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path)
         return JSONResponse(
@@ -561,11 +590,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await server.doorbell.start()
         if warm_up:
             server.warm_up()  # a no-op now; see SyncServer.warm_up
         yield
         server.begin_shutdown()
         server.listeners.close()
+        await server.doorbell.stop()
         if close_storage:
             storage.close()
 
@@ -583,6 +614,7 @@ def create_app(
         exception_handlers={
             ApiError: on_api_error,
             HTTPException: on_http_error,
+            StorageUnavailable: on_unavailable,
             Exception: on_crash,
         },
         lifespan=lifespan,

@@ -1,5 +1,8 @@
 """The SQLite schema of the server database, and the migrations that bring an older one up.
 
+(PostgreSQL's is in :mod:`pg_schema`, numbered on its own; both refuse a database made by
+a newer cohort-tui through :func:`check_version`.)
+
 The schema's version is ``PRAGMA user_version``: 0 is a database made before versions
 were kept (one global ``seq`` shared by every cohort), 1 numbers each cohort's ops on
 their own (1, 2, 3 ... with no gaps), so a cursor says nothing about other cohorts.
@@ -81,6 +84,19 @@ def new_history_id() -> str:
     return "s_" + secrets.token_hex(8)
 
 
+def check_version(found: int, known: int) -> None:
+    """Refuse a database whose schema ``found`` is newer than the ``known`` one.
+
+    Raises:
+        SchemaError: saying which versions, and that cohort-tui needs upgrading.
+    """
+    if found > known:
+        raise SchemaError(
+            f"the database is schema version {found}, made by a newer cohort-tui "
+            f"(this one reads version {known}); upgrade cohort-tui"
+        )
+
+
 def prepare(db: sqlite3.Connection) -> None:
     """Create the tables of a new database, or migrate an older one to :data:`VERSION`.
 
@@ -94,11 +110,7 @@ def prepare(db: sqlite3.Connection) -> None:
     db.execute("BEGIN IMMEDIATE")  # another process may be migrating it right now
     try:
         version = _version(db)
-        if version > VERSION:
-            raise SchemaError(
-                f"the database is schema version {version}, made by a newer cohort-tui "
-                f"(this one reads version {VERSION}); upgrade cohort-tui"
-            )
+        check_version(version, VERSION)
         if version < VERSION:
             fresh = not _has_table(db, "ops")
             _script(db, _TABLES)

@@ -1,4 +1,6 @@
-"""What the server remembers of each cohort in memory: a permission view and a doorbell.
+"""What the server remembers of each cohort in memory: its permission view.
+
+(The doorbell that wakes stream listeners is in :mod:`doorbell`.)
 
 The view is the fold of the cohort's ops in the order the server stored them. It answers
 "may this member write this op?" through :func:`role_problem`, the same rules the clients'
@@ -8,7 +10,6 @@ so a member whose role was taken away cannot push ops backdated to before that.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 from cohort_tui.domain.clock import Clock
@@ -44,23 +45,3 @@ class CohortView:
         """Fold a stored op body in (a body that no longer decodes is skipped)."""
         with contextlib.suppress(OpError):
             self.apply(decode_op(body, lenient=True))
-
-
-class Doorbell:
-    """Wakes every stream listener of a cohort when new ops are stored."""
-
-    def __init__(self) -> None:
-        self._events: dict[str, asyncio.Event] = {}
-
-    def event(self, cohort: str) -> asyncio.Event:
-        """The event the next ring for ``cohort`` sets; take it before checking storage."""
-        event = self._events.get(cohort)
-        if event is None:
-            event = self._events[cohort] = asyncio.Event()
-        return event
-
-    def ring(self, cohort: str) -> None:
-        """Tell the listeners of ``cohort`` that ops arrived."""
-        event = self._events.pop(cohort, None)
-        if event is not None:
-            event.set()
