@@ -16,6 +16,7 @@ import pytest
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.export import export_json
+from cohort_tui.server.pg_storage import PostgresStorage
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync.client import ServerClient
 from cohort_tui.sync.credentials import load_credentials
@@ -67,9 +68,13 @@ def _roll_back(api: Api, keep_through: int) -> None:
     """What a restore does: ops after ``keep_through`` are gone, and the sequence goes
     back too (cursors are per cohort, numbered from the highest stored), so the next ops
     stored reuse the lost ops' cursors."""
-    db = api.storage._db  # the test reaches in: a restore is outside the API
-    with api.storage._lock:
+    # The test reaches in: a restore is outside the API.
+    with api.storage._writing() as db:
         db.execute("DELETE FROM ops WHERE cohort = ? AND seq > ?", (api.cohort, keep_through))
+        if isinstance(api.storage, PostgresStorage):  # its counter is restored with the rest
+            db.execute(
+                "UPDATE cohort_seqs SET last_seq = ? WHERE cohort = ?", (keep_through, api.cohort)
+            )
     api.client.app.state.sync.views.clear()  # type: ignore[attr-defined]  # a restart
 
 
@@ -110,8 +115,8 @@ def test_a_new_database_at_the_same_url_is_noticed(api: Api, tmp_path: Path) -> 
     before = SyncState.load(ann.root)
     assert before.server == api.storage.instance()
     _roll_back(api, joined)
-    with api.storage._lock:  # a database rebuilt with the cohort and its tokens
-        api.storage._db.execute("UPDATE meta SET value = 's_rebuilt' WHERE key = 'instance'")
+    with api.storage._writing() as db:  # a database rebuilt with the cohort and its tokens
+        db.execute("UPDATE meta SET value = 's_rebuilt' WHERE key = 'instance'")
     api.storage._instance = "s_rebuilt"
     result = sync_once(ann, load_credentials(ann.root), _client(api))
     assert result.restarted and "history" in result.summary()
