@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import random
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import msgspec
@@ -26,6 +26,7 @@ from cohort_tui.domain.reduce import OutOfOrder, apply_op
 from cohort_tui.server.app import create_app
 from cohort_tui.server.cohort_views import CohortViews, fold_into
 from cohort_tui.server.http import RateLimiter
+from cohort_tui.server.sql_storage import SqlStorage
 from cohort_tui.server.storage import NewOp, SqliteStorage
 from tests.factories import small_cohort
 from tests.sync.conftest import Api
@@ -153,13 +154,11 @@ def test_start_folds_nothing_whatever_the_history(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def twin(api: Api, tmp_path: Path) -> Iterator[TestClient]:
-    """A second instance on the same SQLite file as ``api``."""
-    storage = SqliteStorage(tmp_path / "server.db")
-    client = TestClient(create_app(storage, RateLimiter(rate=10_000, burst=10_000)))
+def twin(api: Api, make_storage: Callable[[], SqlStorage]) -> Iterator[TestClient]:
+    """A second instance on the same database as ``api`` (SQLite file or PostgreSQL)."""
+    client = TestClient(create_app(make_storage(), RateLimiter(rate=10_000, burst=10_000)))
     with client:
         yield client
-    storage.close()
 
 
 def _push(client: TestClient, api: Api, token: str, *ops: dict[str, object]) -> list[str]:
@@ -283,7 +282,10 @@ async def test_concurrent_first_requests_build_the_view_once(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("same", [True, False])
 def test_an_id_stored_by_another_instance_mid_push_is_a_duplicate_or_a_conflict(
-    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same: bool
+    api: Api,
+    make_storage: Callable[[], SqlStorage],
+    monkeypatch: pytest.MonkeyPatch,
+    same: bool,
 ) -> None:
     """Another instance stores the id between this one's duplicate check and its write:
     the same content is acknowledged, other content is a conflict (never acknowledged)."""
@@ -294,10 +296,9 @@ def test_an_id_stored_by_another_instance_mid_push_is_a_duplicate_or_a_conflict(
 
     def racing(cohort: str, ids: list[str]) -> set[str]:
         found = checked(cohort, ids)
-        other = SqliteStorage(tmp_path / "server.db")  # the other instance writes now
+        other = make_storage()  # the other instance, on the same database, writes now
         body = msgspec.json.encode(theirs)
         other.add_ops(cohort, [NewOp(mine["id"], member, body)])
-        other.close()
         return found
 
     monkeypatch.setattr(api.storage, "existing_ids", racing)
