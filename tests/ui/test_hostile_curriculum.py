@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import RichLog, Select, TextArea
 
+from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import review_view as rv
+from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.curriculum import CurriculumScreen
@@ -184,3 +186,49 @@ async def test_every_screen_and_the_palette_are_inert_with_the_curriculum(
         await pilot.pause(0.3)
         assert_inert(app)
         assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_the_stuck_ladder_is_inert(store: Path, size: tuple[int, int]) -> None:
+    """Hostile check output matched against a hostile answered thread: the ladder draws
+    both inert, and so does the prefilled question that quotes what was tried."""
+    from cohort_tui.ui.widgets.stuck_ladder import StuckLadder
+    from tests.ui.hostile import HOSTILE_LINE
+
+    replica = Replica(store)
+    title = f"reverse progress {HOSTILE_LINE}"
+    replica.write(
+        k.ThreadCreate(
+            thread="t_h", post="p_hq", title=title, body=HOSTILE_LINE, lesson="core-functions"
+        ),
+        author="m_zoe",
+    )
+    replica.write(k.PostCreate(post="p_ha", thread="t_h", body=HOSTILE_LINE), author="m_lin")
+    replica.write(k.ThreadAnswer(thread="t_h", post="p_ha"), author="m_zoe")
+    app = hostile_app(store, target="lesson:core-functions")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        ladder = app.screen.query_one(StuckLadder)
+        for _ in range(300):  # the check runs in a real process
+            await pilot.pause(0.05)
+            if ladder.display:
+                break
+        await pilot.press("h", "h")
+        await pilot.pause(0.2)
+        shown = str(ladder.render())
+        assert "reverse progress [reverse]rev[/reverse]" in shown  # markup as typed
+        assert "\x1b" not in shown and "\u202e" not in shown
+        assert_inert(app)
+        await pilot.press("m")  # the thread, at its answer
+        await pilot.pause(0.3)
+        assert_inert(app)
+        app.switch_mode("curriculum")
+        await pilot.pause(0.2)
+        await pilot.press("f")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ComposeScreen)
+        assert_inert(app)
+        body = app.screen.query_one("#compose-body", TextArea).text
+        assert "read the answer to “reverse progress [reverse]rev[/reverse]" in body
+        assert "\x1b" not in body and "\u202e" not in body
