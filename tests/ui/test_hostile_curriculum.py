@@ -232,3 +232,36 @@ async def test_the_stuck_ladder_is_inert(store: Path, size: tuple[int, int]) -> 
         body = app.screen.query_one("#compose-body", TextArea).text
         assert "read the answer to “reverse progress [reverse]rev[/reverse]" in body
         assert "\x1b" not in body and "\u202e" not in body
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_who_is_here_now_is_inert(store: Path, size: tuple[int, int]) -> None:
+    """Presence names hostile lesson titles (Home's panel, the map's list and meta), and
+    a hostile presence file entry is dropped, never drawn."""
+    from textual.widgets import Static
+
+    from cohort_tui.domain.presence import Seen
+    from cohort_tui.store.presence_file import PRESENCE_NAME, beat
+    from tests.ui.helpers import NOW
+
+    beat(store, "pane-lin", Seen("m_lin", "lesson:core-functions", NOW), NOW)
+    beat(store, "pane-zoe", Seen("m_zoe", "lesson:core-functions", NOW), NOW)
+    raw = (store / PRESENCE_NAME).read_text("utf-8")
+    hostile = f'"pane-x": {{"member": "m_omar\\u001b[2J", "where": "home", "at": {NOW}}}, '
+    (store / PRESENCE_NAME).write_text(raw.replace('"panes":{', '"panes":{' + hostile, 1))
+    app = hostile_app(store)
+    async with app.run_test(size=size) as pilot:
+        for _ in range(100):
+            if len(app.presence.seats) == 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        assert {s.member for s in app.presence.seats} == {"m_lin", "m_zoe"}
+        text = assert_inert(app)
+        assert "here now:" in text and "[reverse]L[/reverse]" in text
+        panel = str(app.screen.query_one("#here-now", Static).render())
+        assert "\x1b" not in panel and "\u202e" not in panel
+        app.go("lesson:core-functions")
+        await pilot.pause(0.3)
+        text = assert_inert(app)
+        assert "● here now: @lin, @zoe" in text

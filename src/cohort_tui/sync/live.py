@@ -7,7 +7,10 @@ new ops through its log watch):
 - the *pusher* runs :func:`sync_once` when poked (after a local write) and every
   ``poll`` seconds, so nothing waits long in the outbox and a missed stream event is
   caught up;
-- the *follower* reads the server's event stream and stores ops as they arrive.
+- the *follower* reads the server's event stream and stores ops as they arrive (and
+  relays who is here now into the store's presence file);
+- the *presence* heartbeat tells the server which of the store's members are here
+  (:mod:`cohort_tui.sync.presence`).
 
 Both reconnect with exponential backoff and full jitter. Only one process per store runs
 live sync (``live.lock``); in a tmux pod the other panes see the ops through the log.
@@ -31,6 +34,7 @@ from cohort_tui.sync.client import ServerClient, SyncError
 from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import Backoff, follow, sync_once
 from cohort_tui.sync.outbox import SyncBusy, pending_count
+from cohort_tui.sync.presence import PresenceBeat
 
 State = Literal["syncing", "online", "offline", "elsewhere"]
 
@@ -82,6 +86,8 @@ class LiveSync:
         self._client_factory = client_factory or ServerClient
         self._stop = threading.Event()
         self._poke = threading.Event()
+        self._presence_poke = threading.Event()
+        self._presence: PresenceBeat | None = None
         self._threads: list[threading.Thread] = []
         self._lock_fd: int | None = None
         self._stream_client: ServerClient | None = None
@@ -106,6 +112,7 @@ class LiveSync:
         for target, name in (
             (self._push_loop, "cohort-push"),
             (self._follow_loop, "cohort-stream"),
+            (self._presence_loop, "cohort-presence"),
         ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -116,17 +123,24 @@ class LiveSync:
         """Ask for a sync now (call after writing an op)."""
         self._poke.set()
 
+    def poke_presence(self) -> None:
+        """Send the presence heartbeats now (a pane moved)."""
+        self._presence_poke.set()
+
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop both threads and release the store's live-sync lock."""
+        """Stop the threads and release the store's live-sync lock."""
         self._stop.set()
         self._poke.set()
+        self._presence_poke.set()
         client = self._stream_client
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()  # unblocks the stream read
-        pusher, follower = self._threads or (None, None)
+        pusher, follower, presence = self._threads or (None, None, None)
         if pusher is not None:
             pusher.join(timeout)
+        if presence is not None:
+            presence.join(min(1.0, timeout))  # its goodbye is a courtesy: the TTL ends it
         if follower is not None:
             # A daemon thread; it notices the stop at the next event (a ping at most
             # 15 s away) and may store that one last page, safely, under the sync lock.
@@ -184,7 +198,9 @@ class LiveSync:
             try:
                 connected = False
                 creds = load_credentials(self.root)
-                for added in follow(replica, creds, client, self._stop.is_set):
+                beat = self._presence_beat(replica)
+                stream = follow(replica, creds, client, self._stop.is_set, beat.relay)
+                for added in stream:
                     if not connected:
                         connected = True
                         backoff.reset()
@@ -199,3 +215,21 @@ class LiveSync:
                 with contextlib.suppress(Exception):
                     client.close()
             self._stop.wait(backoff.next_delay())
+
+    def _presence_beat(self, replica: Replica) -> PresenceBeat:
+        with self._replica_lock:
+            if self._presence is None:
+                self._presence = PresenceBeat(
+                    self.root,
+                    replica.config.remote,
+                    replica.config.cohort,
+                    self._client_factory,
+                )
+            return self._presence
+
+    def _presence_loop(self) -> None:
+        replica = self._replica()
+        if replica is None or not replica.config.remote:
+            return
+        with contextlib.suppress(Exception):  # presence is a courtesy: never end the app
+            self._presence_beat(replica).run(self._stop, self._presence_poke)

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from cohort_tui.domain.model import State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
-from cohort_tui.ui.messages import StoreChanged
+from cohort_tui.ui.messages import PresenceChanged, StoreChanged
 
 if TYPE_CHECKING:
     from cohort_tui.ui.app import CohortApp
@@ -52,6 +52,7 @@ class CohortScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._refresh_if_stale()
+        self.cohort_app.presence.moved(self.presence_where())
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         # The app batches updates through its whole start-up, and whatever is drawn in
@@ -65,6 +66,15 @@ class CohortScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._refresh_if_stale()
+        self.cohort_app.presence.moved(self.presence_where())
+
+    def presence_where(self) -> str:
+        """Where the member is while this screen shows: its mode's name (screens with
+        a finer place, such as a lesson, say so)."""
+        return self.app.current_mode or ""
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        """Who else is here changed: screens that show it redraw that part."""
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self._refresh_if_stale()

@@ -16,15 +16,18 @@ from cohort_tui.checks import CheckOutcome, CheckRun
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import Lesson
+from cohort_tui.domain.presence import on_lesson
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.domain.stuck_ladder import (
     Climb,
+    FaqMatch,
     LadderView,
     asked_since,
     ladder_view,
     matching_answers,
     what_i_tried,
 )
+from cohort_tui.ui.messages import PresenceChanged
 from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, member_line, outside_markdown, plain, progress_bar
@@ -177,6 +180,7 @@ class CurriculumScreen(CohortScreen):
         self._climbs: dict[str, Climb] = {}
         """Lesson -> how far up the stuck ladder I got since its check failed."""
         self._ladder_view: LadderView | None = None
+        self._matches: tuple[object, list[FaqMatch]] = (None, [])
         self._shown_lesson: str | None = None
         self._pane_timer: object | None = None
         self._peers: dict[str, q.LessonPeers] = {}
@@ -247,6 +251,11 @@ class CurriculumScreen(CohortScreen):
         keep = listing.highlighted_id
         peers = self._peers
         needle = self._filter.lower()
+        here_now: dict[str, int] = {}
+        for seat in self.cohort_app.presence.seats:
+            if seat.where.startswith("lesson:"):
+                lesson_id = seat.where.removeprefix("lesson:")
+                here_now[lesson_id] = here_now.get(lesson_id, 0) + 1
         rows: list[Row] = []
         for module, lessons in q.curriculum_outline(state):
             module_rows = []
@@ -257,10 +266,15 @@ class CurriculumScreen(CohortScreen):
                 status = q.lesson_state(state, me, lesson)
                 p = peers.get(lesson.id)
                 on_it = f" · {len(p.doing)} on it" if p and p.doing else ""
+                # Who has it open now (presence) goes before the title: a narrow list
+                # cuts a row's end.
+                here = here_now.get(lesson.id)
+                present = (f"●{here} ", "bold") if here else ""
                 mark = " ✎" if lesson.project else " ⚙" if lesson.check else ""
                 text = plain(
                     (f"{GLYPHS[status]} ", STYLES[status]),
                     (f"{p.done if p else 0:>2}/{p.total if p else 0:<2} ", "dim"),
+                    present,
                     member_line(lesson.title, "dim" if status == "locked" else ""),
                     mark,
                     (on_it, "dim"),
@@ -303,6 +317,8 @@ class CurriculumScreen(CohortScreen):
             self.query_one("#lesson-body", Static).update(outside_markdown(lesson.body))
             if self._shown_lesson != lesson.id:
                 self.query_one("#lesson-pane", VerticalScroll).scroll_home(animate=False)
+        if self._shown_lesson != lesson.id:
+            self.cohort_app.presence.moved(f"lesson:{lesson.id}")
         self._shown_lesson = lesson.id
         self._refresh_bindings_if_changed()
 
@@ -326,8 +342,15 @@ class CurriculumScreen(CohortScreen):
         if lesson is None or lesson.id not in self._failed:
             return None
         climb = self._climbs.setdefault(lesson.id, Climb())
-        climb.asked = asked_since(self.state, self.me, lesson.id, self._failed_at[lesson.id])
-        matches = matching_answers(self.state, lesson.id, self._failed[lesson.id].output)
+        state = self.state
+        climb.asked = asked_since(state, self.me, lesson.id, self._failed_at[lesson.id])
+        # Ranking reads every answered thread of the lesson (60 ms at 300 of them): once
+        # per failure and state, not on every redraw or binding check.
+        key = (lesson.id, id(self._failed[lesson.id]), id(state), state.applied)
+        if self._matches[0] != key:
+            found = matching_answers(state, lesson.id, self._failed[lesson.id].output)
+            self._matches = (key, found)
+        matches = self._matches[1]
         return ladder_view(lesson, self._hints_shown.get(lesson.id, 0), matches, climb)
 
     def _fill_ladder(self, lesson: Lesson) -> None:
@@ -354,6 +377,13 @@ class CurriculumScreen(CohortScreen):
                 text.append(" · on it now: ")
                 names = [self._handle(m) for m in peers.doing[:6]]
                 text.append_text(member_line(", ".join("@" + n for n in names)))
+        here = on_lesson(self.cohort_app.presence.seats, lesson.id)
+        if here:
+            # Presence: who has this lesson open right now (ephemeral, never an op).
+            text.append("\n● here now: ", style="bold")
+            names = [self._handle(m) for m in here[:6]]
+            more = f" and {len(here) - 6} more" if len(here) > 6 else ""
+            text.append_text(member_line(", ".join("@" + n for n in names) + more))
         if lesson.prerequisites:
             text.append("\nNeeds: ")
             for i, pid in enumerate(lesson.prerequisites):
@@ -435,6 +465,14 @@ class CurriculumScreen(CohortScreen):
             text.append_text(member_line(thread.title, limit=70))
             text.append(f"  ({len(thread.posts)} posts)\n", style="dim")
         return text
+
+    def presence_where(self) -> str:
+        lesson = self.lesson
+        return f"lesson:{lesson.id}" if lesson else "curriculum"
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        self._fill_list()
+        self._fill_pane()
 
     def _handle(self, member_id: str) -> str:
         member = self.state.members.get(member_id)
