@@ -129,3 +129,18 @@ async def test_two_panes_on_one_store_see_each_other(tmp_path: Path) -> None:
         )
         lin.presence.beat()
         await until(lin_pilot, lambda: [s.member for s in lin.presence.seats] == ["m_sam"])
+
+
+async def test_home_shown_again_catches_up_with_who_came_meanwhile(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.presence.pane in read_presence(root).panes)
+        await pilot.press("3")  # Discussions
+        await pilot.pause(0.1)
+        beat(root, "pane-lin", Seen("m_lin", "lesson:io-json", NOW), NOW)
+        app.presence.beat()
+        await until(pilot, lambda: len(app.presence.seats) == 1)
+        await pilot.press("1")  # back Home
+        panel = app.screen.query_one("#here-now", Static)
+        await until(pilot, lambda: panel.display and "@lin" in str(panel.render()))

@@ -36,6 +36,8 @@ class PresenceTracker:
         """This process's key in the presence file."""
         self.seats: list[Seen] = []
         """Who else is here now, by handle."""
+        self.version = 0
+        """Moves whenever :attr:`seats` changes (a screen shown again compares it)."""
         self._where = ""
         self._timer: object | None = None
 
@@ -77,6 +79,7 @@ class PresenceTracker:
         self.app.poke_presence()
         if seats != self.seats:
             self.seats = seats
+            self.version += 1
             self.app.screen.post_message(PresenceChanged())
 
     def leave(self) -> None:

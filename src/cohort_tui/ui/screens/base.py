@@ -24,6 +24,7 @@ class CohortScreen(Screen[None]):
     """
 
     _seen_applied: tuple[int, int] = (0, -1)
+    _seen_presence = 0
 
     @property
     def cohort_app(self) -> CohortApp:
@@ -66,7 +67,10 @@ class CohortScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._refresh_if_stale()
-        self.cohort_app.presence.moved(self.presence_where())
+        presence = self.cohort_app.presence
+        presence.moved(self.presence_where())
+        if presence.version != self._seen_presence:  # it changed while hidden
+            self.on_presence_changed(PresenceChanged())
 
     def presence_where(self) -> str:
         """Where the member is while this screen shows: its mode's name (screens with
@@ -74,7 +78,9 @@ class CohortScreen(Screen[None]):
         return self.app.current_mode or ""
 
     def on_presence_changed(self, message: PresenceChanged) -> None:
-        """Who else is here changed: screens that show it redraw that part."""
+        """Who else is here changed: screens that show it redraw that part (and call
+        this, so a screen shown again knows it is up to date)."""
+        self._seen_presence = self.cohort_app.presence.version
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self._refresh_if_stale()

@@ -471,6 +471,7 @@ class CurriculumScreen(CohortScreen):
         return f"lesson:{lesson.id}" if lesson else "curriculum"
 
     def on_presence_changed(self, message: PresenceChanged) -> None:
+        super().on_presence_changed(message)
         self._fill_list()
         self._fill_pane()
 

@@ -299,6 +299,7 @@ class HomeScreen(CohortScreen):
         panel.update(text)
 
     def on_presence_changed(self, message: PresenceChanged) -> None:
+        super().on_presence_changed(message)
         self._fill_here_now()
 
     # -- actions -------------------------------------------------------------------
