@@ -32,4 +32,4 @@ async def test_members_on_two_machines_see_each_other_and_leaving_ends_it(
             assert await wait_until(pilot_b, lambda: len(app_b.presence.seats) == 1, 30)
         # b quit: its last heartbeat says so, the stream tells a.
         assert await wait_until(pilot_a, lambda: not app_a.presence.seats, 30)
-        assert not panel.display
+        assert await wait_until(pilot_a, lambda: not panel.display)
