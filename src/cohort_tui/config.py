@@ -43,6 +43,9 @@ class UserConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     relative_times: bool = True
     """Show '3h ago' rather than a date for recent activity."""
     check_sync: bool = True
+    show_presence: bool = True
+    """Let the cohort see that you are here and on which screen or lesson (false: hidden;
+    you still see who else is here)."""
 
 
 def config_path() -> Path:

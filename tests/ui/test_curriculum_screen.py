@@ -173,3 +173,97 @@ async def test_progress_from_another_process_shows_and_keeps_my_cursor(tmp_path:
         await settle(pilot)
         assert peers_prompt() != before and "3/7" in peers_prompt()
         assert screen.lesson is not None and screen.lesson.id == "io-files"
+
+
+GOOD_FIZZBUZZ = (
+    "def fizzbuzz(n):\n    return ['FizzBuzz' if i % 15 == 0 else 'Fizz' if i % 3 == 0"
+    " else 'Buzz' if i % 5 == 0 else str(i) for i in range(1, n + 1)]\n"
+)
+
+
+async def _check_until(pilot: object, app: object, passed: bool) -> None:
+    await pilot.press("c")  # type: ignore[attr-defined]
+    for _ in range(400):  # the check runs in a real process
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        result = app.replica.state.checks.get("m_sam", {}).get("core-functions")  # type: ignore[attr-defined]
+        if result is not None and result.passed is passed and app.screen._check is None:  # type: ignore[attr-defined]
+            break
+    await settle(pilot)
+
+
+async def test_stuck_ladder_hints_then_an_answer_then_the_pass_is_recorded(tmp_path: Path) -> None:
+    from cohort_tui.ui.widgets.stuck_ladder import StuckLadder
+
+    work = tmp_path / "work"
+    work.mkdir()
+    app = make_app(tmp_path / "s", open_target="lesson:core-functions")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CurriculumScreen)
+        ladder = screen.query_one(StuckLadder)
+        assert not ladder.display
+        app.work_dir = work
+        await _check_until(pilot, app, passed=False)
+        assert ladder.display
+        shown = str(ladder.render())
+        assert "Stuck?" in shown and "▸ 1 Next hint · 0/3 shown" in shown
+        assert "fizzbuzz check fails on n=15" in shown  # the demo's answered thread matches
+        assert app.replica.state.stuck["m_sam"]["core-functions"].passed_at is None
+        await pilot.press("h", "h", "h")
+        await settle(pilot)
+        shown = str(ladder.render())
+        assert "✓ 1 Next hint · 3/3 shown" in shown and "▸ 2 Answered" in shown
+        await pilot.press("m")  # opens the thread at its answer, in Discussions
+        await settle(pilot)
+        assert app.current_mode == "discussions"
+        app.switch_mode("curriculum")
+        await settle(pilot)
+        assert "▸ 3 Ask the cohort" in str(ladder.render())
+        (work / "fizzbuzz.py").write_text(GOOD_FIZZBUZZ)
+        await _check_until(pilot, app, passed=True)
+        state = app.replica.state
+        assert state.unstuck == {"core-functions": {"faq": 1}}
+        assert "core-functions" not in state.stuck.get("m_sam", {})
+        assert not ladder.display
+        assert not [r for r in state.refused if r.kind == "check.unstuck"]
+
+
+async def test_stuck_ladder_asking_prefills_what_was_tried_and_counts_the_thread(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import TextArea
+
+    from cohort_tui.ui.screens.compose import ComposeScreen
+
+    work = tmp_path / "work"
+    work.mkdir()
+    app = make_app(tmp_path / "s", open_target="lesson:core-functions")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.work_dir = work
+        await _check_until(pilot, app, passed=False)
+        await pilot.press("h")
+        await pilot.press("f")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ComposeScreen):
+                break
+        assert isinstance(app.screen, ComposeScreen)
+        body = app.screen.query_one("#compose-body", TextArea).text
+        assert "(fizzbuzz.py) failed (exit 1)" in body
+        assert "does not exist" in body
+        assert "What I tried:\n- read 1 of 3 hints\n- " in body
+        # The thread is posted (as the composer would) and then the check passes.
+        app.replica.write(
+            k.ThreadCreate(
+                thread="t_stuck", post="p_stuck", title="Stuck", body=body, lesson="core-functions"
+            ),
+            author="m_sam",
+        )
+        app.screen.action_cancel()
+        app.switch_mode("curriculum")
+        await settle(pilot)
+        (work / "fizzbuzz.py").write_text(GOOD_FIZZBUZZ)
+        await _check_until(pilot, app, passed=True)
+        assert app.replica.state.unstuck == {"core-functions": {"thread": 1}}

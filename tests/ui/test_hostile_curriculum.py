@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import RichLog, Select, TextArea
 
+from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import review_view as rv
+from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.curriculum import CurriculumScreen
@@ -184,3 +186,82 @@ async def test_every_screen_and_the_palette_are_inert_with_the_curriculum(
         await pilot.pause(0.3)
         assert_inert(app)
         assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_the_stuck_ladder_is_inert(store: Path, size: tuple[int, int]) -> None:
+    """Hostile check output matched against a hostile answered thread: the ladder draws
+    both inert, and so does the prefilled question that quotes what was tried."""
+    from cohort_tui.ui.widgets.stuck_ladder import StuckLadder
+    from tests.ui.hostile import HOSTILE_LINE
+
+    replica = Replica(store)
+    title = f"reverse progress {HOSTILE_LINE}"
+    replica.write(
+        k.ThreadCreate(
+            thread="t_h", post="p_hq", title=title, body=HOSTILE_LINE, lesson="core-functions"
+        ),
+        author="m_zoe",
+    )
+    replica.write(k.PostCreate(post="p_ha", thread="t_h", body=HOSTILE_LINE), author="m_lin")
+    replica.write(k.ThreadAnswer(thread="t_h", post="p_ha"), author="m_zoe")
+    app = hostile_app(store, target="lesson:core-functions")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        ladder = app.screen.query_one(StuckLadder)
+        for _ in range(300):  # the check runs in a real process
+            await pilot.pause(0.05)
+            if ladder.display:
+                break
+        await pilot.press("h", "h")
+        await pilot.pause(0.2)
+        shown = str(ladder.render())
+        assert "reverse progress [reverse]rev[/reverse]" in shown  # markup as typed
+        assert "\x1b" not in shown and "\u202e" not in shown
+        assert_inert(app)
+        await pilot.press("m")  # the thread, at its answer
+        await pilot.pause(0.3)
+        assert_inert(app)
+        app.switch_mode("curriculum")
+        await pilot.pause(0.2)
+        await pilot.press("f")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ComposeScreen)
+        assert_inert(app)
+        body = app.screen.query_one("#compose-body", TextArea).text
+        assert "read the answer to “reverse progress [reverse]rev[/reverse]" in body
+        assert "\x1b" not in body and "\u202e" not in body
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_who_is_here_now_is_inert(store: Path, size: tuple[int, int]) -> None:
+    """Presence names hostile lesson titles (Home's panel, the map's list and meta), and
+    a hostile presence file entry is dropped, never drawn."""
+    from textual.widgets import Static
+
+    from cohort_tui.domain.presence import Seen
+    from cohort_tui.store.presence_file import PRESENCE_NAME, beat
+    from tests.ui.helpers import NOW
+
+    beat(store, "pane-lin", Seen("m_lin", "lesson:core-functions", NOW), NOW)
+    beat(store, "pane-zoe", Seen("m_zoe", "lesson:core-functions", NOW), NOW)
+    raw = (store / PRESENCE_NAME).read_text("utf-8")
+    hostile = f'"pane-x": {{"member": "m_omar\\u001b[2J", "where": "home", "at": {NOW}}}, '
+    (store / PRESENCE_NAME).write_text(raw.replace('"panes":{', '"panes":{' + hostile, 1))
+    app = hostile_app(store)
+    async with app.run_test(size=size) as pilot:
+        for _ in range(100):
+            if len(app.presence.seats) == 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        assert {s.member for s in app.presence.seats} == {"m_lin", "m_zoe"}
+        text = assert_inert(app)
+        assert "here now:" in text and "[reverse]L[/reverse]" in text
+        panel = str(app.screen.query_one("#here-now", Static).render())
+        assert "\x1b" not in panel and "\u202e" not in panel
+        app.go("lesson:core-functions")
+        await pilot.pause(0.3)
+        text = assert_inert(app)
+        assert "● here now: @lin, @zoe" in text

@@ -48,6 +48,26 @@ def test_check_exit_code_is_the_result(
     assert code == 1 and "has no check" in err
 
 
+def test_a_check_that_passes_after_failing_records_how_it_ended(
+    cli: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cohort_tui.store.workspace import Replica
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert cli("check", "core-functions", "--store", str(demo), "--as", "sam")[0] == 1
+    (work / "fizzbuzz.py").write_text(
+        "def fizzbuzz(n):\n    return ['FizzBuzz' if i % 15 == 0 else 'Fizz' if i % 3 == 0 "
+        "else 'Buzz' if i % 5 == 0 else str(i) for i in range(1, n + 1)]\n"
+    )
+    assert cli("check", "core-functions", "--store", str(demo), "--as", "sam")[0] == 0
+    assert cli("check", "core-functions", "--store", str(demo), "--as", "sam")[0] == 0
+    state = Replica(demo).state
+    assert state.unstuck == {"core-functions": {"alone": 1}}  # once: the spell ended once
+    assert not [r for r in state.refused if r.kind == "check.unstuck"]
+
+
 def test_check_defaults_to_the_lesson_i_am_on(
     cli: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

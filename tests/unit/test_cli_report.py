@@ -61,6 +61,7 @@ def test_json_report_is_stable_and_complete(cli: CliRunner, demo: Path) -> None:
         "participation",
         "at_risk",
         "reviewers",  # added by issue 13: new keys only ever go at the end
+        "unstuck",  # issue 13's stuck ladder
     ]
     assert data["generated_at"] == DEMO_NOW and data["learners"] == 7
     assert data["lessons"] == {"done": 51, "total": 91, "rate": 51 / 91}

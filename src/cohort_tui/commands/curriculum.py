@@ -156,6 +156,16 @@ def run_check(args: argparse.Namespace) -> int:
     current = replica.state.progress.get(me.id, {}).get(lesson.id)
     if outcome.passed and (current is None or current.status != "done"):
         ops.append(ProgressSet(lesson=lesson.id, status="done"))
+    spell = replica.state.stuck.get(me.id, {}).get(lesson.id)
+    if outcome.passed and spell is not None and spell.passed_at is None:
+        # This pass ends a failure: the CLI has no ladder, but a thread asked since counts.
+        from cohort_tui.domain.op_kinds import CheckUnstuck
+        from cohort_tui.domain.stuck_ladder import asked_since
+
+        asked = asked_since(replica.state, me.id, lesson.id, spell.failed_at)
+        ops.append(
+            CheckUnstuck(lesson=lesson.id, rung="thread" if asked else "alone", thread=asked)
+        )
     replica.write_many(ops, author=me.id)
     print(
         f"{lesson.id}: {outcome.summary()}" + ("; marked done" if len(ops) > 1 else ""),

@@ -22,6 +22,7 @@ from cohort_tui.domain.stats import Rate as Rate  # re-exported: the report's ty
 from cohort_tui.domain.stats import percentile as percentile
 from cohort_tui.domain.stats import rate as rate
 from cohort_tui.domain.today import relative_due
+from cohort_tui.domain.unstuck_figures import LessonUnstuck, unstuck_figures
 
 INACTIVE_DAYS = 5
 """A learner with no activity for this many days is at risk."""
@@ -127,6 +128,8 @@ class CohortReport(Struct, frozen=True, kw_only=True):
     at_risk: list[AtRisk]
     reviewers: list[ReviewerFigures]
     """Each reviewer's figures, by handle."""
+    unstuck: list[LessonUnstuck] = []
+    """Per lesson, what ended failing checks (the stuck ladder's rungs)."""
 
 
 # -- completion --------------------------------------------------------------------------
@@ -378,4 +381,5 @@ def cohort_report(state: State, now_ms: int, weeks: int = RETENTION_WEEKS) -> Co
         participation=participation(state),
         at_risk=at_risk(state, now_ms, approved),
         reviewers=reviewer_figures(state),
+        unstuck=unstuck_figures(state),
     )

@@ -100,6 +100,14 @@ class CheckResult(Struct, kw_only=True, gc=False):
     summary: str = ""
 
 
+class StuckSpell(Struct, kw_only=True, gc=False):
+    """A member's check on a lesson failed at ``failed_at`` and has not been recorded
+    as ended yet (``passed_at`` is set once a check passes, until ``check.unstuck``)."""
+
+    failed_at: int
+    passed_at: int | None = None
+
+
 class Edit(Struct, kw_only=True, gc=False):
     """A post's earlier body, kept when it is edited."""
 
@@ -409,6 +417,10 @@ class State(Struct, kw_only=True, gc=False):
     """member id -> lesson id -> progress."""
     skills: dict[str, dict[str, Skill]] = field(default_factory=dict)
     checks: dict[str, dict[str, CheckResult]] = field(default_factory=dict)
+    stuck: dict[str, dict[str, StuckSpell]] = field(default_factory=dict)
+    """member id -> lesson id -> the failure spell not yet recorded as ended."""
+    unstuck: dict[str, dict[str, int]] = field(default_factory=dict)
+    """lesson id -> rung (hint, faq, thread, alone) -> failures it ended."""
     threads: dict[str, Thread] = field(default_factory=dict)
     posts: dict[str, Post] = field(default_factory=dict)
     reads: ReadMarks = field(default_factory=ReadMarks)

@@ -216,6 +216,17 @@ class CheckRun(Data, kw_only=True, frozen=True):
     summary: ShortText = ""
 
 
+class CheckUnstuck(Data, kw_only=True, frozen=True):
+    """Which rung of the stuck ladder ended the author's failing check on a lesson:
+    written with the passing ``check.run``; the fold counts one per failure spell."""
+
+    KIND: ClassVar[str] = "check.unstuck"
+    lesson: Id
+    rung: Literal["hint", "faq", "thread", "alone"]
+    thread: Id | None = None
+    """The answered thread read (faq) or the thread started (thread)."""
+
+
 # -- discussions ------------------------------------------------------------------------
 
 
@@ -441,6 +452,7 @@ DATA_TYPES: dict[str, type[Data]] = {
         ReviewSubmit, ReviewReply, ReviewHelpful,
         MilestoneUpsert, MilestoneExtend, SessionUpsert, SessionRsvp, SessionNotes,
         ShoutoutCreate,
+        CheckUnstuck,
     )
 }  # fmt: skip
 """Every op kind this version understands, by name."""

@@ -46,6 +46,7 @@ from cohort_tui.domain.model import (
     Shoutout,
     Skill,
     State,
+    StuckSpell,
     Submission,
     SubmittedFile,
     Thread,
@@ -331,6 +332,30 @@ def _check_run(state: State, op: Op, d: k.CheckRun) -> Reason:
     state.checks.setdefault(op.author, {})[d.lesson] = CheckResult(
         passed=d.passed, at=op.at, summary=d.summary
     )
+    # The failure spell the stuck ladder counts: opened by a failure, closed by a pass,
+    # recorded (once) by check.unstuck. A failure after an unrecorded pass starts anew.
+    mine = state.stuck.setdefault(op.author, {})
+    spell = mine.get(d.lesson)
+    if not d.passed:
+        if spell is None or spell.passed_at is not None:
+            mine[d.lesson] = StuckSpell(failed_at=op.at)
+    elif spell is not None and spell.passed_at is None:
+        spell.passed_at = op.at
+    return None
+
+
+@_handles(k.CheckUnstuck)
+def _check_unstuck(state: State, op: Op, d: k.CheckUnstuck) -> Reason:
+    # Counted once per failure spell of the author's own: a replica cannot inflate the
+    # figures without failing and passing the check each time.
+    spell = state.stuck.get(op.author, {}).get(d.lesson)
+    if spell is None or spell.passed_at is None:
+        return "no failed-then-passed check of the author's on this lesson to record"
+    if d.thread is not None and d.thread not in state.threads:
+        return f"unknown thread {d.thread}"
+    del state.stuck[op.author][d.lesson]
+    rungs = state.unstuck.setdefault(d.lesson, {})
+    rungs[d.rung] = rungs.get(d.rung, 0) + 1
     return None
 
 

@@ -103,6 +103,7 @@ def text_report(report: CohortReport) -> str:
         out.append("  reviews    none yet")
     out += [f"  waiting    {rv.waiting}   ({rv.waiting_past_target} past the target)", ""]
     out += [*reviewer_lines(r), ""]
+    out += [*unstuck_lines(r), ""]
     out.append("Skill self-rating growth (1-5, before -> after)")
     if r.skills:
         ratings = sum(s.raters for s in r.skills)
@@ -156,6 +157,21 @@ def reviewer_lines(report: CohortReport) -> list[str]:
     return out
 
 
+def unstuck_lines(report: CohortReport) -> list[str]:
+    """The stuck ladder's table of the text report: per lesson, what ended failing
+    checks (74 cells wide)."""
+    out = ["Getting unstuck (what ended a failing check, per lesson)"]
+    if not report.unstuck:
+        return [*out, "  no check has failed yet"]
+    out.append(f"  {pad('lesson', 34)}  hint   FAQ  thread  alone  stuck now")
+    for u in report.unstuck:
+        out.append(
+            f"  {pad(_clean(u.title, 34), 34)} {u.hint:>5} {u.faq:>5} {u.thread:>7} "
+            f"{u.alone:>6} {u.stuck_now:>10}"
+        )
+    return out
+
+
 def _md(text: str, limit: int = 200) -> str:
     """Member text made safe for a Markdown table cell."""
     cleaned = _clean(text, limit)
@@ -205,6 +221,20 @@ def markdown_report(report: CohortReport) -> str:
         ]
     else:
         out.append("Nobody has been asked to review yet.")
+    out += ["", "## Getting unstuck", ""]
+    if r.unstuck:
+        out += [
+            "What ended a failing check, per lesson.",
+            "",
+            "| lesson | hint | FAQ | new thread | alone | stuck now |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        out += [
+            f"| {_md(u.title)} | {u.hint} | {u.faq} | {u.thread} | {u.alone} | {u.stuck_now} |"
+            for u in r.unstuck
+        ]
+    else:
+        out.append("No check has failed yet.")
     out += [
         "",
         "## Skill self-rating growth",

@@ -30,6 +30,7 @@ from cohort_tui.domain.clock import HybridClock, clock_problem, new_id, new_ulid
 from cohort_tui.domain.op_kinds import CohortCreate, Data, MemberAdd
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
 from cohort_tui.domain.permission_view import PermissionView
+from cohort_tui.domain.presence import TTL_MS, Seen
 from cohort_tui.server import wire
 from cohort_tui.server.cohort_views import DEFAULT_BUDGET, CohortViews, fold_into
 from cohort_tui.server.http import (
@@ -46,6 +47,7 @@ from cohort_tui.server.http import (
     whole_numbers,
 )
 from cohort_tui.server.openapi import ENDPOINTS, openapi_document
+from cohort_tui.server.presence import PresenceBoard
 from cohort_tui.server.storage import (
     HandleTaken,
     Invite,
@@ -166,6 +168,8 @@ class SyncServer:
         self.clock = HybridClock("server")
         self.closing: asyncio.Event | None = None
         self.listeners = Listeners(storage, MAX_STREAMS)
+        self.present = PresenceBoard()
+        """Who is here now: this instance's memory only (see server/presence.py)."""
         self._owners: dict[str, TokenOwner] = {}
         """Tokens found, by digest; forgotten whenever storage's tokens version moves."""
         self._owners_version = -1
@@ -445,6 +449,7 @@ class SyncServer:
     async def _events(self, cohort: str, cursor: int, listener: Listener) -> AsyncIterator[bytes]:
         closing = self.shutdown_event()
         yield _event("ready", wire.StreamReady(cursor))
+        presence_sent = -1
         while not closing.is_set() and not listener.ended.is_set():
             ring = self.doorbell.event(cohort)
             try:
@@ -457,6 +462,10 @@ class SyncServer:
                 cursor, event = page
                 yield event
                 continue
+            seen, version = self.present.here(cohort, now_ms())
+            if version != presence_sent:
+                presence_sent = version
+                yield _event("presence", _presence_list(seen))
             waiters = [
                 asyncio.ensure_future(ring.wait()),
                 asyncio.ensure_future(closing.wait()),
@@ -469,10 +478,23 @@ class SyncServer:
                     waiter.cancel()
             if not any(e.is_set() for e in (ring, closing, listener.ended)):
                 yield _event("ping", wire.StreamPing())  # an event, so clients can check in
+                # Entries age out without a ring: the list goes with every ping.
+                yield _event("presence", _presence_list(self.present.here(cohort, now_ms())[0]))
         if listener.ended.is_set():
             yield _event("closed", wire.StreamClosed("unauthorized", "the token was revoked"))
         else:
             yield _event("closed", wire.StreamClosed("shutdown", "the server is stopping"))
+
+    async def presence(self, request: Request) -> Response:
+        owner = self.owner(request)
+        beat = await read_json(request, wire.PresenceBeat, empty=b"{}")
+        now = now_ms()
+        before = self.present.here(owner.cohort, now)[1]
+        self.present.beat(owner.cohort, owner.member, "" if beat.hidden else beat.where, now)
+        seen, version = self.present.here(owner.cohort, now)
+        if version != before:
+            self.doorbell.ring(owner.cohort)  # the streams send the new list
+        return _reply(_presence_list(seen))
 
     async def invite(self, request: Request) -> Response:
         owner = self.owner(request)
@@ -524,6 +546,10 @@ def _address(request: Request) -> str:
 def _ops_event(rows: list[tuple[int, bytes]], cursor: int) -> bytes:
     """The ``ops`` event of stored rows."""
     return _event("ops", wire.StreamOps([msgspec.Raw(body) for _, body in rows], cursor), cursor)
+
+
+def _presence_list(seen: list[Seen]) -> wire.PresenceList:
+    return wire.PresenceList([wire.PresenceSeen(s.member, s.where, s.at) for s in seen], TTL_MS)
 
 
 def _event(name: str, data: Struct, event_id: int | None = None) -> bytes:

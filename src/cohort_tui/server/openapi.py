@@ -72,13 +72,20 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "GET", "/v1/cohorts/{cohort}/stream", "stream", "Server-Sent Events: ready, then ops "
-        "as they are stored, ping when idle, closed when the server ends the stream; at most "
-        "8 open per member", None, query=wire.StreamQuery, errors=(400, 401, 404, 409, 429),
+        "as they are stored, ping when idle, presence when who is here changes (and with "
+        "each ping), closed when the server ends the stream; at most 8 open per member",
+        None, query=wire.StreamQuery, errors=(400, 401, 404, 409, 429),
     ),
     Endpoint(
         "POST", "/v1/cohorts/{cohort}/invites", "invite", "Make an invite (facilitators)",
         wire.InviteMade, status=201, body=wire.InviteRequest, body_required=False,
         errors=(400, 401, 403, 404, 413, 415, 429),
+    ),
+    Endpoint(
+        "POST", "/v1/cohorts/{cohort}/presence", "presence", "Presence heartbeat: where the "
+        "member is now; answers who is here (ephemeral, per server instance)",
+        wire.PresenceList, body=wire.PresenceBeat, body_required=False,
+        errors=(400, 401, 404, 413, 415, 429),
     ),
 )  # fmt: skip
 

@@ -103,6 +103,23 @@ class StreamQuery(Struct, forbid_unknown_fields=False):
     ] = 0
 
 
+class PresenceBeat(Struct, forbid_unknown_fields=False):
+    """A heartbeat: where the token's member is now (send one every 10-30 s)."""
+
+    where: Annotated[
+        str,
+        Meta(
+            max_length=100,
+            pattern=r"^[A-Za-z0-9_.:\-]*$",
+            description="A screen (home, curriculum, discussions, reviews, milestones) or "
+            "lesson:ID; empty: gone now",
+        ),
+    ] = ""
+    hidden: Annotated[
+        bool, Meta(description="The member hides their presence: removed, not shown")
+    ] = False
+
+
 # -- replies ----------------------------------------------------------------------------
 
 
@@ -179,6 +196,21 @@ class InviteMade(Struct):
     claim: str | None
 
 
+class PresenceSeen(Struct):
+    """One member here now."""
+
+    member: str
+    where: str
+    at: Annotated[int, Meta(description="Their last heartbeat, epoch milliseconds")]
+
+
+class PresenceList(Struct):
+    """Who is here now (in this server instance's memory; never stored)."""
+
+    members: list[PresenceSeen]
+    ttl_ms: Annotated[int, Meta(description="An entry not renewed within this long is gone")]
+
+
 # -- stream events (the JSON in each event's data line) ---------------------------------
 
 
@@ -212,8 +244,17 @@ STREAM_EVENTS: dict[str, type[Struct]] = {
     "ops": StreamOps,
     "ping": StreamPing,
     "closed": StreamClosed,
+    "presence": PresenceList,
 }
 """Each event name and the type of its data."""
 
-REQUESTS: tuple[type[Struct], ...] = (JoinRequest, InviteRequest, PushRequest)
-REPLIES: tuple[type[Struct], ...] = (ErrorReply, Health, Joined, Pushed, Page, InviteMade)
+REQUESTS: tuple[type[Struct], ...] = (JoinRequest, InviteRequest, PushRequest, PresenceBeat)
+REPLIES: tuple[type[Struct], ...] = (
+    ErrorReply,
+    Health,
+    Joined,
+    Pushed,
+    Page,
+    InviteMade,
+    PresenceList,
+)

@@ -25,6 +25,7 @@ import httpx
 import msgspec
 
 from cohort_tui.domain.ops import Op, OpError, decode_op
+from cohort_tui.domain.presence import MAX_BYTES, Seen, decode_entries
 
 USER_AGENT = "cohort-tui-sync/1"
 
@@ -84,6 +85,8 @@ class Page:
     more: bool = False
     history: str = ""
     """The server database's history id ("" from a stream event or an old server)."""
+    presence: list[Seen] | None = None
+    """Who is here now, from a ``presence`` event (None: this event said nothing of it)."""
 
 
 class _PageWire(msgspec.Struct):
@@ -293,6 +296,15 @@ class ServerClient:
         wire = msgspec.json.decode(response.content, type=_PageWire)
         return Page(_ops(wire.ops), wire.cursor, wire.more, wire.history)
 
+    def presence(self, cohort: str, token: str, where: str, *, hidden: bool = False) -> list[Seen]:
+        """Presence heartbeat: ``where`` the token's member is (empty: gone); returns who
+        is here now, checked and bounded (an entry that does not fit is dropped)."""
+        body = msgspec.json.encode({"where": where, "hidden": hidden})
+        response = self._request(
+            "POST", f"/v1/cohorts/{cohort}/presence", token=token, content=body
+        )
+        return _presence(response.content)
+
     def invite(
         self,
         cohort: str,
@@ -351,6 +363,8 @@ class ServerClient:
                 for event in source.iter_sse():
                     if event.event in ("ready", "ping"):  # connected, still there
                         yield Page([], after)
+                    if event.event == "presence":
+                        yield Page([], after, presence=_presence(event.data.encode()))
                     if event.event != "ops":
                         continue
                     wire = msgspec.json.decode(event.data, type=_PageWire)
@@ -361,6 +375,17 @@ class ServerClient:
         except (httpx.TransportError, OSError) as exc:
             _rest(base, REST_AFTER_FAILURE)
             raise Unreachable(f"lost the stream from {base} ({exc})") from None
+
+
+def _presence(raw: bytes) -> list[Seen]:
+    """A presence list from the server: untrusted, so bounded and checked entry by entry."""
+    if len(raw) > MAX_BYTES:
+        return []
+    try:
+        doc = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return []
+    return decode_entries(doc.get("members") if isinstance(doc, dict) else None)
 
 
 def _refusal(response: httpx.Response) -> ServerRefused:

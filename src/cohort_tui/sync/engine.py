@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from cohort_tui.domain.ops import Op
+from cohort_tui.domain.presence import Seen
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync.client import Pushed, ServerClient, ServerRefused, SyncError
 from cohort_tui.sync.credentials import Credential
@@ -367,11 +368,13 @@ def follow(
     creds: dict[str, Credential],
     client: ServerClient | None = None,
     stop: Callable[[], bool] = lambda: False,
+    on_presence: Callable[[list[Seen]], None] | None = None,
 ) -> Iterator[int]:
     """Follow the server's live stream, storing ops as they come; yields ops added per event.
 
     Returns when ``stop()`` is true after an event (the server pings every 15 s);
-    raises :class:`SyncError` when the stream fails (the caller reconnects, see
+    ``on_presence`` gets who is here now whenever the stream says; raises
+    :class:`SyncError` when the stream fails (the caller reconnects, see
     :class:`Backoff`). Each event's ops are stored under the sync lock. Give the
     following thread its own :class:`Replica` on the store; the app's replica sees the
     new ops through its log watch.
@@ -393,6 +396,8 @@ def follow(
             # Under the sync lock, so a sync_once in another thread or process and this
             # follower never overwrite each other's sync.json.
             added = 0
+            if page.presence is not None and on_presence is not None:
+                on_presence(page.presence)
             if page.ops:
                 with sync_lock(replica.root, wait=120):
                     added = store_page(replica, fresh_state(replica), page.ops, page.cursor)

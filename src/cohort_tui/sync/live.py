@@ -11,6 +11,9 @@ new ops through its log watch):
 - the *log watcher* pokes the pusher when any process of the pod appends this store's own
   ops to the log (``cohort post``, another pane), so they reach the server within a
   second, not at the next poll (see :mod:`cohort_tui.sync.log_watch`).
+- the *presence* heartbeat tells the server which of the store's members are here
+  (:mod:`cohort_tui.sync.presence`); the follower relays who is here now into the
+  store's presence file.
 
 Both reconnect with exponential backoff and full jitter. Only one process per store runs
 live sync (``live.lock``); in a tmux pod the other panes see the ops through the log.
@@ -36,6 +39,7 @@ from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import Backoff, follow, sync_once
 from cohort_tui.sync.log_watch import LogWatch
 from cohort_tui.sync.outbox import SyncBusy, pending_count
+from cohort_tui.sync.presence import PresenceBeat
 
 State = Literal["syncing", "online", "offline", "elsewhere"]
 
@@ -90,6 +94,8 @@ class LiveSync:
         self._client_factory = client_factory or ServerClient
         self._stop = threading.Event()
         self._poke = threading.Event()
+        self._presence_poke = threading.Event()
+        self._presence: PresenceBeat | None = None
         self._threads: list[threading.Thread] = []
         self._lock_fd: int | None = None
         self._stream_client: ServerClient | None = None
@@ -115,6 +121,7 @@ class LiveSync:
             (self._push_loop, "cohort-push"),
             (self._follow_loop, "cohort-stream"),
             (self._watch_loop, "cohort-log-watch"),
+            (self._presence_loop, "cohort-presence"),
         ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -125,17 +132,24 @@ class LiveSync:
         """Ask for a sync now (call after writing an op)."""
         self._poke.set()
 
+    def poke_presence(self) -> None:
+        """Send the presence heartbeats now (a pane moved)."""
+        self._presence_poke.set()
+
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop both threads and release the store's live-sync lock."""
+        """Stop the threads and release the store's live-sync lock."""
         self._stop.set()
         self._poke.set()
+        self._presence_poke.set()
         client = self._stream_client
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()  # unblocks the stream read
-        pusher, follower, *_ = self._threads or (None, None)
+        pusher, follower, _watcher, presence = self._threads or (None, None, None, None)
         if pusher is not None:
             pusher.join(timeout)
+        if presence is not None:
+            presence.join(min(1.0, timeout))  # its goodbye is a courtesy: the TTL ends it
         if follower is not None:
             # A daemon thread; it notices the stop at the next event (a ping at most
             # 15 s away) and may store that one last page, safely, under the sync lock.
@@ -202,7 +216,9 @@ class LiveSync:
             try:
                 connected = False
                 creds = load_credentials(self.root)
-                for added in follow(replica, creds, client, self._stop.is_set):
+                beat = self._presence_beat(replica)
+                stream = follow(replica, creds, client, self._stop.is_set, beat.relay)
+                for added in stream:
                     if not connected:
                         connected = True
                         backoff.reset()
@@ -222,6 +238,24 @@ class LiveSync:
                 with contextlib.suppress(Exception):
                     client.close()
             self._stop.wait(max(backoff.next_delay(), retry_after))
+
+    def _presence_beat(self, replica: Replica) -> PresenceBeat:
+        with self._replica_lock:
+            if self._presence is None:
+                self._presence = PresenceBeat(
+                    self.root,
+                    replica.config.urls,
+                    replica.config.cohort,
+                    self._client_factory,
+                )
+            return self._presence
+
+    def _presence_loop(self) -> None:
+        replica = self._replica()
+        if replica is None or not replica.config.remote:
+            return
+        with contextlib.suppress(Exception):  # presence is a courtesy: never end the app
+            self._presence_beat(replica).run(self._stop, self._presence_poke)
 
 
 def _retry_after(exc: BaseException) -> float:

@@ -162,6 +162,10 @@ class CohortApp(App[None]):
 
         self._live = LiveFold(self)
         self._theme_problems = self._load_themes()
+        from cohort_tui.ui.presence import PresenceTracker
+
+        self.presence = PresenceTracker(self)
+        """This pane's presence and who else is here now."""
 
     # -- start-up ------------------------------------------------------------------
 
@@ -193,6 +197,10 @@ class CohortApp(App[None]):
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self.poll_store, name="store-poll")
         self.call_after_refresh(self._freeze_heap)
+        from cohort_tui.domain.presence import BEAT_S
+
+        # No heartbeat timer where the store is not polled either (tests): moves still beat.
+        self.presence.start(BEAT_S if self.poll_interval > 0 else 0)
         # Announcers note what already is (after the first frame), to announce only changes.
         self.call_after_refresh(self.announce, [])
         self.set_timer(0.3, self._warm, name="warm-screens")
@@ -225,6 +233,7 @@ class CohortApp(App[None]):
 
         exit_soon(exit_deadline(), HANGUP_EXIT_CODE)
         self.keep_drafts()
+        self.presence.leave()
         if self._sync is not None:
             # Releases live.lock at once, so another pane of the pod syncs now; a request
             # still under way ends with the process.
@@ -584,7 +593,13 @@ class CohortApp(App[None]):
             except OSError as exc:
                 self.notify(f"Could not save the theme choice: {exc}", severity="warning")
 
+    def poke_presence(self) -> None:
+        """Ask the live sync (if this pane runs it) to send the presence heartbeats now."""
+        if self._sync is not None:
+            self._sync.poke_presence()
+
     def on_unmount(self) -> None:
+        self.presence.leave()
         if self._terminal_watch is not None:
             self._terminal_watch.stop()
         if self._sync is not None:

@@ -17,6 +17,7 @@ from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import UnreadCache
 from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.presence import PresenceTracker
 
 T = TypeVar("T")
 
@@ -38,6 +39,9 @@ class CohortHost(Protocol):
     """Set once the first screen is on the terminal."""
     unread_cache: UnreadCache
     """Per-thread unread counts."""
+
+    presence: PresenceTracker
+    """Where this pane is (the store's presence file and the server's heartbeat)."""
 
     def derived(self) -> Derived:
         """Unread counts, mentions and Today for the acting member, kept up op by op."""

@@ -16,3 +16,7 @@ class StoreChanged(Message):
         """The new ops, in log order."""
         self.mine = mine
         """Whether this process wrote them."""
+
+
+class PresenceChanged(Message):
+    """Who else is here now changed (see :mod:`cohort_tui.ui.presence`)."""

@@ -11,7 +11,7 @@ from cohort_tui.domain.model import State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
 from cohort_tui.ui.host import CohortHost
-from cohort_tui.ui.messages import StoreChanged
+from cohort_tui.ui.messages import PresenceChanged, StoreChanged
 
 
 class CohortScreen(Screen[None]):
@@ -22,6 +22,7 @@ class CohortScreen(Screen[None]):
     """
 
     _seen_applied: tuple[int, int] = (0, -1)
+    _seen_presence = 0
 
     @property
     def cohort_app(self) -> CohortHost:
@@ -49,6 +50,7 @@ class CohortScreen(Screen[None]):
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self._refresh_if_stale()
+        self.cohort_app.presence.moved(self.presence_where())
 
     def _theme_changed(self, _theme: object) -> None:
         """Panes hold ``Text`` styled in the old theme: style them again."""
@@ -68,6 +70,20 @@ class CohortScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._refresh_if_stale()
+        presence = self.cohort_app.presence
+        presence.moved(self.presence_where())
+        if presence.version != self._seen_presence:  # it changed while hidden
+            self.on_presence_changed(PresenceChanged())
+
+    def presence_where(self) -> str:
+        """Where the member is while this screen shows: its mode's name (screens with
+        a finer place, such as a lesson, say so)."""
+        return self.app.current_mode or ""
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        """Who else is here changed: screens that show it redraw that part (and call
+        this, so a screen shown again knows it is up to date)."""
+        self._seen_presence = self.cohort_app.presence.version
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self._refresh_if_stale()

@@ -16,14 +16,26 @@ from cohort_tui.checks import CheckOutcome, CheckRun
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import Lesson
-from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.domain.presence import on_lesson
+from cohort_tui.domain.sanitize import clean_line, clean_text
+from cohort_tui.domain.stuck_ladder import (
+    Climb,
+    FaqMatch,
+    LadderView,
+    asked_since,
+    ladder_view,
+    matching_answers,
+    what_i_tried,
+)
 from cohort_tui.ui import palette
+from cohort_tui.ui.messages import PresenceChanged
 from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, member_line, outside_markdown, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
+from cohort_tui.ui.widgets.stuck_ladder import StuckLadder
 
 GLYPHS = {"done": "✓", "doing": "▸", "open": "○", "locked": "⊘"}
 """Each state has a glyph and a word, so it reads without colour (NO_COLOR)."""
@@ -149,6 +161,13 @@ class CurriculumScreen(CohortScreen):
             tooltip="Answered questions, this lesson's first",
         ),
         Binding(
+            "m",
+            "open_match",
+            "Matching answer",
+            id="curriculum.open_match",
+            tooltip="After a failed check: open the next answered question like the failure",
+        ),
+        Binding(
             "f",
             "ask_failure",
             "Ask about failure",
@@ -166,6 +185,11 @@ class CurriculumScreen(CohortScreen):
         self._check: CheckRun | None = None
         self._check_lesson: str | None = None
         self._failed: dict[str, CheckOutcome] = {}
+        self._failed_at: dict[str, int] = {}
+        self._climbs: dict[str, Climb] = {}
+        """Lesson -> how far up the stuck ladder I got since its check failed."""
+        self._ladder_view: LadderView | None = None
+        self._matches: tuple[object, list[FaqMatch]] = (None, [])
         self._shown_lesson: str | None = None
         self._pane_timer: object | None = None
         self._peers: dict[str, q.LessonPeers] = {}
@@ -184,6 +208,7 @@ class CurriculumScreen(CohortScreen):
             with Vertical(id="cur-right", classes="panel") as right:
                 right.border_title = "Lesson"
                 with VerticalScroll(id="lesson-pane"):
+                    yield StuckLadder(id="stuck-ladder")
                     yield Static(id="lesson-meta")
                     # One Static holding a Rich Markdown renderable: Textual's Markdown
                     # widget mounts a widget per block, which made opening the map 3x slower.
@@ -237,6 +262,11 @@ class CurriculumScreen(CohortScreen):
         keep = listing.highlighted_id
         peers = self._peers
         needle = self._filter.lower()
+        here_now: dict[str, int] = {}
+        for seat in self.cohort_app.presence.seats:
+            if seat.where.startswith("lesson:"):
+                lesson_id = seat.where.removeprefix("lesson:")
+                here_now[lesson_id] = here_now.get(lesson_id, 0) + 1
         rows: list[Row] = []
         for module, lessons in q.curriculum_outline(state):
             module_rows = []
@@ -247,10 +277,15 @@ class CurriculumScreen(CohortScreen):
                 status = q.lesson_state(state, me, lesson)
                 p = peers.get(lesson.id)
                 on_it = f" · {len(p.doing)} on it" if p and p.doing else ""
+                # Who has it open now (presence) goes before the title: a narrow list
+                # cuts a row's end.
+                here = here_now.get(lesson.id)
+                present = (f"●{here} ", "bold") if here else ""
                 mark = " ✎" if lesson.project else " ⚙" if lesson.check else ""
                 text = plain(
                     (f"{GLYPHS[status]} ", STYLES[status]),
                     (f"{p.done if p else 0:>2}/{p.total if p else 0:<2} ", "dim"),
+                    present,
                     member_line(lesson.title, "dim" if status == "locked" else ""),
                     mark,
                     (on_it, "dim"),
@@ -280,16 +315,21 @@ class CurriculumScreen(CohortScreen):
             self.query_one("#lesson-meta", Static).update("")
             self.query_one("#lesson-extra", Static).update("")
             self.query_one("#lesson-body", Static).update("")
+            self.query_one(StuckLadder).show(None)
+            self._ladder_view = None
             self._shown_lesson = None
             return
         right.border_title = member_line(lesson.title)  # a str would be parsed as markup
         self.query_one("#lesson-meta", Static).update(self._meta(lesson))
         self.query_one("#lesson-extra", Static).update(self._extra(lesson))
+        self._fill_ladder(lesson)
         if force or self._shown_lesson != lesson.id:
             # The body comes from the curriculum folder: sanitised before and after parsing.
             self.query_one("#lesson-body", Static).update(outside_markdown(lesson.body))
             if self._shown_lesson != lesson.id:
                 self.query_one("#lesson-pane", VerticalScroll).scroll_home(animate=False)
+        if self._shown_lesson != lesson.id:
+            self.cohort_app.presence.moved(f"lesson:{lesson.id}")
         self._shown_lesson = lesson.id
         self._refresh_bindings_if_changed()
 
@@ -301,11 +341,36 @@ class CurriculumScreen(CohortScreen):
             lesson is not None,
             lesson is not None and lesson.check is not None,
             lesson is not None and lesson.id in self._failed,
+            self._ladder_view is not None and self._ladder_view.next_match is not None,
             self._check is not None,
         )
         if signature != self._bindings_signature:
             self._bindings_signature = signature
             self.refresh_bindings()
+
+    def _ladder(self, lesson: Lesson | None) -> LadderView | None:
+        """The stuck ladder of ``lesson`` when its check failed in this session."""
+        if lesson is None or lesson.id not in self._failed:
+            return None
+        climb = self._climbs.setdefault(lesson.id, Climb())
+        state = self.state
+        climb.asked = asked_since(state, self.me, lesson.id, self._failed_at[lesson.id])
+        # Ranking reads every answered thread of the lesson (60 ms at 300 of them): once
+        # per failure and state, not on every redraw or binding check.
+        key = (lesson.id, id(self._failed[lesson.id]), id(state), state.applied)
+        if self._matches[0] != key:
+            found = matching_answers(state, lesson.id, self._failed[lesson.id].output)
+            self._matches = (key, found)
+        matches = self._matches[1]
+        return ladder_view(lesson, self._hints_shown.get(lesson.id, 0), matches, climb)
+
+    def _fill_ladder(self, lesson: Lesson) -> None:
+        view = self._ladder_view = self._ladder(lesson)
+        outcome = self._failed.get(lesson.id)
+        handles: dict[str, str] = {}
+        if view is not None:
+            handles = {m.entry.answerer: self._handle(m.entry.answerer) for m in view.matches}
+        self.query_one(StuckLadder).show(view, outcome.summary() if outcome else "", handles)
 
     def _meta(self, lesson: Lesson) -> Text:
         state, me = self.state, self.me
@@ -323,6 +388,13 @@ class CurriculumScreen(CohortScreen):
                 text.append(" · on it now: ")
                 names = [self._handle(m) for m in peers.doing[:6]]
                 text.append_text(member_line(", ".join("@" + n for n in names)))
+        here = on_lesson(self.cohort_app.presence.seats, lesson.id)
+        if here:
+            # Presence: who has this lesson open right now (ephemeral, never an op).
+            text.append("\n● here now: ", style="bold")
+            names = [self._handle(m) for m in here[:6]]
+            more = f" and {len(here) - 6} more" if len(here) > 6 else ""
+            text.append_text(member_line(", ".join("@" + n for n in names) + more))
         if lesson.prerequisites:
             text.append("\nNeeds: ")
             for i, pid in enumerate(lesson.prerequisites):
@@ -409,6 +481,15 @@ class CurriculumScreen(CohortScreen):
             text.append(f"  ({len(thread.posts)} posts)\n", style="dim")
         return text
 
+    def presence_where(self) -> str:
+        lesson = self.lesson
+        return f"lesson:{lesson.id}" if lesson else "curriculum"
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        super().on_presence_changed(message)
+        self._fill_list()
+        self._fill_pane()
+
     def _handle(self, member_id: str) -> str:
         member = self.state.members.get(member_id)
         return member.handle if member else member_id
@@ -482,6 +563,9 @@ class CurriculumScreen(CohortScreen):
             return False
         if action == "ask_failure":
             return lesson is not None and lesson.id in self._failed
+        if action == "open_match":
+            view = self._ladder(lesson)
+            return view is not None and view.next_match is not None
         if action == "run_check":
             return lesson is not None and lesson.check is not None and self._check is None
         if action == "cancel_check":
@@ -547,6 +631,8 @@ class CurriculumScreen(CohortScreen):
             )
             return
         self._hints_shown[lesson.id] = shown + 1
+        if lesson.id in self._failed:  # a rung of the stuck ladder climbed
+            self._climbs.setdefault(lesson.id, Climb()).hints_read += 1
         self._fill_pane()
 
     def action_rate(self) -> None:
@@ -592,15 +678,33 @@ class CurriculumScreen(CohortScreen):
         lesson = self.lesson
         self.app.push_screen(FaqScreen(lesson.id if lesson else None))
 
+    def action_open_match(self) -> None:
+        """The stuck ladder's rung 2: the next answered thread like this failure."""
+        lesson = self.lesson
+        view = self._ladder(lesson)
+        if lesson is None or view is None or view.next_match is None:
+            return
+        entry = view.next_match.entry
+        self._climbs[lesson.id].read_answer(entry.thread)
+        self._fill_pane()
+        self.cohort_app.go(f"post:{entry.answer_post}")
+
     def action_ask_failure(self) -> None:
         lesson = self.lesson
         if lesson is None or lesson.id not in self._failed:
             return
         outcome = self._failed[lesson.id]
         tail = "\n".join(clean_line(line) for line in outcome.output[-40:])
+        check = lesson.check.script_name if lesson.check else "check"
+        climb = self._climbs.setdefault(lesson.id, Climb())
+        titles = {
+            t: self.state.threads[t].title for t in climb.answers_read if t in self.state.threads
+        }
+        tried = what_i_tried(lesson, self._hints_shown.get(lesson.id, 0), climb, titles)
         body = (
-            f"The check for this lesson {outcome.summary()} and I'm stuck.\n\n"
-            f"```\n{tail}\n```\n\nWhat I tried: "
+            f"The check for this lesson ({clean_line(check)}) {outcome.summary()} "
+            f"and I'm stuck.\n\n```\n{tail}\n```\n\nWhat I tried:\n"
+            + (clean_text(tried) + "\n- " if tried else "- ")
         )
         self.cohort_app.compose_thread(
             lesson=lesson.id, title=f"Check fails: {lesson.title}"[:200], body=body
@@ -653,7 +757,15 @@ class CurriculumScreen(CohortScreen):
             )
         progress = self.state.progress.get(self.me, {}).get(message.lesson)
         if outcome.passed:
+            spell = self.state.stuck.get(self.me, {}).get(message.lesson)
+            if ops and spell is not None and spell.passed_at is None:
+                # This pass ends a failure: record the highest rung climbed since.
+                climb = self._climbs.pop(message.lesson, Climb())
+                climb.asked = asked_since(self.state, self.me, message.lesson, spell.failed_at)
+                rung, thread = climb.ended_by()
+                ops.append(k.CheckUnstuck(lesson=message.lesson, rung=rung, thread=thread))
             self._failed.pop(message.lesson, None)
+            self._failed_at.pop(message.lesson, None)
             if progress is None or progress.status != "done":
                 ops.append(k.ProgressSet(lesson=message.lesson, status="done"))
                 self._history.setdefault(message.lesson, []).append(
@@ -661,12 +773,15 @@ class CurriculumScreen(CohortScreen):
                 )
             self.notify("Check passed: lesson marked done.", timeout=4)
         else:
+            if message.lesson not in self._failed:  # a new failure: the ladder starts
+                self._failed_at[message.lesson] = self.now()
+                self._climbs[message.lesson] = Climb()
             self._failed[message.lesson] = outcome
-            hint = " Press f to ask the cohort about it." if "discussions" in SCREENS else ""
+            hint = " The lesson shows what to try next." if "discussions" in SCREENS else ""
             self.notify(f"Check {outcome.summary()}.{hint}", severity="warning", timeout=6)
         if ops:
             self.cohort_app.write_many(ops)
-        self._refresh_bindings_if_changed()
+        self._fill_pane()
 
     def action_cancel_check(self) -> None:
         if self._check is not None:

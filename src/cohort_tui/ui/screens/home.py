@@ -14,9 +14,11 @@ from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.onboarding import checklist, offer_checklist
+from cohort_tui.domain.presence import place
 from cohort_tui.domain.today import Today, relative_due
 from cohort_tui.store.personal import LocalFacts
 from cohort_tui.ui import palette
+from cohort_tui.ui.messages import PresenceChanged
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import TextScreen
@@ -45,6 +47,8 @@ class HomeScreen(CohortScreen):
     }
     HomeScreen #progress, HomeScreen #pulse { height: auto; }
     HomeScreen #pulse { margin-top: 0; }
+    HomeScreen #here-now { height: auto; display: none; }
+    HomeScreen #here-now.-someone { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -79,6 +83,9 @@ class HomeScreen(CohortScreen):
                 pulse = Static(id="pulse", classes="panel")
                 pulse.border_title = "Cohort pulse"
                 yield pulse
+                here = Static(id="here-now", classes="panel")
+                here.border_title = "Here now"
+                yield here
         yield CohortFooter()
 
     def refresh_view(self) -> None:
@@ -89,6 +96,7 @@ class HomeScreen(CohortScreen):
         self._fill_agenda(t, now)
         self._fill_progress(t)
         self._fill_pulse(t)
+        self._fill_here_now()
 
     # -- panels ------------------------------------------------------------------
 
@@ -270,6 +278,30 @@ class HomeScreen(CohortScreen):
         text.append(f"{p.reviews_this_week}", style="bold")
         text.append(" reviews given")
         self.query_one("#pulse", Static).update(text)
+
+    HERE_NOW_ROWS = 5
+    """Members listed by name on Home; the rest are counted."""
+
+    def _fill_here_now(self) -> None:
+        """Who else is here now and where ("3 here now: @lin on Files and paths ...");
+        the panel shows only when someone is."""
+        state, seats = self.state, self.cohort_app.presence.seats
+        panel = self.query_one("#here-now", Static)
+        panel.set_class(bool(seats), "-someone")
+        text = Text(f"{len(seats)} here now:", style="bold", end="")
+        for seat in seats[: self.HERE_NOW_ROWS]:
+            member = state.members.get(seat.member)
+            text.append("\n")
+            text.append_text(member_line(f"@{member.handle if member else seat.member}", "bold"))
+            text.append(" ")
+            text.append_text(member_line(place(state, seat.where)))
+        if len(seats) > self.HERE_NOW_ROWS:
+            text.append(f"\nand {len(seats) - self.HERE_NOW_ROWS} more", style="italic")
+        panel.update(text)
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        super().on_presence_changed(message)
+        self._fill_here_now()
 
     # -- actions -------------------------------------------------------------------
 
