@@ -294,8 +294,8 @@ def reviews_waiting(state: State, member: str) -> list[ReviewTask]:
 
 
 def my_submissions(state: State, member: str) -> list[Submission]:
-    """My submissions, newest first."""
-    subs = [s for s in state.submissions.values() if s.author == member]
+    """My submissions (my teams' included), newest first."""
+    subs = [s for s in state.submissions.values() if member in s.authors]
     subs.sort(key=lambda s: (-s.created_at, s.id))
     return subs
 
@@ -304,9 +304,10 @@ def my_submissions(state: State, member: str) -> list[Submission]:
 
 
 def project_approved(state: State, member: str, lesson_id: str) -> bool:
-    """Whether the member has an approved submission for the lesson's project."""
+    """Whether the member has an approved submission for the lesson's project (their own,
+    or their team's)."""
     return any(
-        s.author == member and s.lesson == lesson_id and submission_status(state, s) == "approved"
+        member in s.authors and s.lesson == lesson_id and submission_status(state, s) == "approved"
         for s in state.submissions.values()
     )
 
