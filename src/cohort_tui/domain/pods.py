@@ -191,3 +191,48 @@ def pod_activity(state: State, pod: Pod, limit: int = 5) -> list[PodActivity]:
             )
     rows.sort(key=lambda r: (-r.at, r.ref, r.member))
     return rows[:limit]
+
+
+def split_evenly(people: list[str], size: int) -> list[list[str]]:
+    """``people`` in groups of at most ``size``, as even as can be (sizes differ by at
+    most one), in order."""
+    if not people:
+        return []
+    count = -(-len(people) // size)
+    base, extra = divmod(len(people), count)
+    groups, start = [], 0
+    for i in range(count):
+        end = start + base + (1 if i < extra else 0)
+        groups.append(people[start:end])
+        start = end
+    return groups
+
+
+def plan_rotation(state: State, size: int, seed: str, tries: int = 64) -> list[list[str]]:
+    """New pods of at most ``size`` for every learner, the same for the same state and
+    ``seed``: of ``tries`` seeded shuffles, the one that keeps fewest pairs of current
+    podmates together (the first such shuffle on a tie)."""
+    import random
+
+    people = sorted(m.id for m in state.members.values() if "learner" in m.roles)
+    together = {
+        frozenset((a, b))
+        for pod in state.pods.values()
+        if pod.active
+        for a in pod.members
+        for b in pod.members
+        if a < b
+    }
+    rng = random.Random(seed)
+    best: list[list[str]] = []
+    best_repeats = -1
+    for _ in range(max(1, tries)):
+        order = people[:]
+        rng.shuffle(order)
+        groups = split_evenly(order, size)
+        repeats = sum(
+            1 for g in groups for a in g for b in g if a < b and frozenset((a, b)) in together
+        )
+        if best_repeats < 0 or repeats < best_repeats:
+            best, best_repeats = groups, repeats
+    return best

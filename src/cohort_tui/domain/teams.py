@@ -115,3 +115,66 @@ def contributions(state: State, sub: Submission) -> list[Contribution]:
             if reply.author in rows:
                 rows[reply.author].replies.append((review_id, reply.id))
     return list(rows.values())
+
+
+def _handle(state: State, member: str) -> str:
+    from cohort_tui.domain.sanitize import clean_line
+
+    found = state.members.get(member)
+    return "@" + clean_line(found.handle if found else member)
+
+
+def author_label(state: State, sub: Submission) -> str:
+    """Who a submission is by, sanitised for one line: ``@ada``, or for a team
+    ``team Ants (@ada, @bo)``."""
+    from cohort_tui.domain.sanitize import clean_line
+
+    team = state.teams.get(sub.team) if sub.team else None
+    if team is None:
+        return _handle(state, sub.author)
+    people = ", ".join(_handle(state, m) for m in sub.authors)
+    return f"team {clean_line(team.name)} ({people})"
+
+
+def team_actions(state: State, member: str, lesson_id: str) -> list[tuple[str, str]]:
+    """What ``member`` can do about a team for the lesson's project, as
+    ``(action, label)``: ``accept:TEAM``, ``decline:TEAM``, ``leave:TEAM`` or ``new``.
+    Labels quote team names raw: sanitise to show."""
+    if team_size(state, lesson_id) < 2:
+        return []
+    mine = team_of(state, member, lesson_id)
+    if mine is not None:
+        return [(f"leave:{mine.id}", f"Leave team {mine.name}")]
+    rows: list[tuple[str, str]] = []
+    for team in invitations(state, member):
+        if team.lesson == lesson_id:
+            rows.append((f"accept:{team.id}", f"Accept the invitation to {team.name}"))
+            rows.append((f"decline:{team.id}", f"Decline the invitation to {team.name}"))
+    rows.append(("new", "Form a new team and invite others"))
+    return rows
+
+
+def team_summary(state: State, member: str, lesson_id: str) -> str | None:
+    """One line about my team for the lesson's project, raw (sanitise to show); None for
+    a solo project."""
+    size = team_size(state, lesson_id)
+    if size < 2:
+        return None
+    team = team_of(state, member, lesson_id)
+    if team is None:
+        invited = [t for t in invitations(state, member) if t.lesson == lesson_id]
+        if invited:
+            return f"invited to {', '.join(t.name for t in invited)} (press T to answer)"
+        return f"no team yet: up to {size} people (press T to form one, or submit alone)"
+    people = " ".join(
+        "@" + (state.members[m].handle if m in state.members else m) for m in team.members
+    )
+    waiting = (
+        " · invited "
+        + " ".join(
+            "@" + (state.members[m].handle if m in state.members else m) for m in team.invited
+        )
+        if team.invited
+        else ""
+    )
+    return f"{team.name} · {people}{waiting}"
