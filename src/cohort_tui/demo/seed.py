@@ -473,7 +473,8 @@ def _reviewed_submission(
 ) -> Script:
     """Jonas and Omar, a team: Jonas submitted a week ago, reviewed by whoever the fold
     allocated (never Omar), Omar revised, approved for both."""
-    sub_j = s.new_id("s", s.day(8))  # first, as before teams: the demo's ids stay put
+    # Drawn first, as before teams existed: every other op of the demo keeps its id.
+    sub_j, rev_1 = s.new_id("s", s.day(8)), s.new_id("r", s.day(8))
     team = s.group_id("team", s.day(7))
     yield _event(
         "m_jonas",
@@ -488,7 +489,7 @@ def _reviewed_submission(
             lesson=project.id,
             title="notes: add and list",
             revision=k.RevisionData(
-                revision=s.new_id("r", s.day(8)),
+                revision=rev_1,
                 message="First version. No delete yet.",
                 files=[k.SubmittedFile(path="notes.py", content=code)],
             ),
