@@ -168,3 +168,46 @@ async def test_hostile_team_and_pod_names_are_inert(tmp_path: Path) -> None:
         await pilot.press("T")
         await until(pilot, lambda: "Accept the invitation" in screen_text(app))
         assert "[reverse]rev[/reverse]" in assert_inert(app)
+
+
+async def _submit_from_the_app(app: Any, pilot: Any, work: Path, title: str) -> None:
+    from textual.widgets import Input, SelectionList
+
+    app.work_dir = work
+    await until(pilot, lambda: "Inbox" in screen_text(app))
+    await settle(pilot)
+    await pilot.press("s")
+    await until(pilot, lambda: app.screen.query("#submit-files"))
+    dialog = app.screen
+    files = dialog.query_one(SelectionList)
+    await until(pilot, lambda: files.option_count > 0)
+    files.select("notes.py")
+    dialog.query_one("#submit-title", Input).value = title
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_submitting_in_a_team_submits_for_the_team(tmp_path: Path) -> None:
+    work = tmp_path / "pod"
+    work.mkdir()
+    (work / "notes.py").write_text("print('hi')\n")
+    root = tmp_path / "s"
+    demo_replica(root)
+    other = Replica(root)
+    other.write(
+        k.TeamCreate(team="t_owls", lesson=PROJECT, name="Owls", members=["m_mei", "m_sam"]),
+        author="m_ada",
+    )
+    app = make_app(root, member="m_mei", open_target="reviews")
+    async with app.run_test(size=SIZE) as pilot:
+        await _submit_from_the_app(app, pilot, work, "owls v1")
+        state = app.replica.state
+        await until(pilot, lambda: any(s.title == "owls v1" for s in state.submissions.values()))
+        sub = next(s for s in state.submissions.values() if s.title == "owls v1")
+        assert sub.team == "t_owls" and sub.authors == ["m_mei", "m_sam"]
+        assert not {"m_mei", "m_sam"} & {a.reviewer for a in sub.assignments}
+        await _submit_from_the_app(app, pilot, work, "owls again")
+        await until(
+            pilot, lambda: any("submitted already" in n.message for n in app._notifications)
+        )
+        assert not any(s.title == "owls again" for s in state.submissions.values())

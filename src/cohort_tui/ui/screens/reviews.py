@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+import msgspec
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +22,7 @@ from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.review_upkeep import stale_for
 from cohort_tui.domain.sanitize import clean_line
-from cohort_tui.domain.teams import author_label
+from cohort_tui.domain.teams import author_label, team_of
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, SubmitSetup
@@ -342,9 +343,24 @@ class ReviewsScreen(CohortScreen):
         )
 
         def done(op: k.SubmissionCreate | k.SubmissionRevise | None) -> None:
+            if isinstance(op, k.SubmissionCreate):
+                # In a team for the lesson: the submission is the team's (one per team).
+                team = team_of(self.state, self.me, op.lesson)
+                if team is not None and team.submission is not None:
+                    self.notify(
+                        "Your team has submitted already: open it and revise (R).",
+                        severity="warning",
+                    )
+                    return
+                if team is not None:
+                    op = msgspec.structs.replace(op, team=team.id)
             if op is not None and self.write(op):
                 assert isinstance(op, k.SubmissionCreate)
-                self.notify("Submitted. Reviewers have been asked.")
+                self.notify(
+                    "Submitted"
+                    + (" for your team" if op.team else "")
+                    + ". Reviewers have been asked."
+                )
                 self._show_tab("mine")
                 self.query_one("#review-list", RowList).highlight(op.submission)
 
