@@ -92,10 +92,20 @@ def choose_reviewers(
     pods = pod_index(state) if preference != "any" else {}
     author_pods = {pods[a] for a in authors if a in pods}
 
+    def team_pairs(member: str, default: int = 0) -> int:
+        return sum(m.get(member, 0) for m in pair_maps)
+
+    # One author (the common case) needs no sum: the key runs once per member.
+    pairs_of = pair_maps[0].get if len(pair_maps) == 1 else team_pairs
+    seed = zlib.crc32(salt)
+
+    # The pod preference as a rank per member in a pod (1 for anyone in none), made once.
+    ranks = {m: pod_preference_rank(preference, author_pods, p) for m, p in pods.items()}
+    no_pod = 0 if preference == "any" else 1
+
     def key(member: str) -> tuple[int, int, int, int, int]:
-        tiebreak = zlib.crc32(member.encode(), zlib.crc32(salt))
-        rank = pod_preference_rank(preference, author_pods, pods.get(member))
-        pairs = sum(m.get(member, 0) for m in pair_maps)
-        return (load.get(member, 0), rank, -quals[member], pairs, tiebreak)
+        tiebreak = zlib.crc32(member.encode(), seed)
+        rank = ranks.get(member, no_pod)
+        return (load.get(member, 0), rank, -quals[member], pairs_of(member, 0), tiebreak)
 
     return heapq.nsmallest(count, pool, key=key)
