@@ -211,3 +211,15 @@ async def test_submitting_in_a_team_submits_for_the_team(tmp_path: Path) -> None
             pilot, lambda: any("submitted already" in n.message for n in app._notifications)
         )
         assert not any(s.title == "owls again" for s in state.submissions.values())
+
+
+async def test_opening_another_pods_thread_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    replica = demo_replica(root)
+    pod = pod_of(replica.state, "m_sam")
+    assert pod is not None
+    thread = next(t for t in replica.state.threads.values() if t.pod == pod.id)
+    app = make_app(root, member="m_priya", open_target=f"thread:{thread.id}")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any("another pod" in n.message for n in app._notifications))
+        assert "Omar and I revised" not in screen_text(app)

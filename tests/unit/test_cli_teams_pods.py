@@ -131,6 +131,9 @@ def test_pods_rotate_keeps_history_and_channels_are_for_members(cli: CliRunner, 
     assert isinstance(seen, list) and thread_id in [t["id"] for t in seen]
     code, _, err = cli("post", thread_id, "--body", "sneaky", *store, "--as", outsider)
     assert code == 1 and "only the pod's members" in err
+    code, _, err = cli("read", thread_id, *store, "--as", outsider)
+    assert code == 1 and "another pod's channel" in err
+    assert cli("read", thread_id, *store, "--as", "sam")[0] == 0
 
 
 def test_pod_new_join_and_review_preference(cli: CliRunner, demo: Path) -> None:

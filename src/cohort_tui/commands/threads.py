@@ -195,6 +195,10 @@ def run_read(args: argparse.Namespace) -> int:
     thread = state.threads.get(args.thread)
     if thread is None:
         fail(f"no thread '{args.thread}' (see `cohort threads`)")
+    from cohort_tui.domain.pods import may_see_thread
+
+    if not may_see_thread(state, me.id, thread):
+        fail(f"thread {thread.id} is in another pod's channel")
 
     def who(member_id: str) -> str:
         member = state.members.get(member_id)

@@ -17,7 +17,7 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.clock import Clock, new_id
 from cohort_tui.domain.model import Post, Thread
-from cohort_tui.domain.pods import may_post_in_pod
+from cohort_tui.domain.pods import may_post_in_pod, may_see_thread
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.store.drafts import Drafts
 from cohort_tui.ui.screens.base import CohortScreen
@@ -244,6 +244,9 @@ class DiscussionsScreen(CohortScreen):
         thread = self.state.threads.get(thread_id)
         if thread is None:
             self.notify("No such thread.", severity="warning")
+            return
+        if thread.pod is not None and not may_see_thread(self.state, self.me, thread):
+            self.notify("That thread is in another pod's channel.", severity="warning")
             return
         if thread_id != self._open:
             self._seen_upto = self.state.reads.get(self.me, {}).get(thread_id)
