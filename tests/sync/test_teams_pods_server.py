@@ -15,12 +15,13 @@ from cohort_tui.domain.reduce import fold_ops
 from tests.sync.conftest import Api
 from tests.sync.ops_helpers import wire as wire_at
 
-_now = itertools.count(int(time.time() * 1000) + 1_000)
+_step = itertools.count()
 
 
 def wire(author: str, data: k.Data) -> dict[str, Any]:
-    """An op stamped after the joins, so a client's fold orders it after them too."""
-    return wire_at(author, data, at=next(_now))
+    """An op stamped after the joins (now, plus a step so each sorts after the one
+    before), so a client's fold orders it after them too."""
+    return wire_at(author, data, at=int(time.time() * 1000) + 1_000 + next(_step))
 
 
 FILES = [k.SubmittedFile(path="a.py", content="x = 1\n")]
