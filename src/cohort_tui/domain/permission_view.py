@@ -51,6 +51,37 @@ class Creator:
         self.author = author
 
 
+class SubmissionFacts:
+    """Who submitted, and as which team (a team's members may revise and reply)."""
+
+    __slots__ = ("author", "team")
+
+    authors: tuple[str, ...] = ()
+    """The full fold's credited members; the view asks the team's history instead."""
+
+    def __init__(self, author: str, team: str | None) -> None:
+        self.author = author
+        self.team = team
+
+
+class TeamMember:
+    """One entry of a team's history: a member who was in it or invited to it."""
+
+    __slots__ = ("member",)
+
+    def __init__(self, member: str) -> None:
+        self.member = member
+
+
+class TeamFacts:
+    """Everyone ever in a team or invited to it (the rules are lenient on purpose)."""
+
+    __slots__ = ("history",)
+
+    def __init__(self, history: tuple[TeamMember, ...]) -> None:
+        self.history = history
+
+
 class ReviewFacts:
     """Who wrote a review, about which submission."""
 
@@ -74,7 +105,8 @@ class PermissionView:
         self.members: dict[str, MemberFacts] = {}
         self.threads: dict[str, Creator] = {}
         self.posts: dict[str, Creator] = {}
-        self.submissions: dict[str, Creator] = {}
+        self.submissions: dict[str, SubmissionFacts] = {}
+        self.teams: dict[str, TeamFacts] = {}
         self.reviews: dict[str, ReviewFacts] = {}
         self.max_clock: Clock | None = None
         """The newest clock among the ops that changed a fact, so an op the server writes
@@ -105,6 +137,7 @@ class PermissionView:
             + len(self.threads)
             + len(self.posts)
             + len(self.submissions)
+            + sum(len(team.history) for team in self.teams.values())
             + len(self.reviews)
         )
 
@@ -203,7 +236,34 @@ def _post_create(view: PermissionView, op: Op, d: k.PostCreate) -> None:
 
 
 def _submission_create(view: PermissionView, op: Op, d: k.SubmissionCreate) -> None:
-    view._claim(view.submissions, d.submission, op.author)
+    if d.submission not in view.submissions:
+        view._put(view.submissions, d.submission, SubmissionFacts(op.author, d.team))
+
+
+def _add_to_team(view: PermissionView, team_id: str, members: list[str]) -> None:
+    """Record ``members`` in the team's history (a new tuple: undone with the put)."""
+    team = view.teams.get(team_id)
+    known = {m.member for m in team.history} if team else set()
+    new = tuple(TeamMember(m) for m in dict.fromkeys(members) if m not in known)
+    if new:
+        view._put(view.teams, team_id, TeamFacts((team.history if team else ()) + new))
+
+
+def _team_create(view: PermissionView, op: Op, d: k.TeamCreate) -> None:
+    if d.team not in view.teams:
+        # As the fold: a facilitator places the listed members; a learner is the first.
+        placing = view.has_role(op.author, "facilitator")
+        _add_to_team(view, d.team, list(d.members) if placing else [op.author, *d.members])
+
+
+def _team_accept(view: PermissionView, op: Op, d: k.TeamAccept) -> None:
+    if d.team in view.teams:
+        _add_to_team(view, d.team, [op.author])
+
+
+def _team_set(view: PermissionView, op: Op, d: k.TeamSet) -> None:
+    if d.team in view.teams and d.members:
+        _add_to_team(view, d.team, d.members)
 
 
 def _review_submit(view: PermissionView, op: Op, d: k.ReviewSubmit) -> None:
@@ -218,6 +278,9 @@ _HANDLERS: dict[str, Callable[[PermissionView, Op, Any], None]] = {
     k.ThreadCreate.KIND: _thread_create,
     k.PostCreate.KIND: _post_create,
     k.SubmissionCreate.KIND: _submission_create,
+    k.TeamCreate.KIND: _team_create,
+    k.TeamAccept.KIND: _team_accept,
+    k.TeamSet.KIND: _team_set,
     k.ReviewSubmit.KIND: _review_submit,
 }
 """The op kinds that change a permission fact; every other kind only moves the clock."""

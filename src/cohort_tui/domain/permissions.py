@@ -15,7 +15,7 @@ created what, without the rest of the state).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from cohort_tui.domain import op_kinds as k
@@ -34,6 +34,35 @@ class Authored(Protocol):
 
     @property
     def author(self) -> str: ...
+
+
+class Submitted(Protocol):
+    """What the rules ask of a submission: who submitted it, for whom, as which team."""
+
+    @property
+    def author(self) -> str: ...
+
+    @property
+    def authors(self) -> Sequence[str]:
+        """Everyone credited (a team's members); empty for a solo submission."""
+        ...
+
+    @property
+    def team(self) -> str | None: ...
+
+
+class TeamChange(Protocol):
+    """One entry of a team's history: who joined, was invited or left."""
+
+    @property
+    def member(self) -> str: ...
+
+
+class TeamFacts(Protocol):
+    """What the rules ask of a team: everyone ever in it or invited to it."""
+
+    @property
+    def history(self) -> Sequence[TeamChange]: ...
 
 
 class Reviewed(Protocol):
@@ -64,7 +93,10 @@ class Facts(Protocol):
     def posts(self) -> Mapping[str, Authored]: ...
 
     @property
-    def submissions(self) -> Mapping[str, Authored]: ...
+    def submissions(self) -> Mapping[str, Submitted]: ...
+
+    @property
+    def teams(self) -> Mapping[str, TeamFacts]: ...
 
     @property
     def reviews(self) -> Mapping[str, Reviewed]: ...
@@ -115,6 +147,26 @@ def _submission_author(state: Facts, d: Any) -> str | None:
     return sub.author if sub else None
 
 
+def _ever_in_team(state: Facts, member: str, team_id: str | None) -> bool:
+    """Whether ``member`` is, was or is invited to be in the team (by its history).
+
+    Lenient on purpose: the server checks against its newest state, and a member who
+    left after revising offline must not be refused there; the fold checks membership
+    at the op's own place in the order.
+    """
+    team = state.teams.get(team_id) if team_id else None
+    return team is not None and any(c.member == member for c in team.history)
+
+
+def _submission_reviser(state: Facts, op: Op, d: k.SubmissionRevise) -> str | None:
+    sub = state.submissions.get(d.submission)
+    if sub is None or op.author in (sub.author, *sub.authors):
+        return None
+    if _ever_in_team(state, op.author, sub.team):
+        return None
+    return "only the author or the team may revise a submission"
+
+
 def _cohort_create(state: Facts, op: Op, d: k.CohortCreate) -> str | None:
     return "the cohort already exists" if state.cohort is not None else None
 
@@ -138,7 +190,10 @@ def _review_reply(state: Facts, op: Op, d: k.ReviewReply) -> str | None:
     if review is None:
         return None
     sub = state.submissions.get(review.submission)
-    involved = op.author == review.reviewer or (sub is not None and op.author == sub.author)
+    involved = op.author == review.reviewer or (
+        sub is not None
+        and (op.author in (sub.author, *sub.authors) or _ever_in_team(state, op.author, sub.team))
+    )
     if involved or state.has_role(op.author, *MODERATORS):
         return None
     return "only the author, the reviewer or a mentor may reply"
@@ -147,9 +202,11 @@ def _review_reply(state: Facts, op: Op, d: k.ReviewReply) -> str | None:
 def _review_helpful(state: Facts, op: Op, d: k.ReviewHelpful) -> str | None:
     review = state.reviews.get(d.review)
     sub = state.submissions.get(review.submission) if review else None
-    if sub is None or sub.author == op.author:
+    if sub is None or op.author in (sub.author, *sub.authors):
         return None
-    return "only the submission's author may mark a review helpful"
+    if _ever_in_team(state, op.author, sub.team):
+        return None
+    return "only the submission's authors may mark a review helpful"
 
 
 _CURRICULUM = "only a curator or facilitator may change the curriculum"
@@ -178,9 +235,7 @@ RULES: dict[str, Rule] = {
         MODERATORS,
         "only the thread's author, a mentor or a facilitator may accept an answer",
     ),
-    k.SubmissionRevise.KIND: _owner_or(
-        _submission_author, (), "only the author may revise a submission"
-    ),
+    k.SubmissionRevise.KIND: _submission_reviser,
     k.ReviewClaim.KIND: _not_own_submission,
     k.ReviewSubmit.KIND: _not_own_submission,
     k.ReviewReply.KIND: _review_reply,
@@ -193,6 +248,10 @@ RULES: dict[str, Rule] = {
     k.SessionNotes.KIND: _needs(
         MODERATORS, "only a mentor or facilitator may attach session notes"
     ),
+    k.TeamSet.KIND: _needs(STAFF, "only a facilitator may change a team"),
+    k.PodCreate.KIND: _needs(STAFF, "only a facilitator may form pods"),
+    k.PodUpdate.KIND: _needs(STAFF, "only a facilitator may change a pod"),
+    k.PodRotate.KIND: _needs(STAFF, "only a facilitator may rotate pods"),
 }
 """Op kind -> the rule its author must pass; kinds not listed only need membership."""
 

@@ -23,7 +23,9 @@ from cohort_tui.domain.model import IdSet, ReadMarks, State
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
-SNAPSHOT_FORMAT = 4
+SNAPSHOT_FORMAT = (
+    5  # 4: the stuck ladder's counts (issue 13); 5: and teams, pods, submission authors
+)
 SNAPSHOT_NAME = "snapshot.msgpack"
 LEGACY_SNAPSHOT_NAME = "snapshot.json"
 

@@ -22,6 +22,7 @@ from cohort_tui.domain import queries as q
 from cohort_tui.domain.clock import Clock, new_id
 from cohort_tui.domain.discussion_index import ThreadOrder, touched_posts
 from cohort_tui.domain.model import Post, Thread
+from cohort_tui.domain.pods import may_post_in_pod, may_see_thread
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.store.drafts import Drafts
 from cohort_tui.store.recent import Mark
@@ -172,6 +173,8 @@ class DiscussionsScreen(CohortScreen):
     def _visible_threads(self) -> list[Thread]:
         state = self.state
         threads = [state.threads[thread_id] for thread_id in self._ordered_ids()]
+        if state.pods:  # pod channels are for their members and staff
+            threads = [t for t in threads if t.pod is None or may_see_thread(state, self.me, t)]
         if self._query.strip():
             found = self._index.search(state, self._query)
             threads = [t for t in threads if t.id in found]
@@ -200,6 +203,7 @@ class DiscussionsScreen(CohortScreen):
             head = plain(
                 (marks, palette.OK if thread.answer else ""),
                 (f"{'●' + str(unread):>4} " if unread else "     ", palette.NEW),
+                ("⌂ " if thread.pod else "", "italic"),  # a pod channel's thread
             )
             active = ago(thread.last_activity, self.now()).removesuffix(" ago")
             # Fixed widths, so the columns line up from row to row.
@@ -326,6 +330,9 @@ class DiscussionsScreen(CohortScreen):
         thread = self.state.threads.get(thread_id)
         if thread is None:
             self.notify("No such thread.", severity="warning")
+            return
+        if thread.pod is not None and not may_see_thread(self.state, self.me, thread):
+            self.notify("That thread is in another pod's channel.", severity="warning")
             return
         if thread_id != self._open:
             self._leave_thread()
@@ -454,7 +461,7 @@ class DiscussionsScreen(CohortScreen):
         self._set_filter(d.ThreadFilter("unread") if unread else d.ThreadFilter())
 
     def action_filter(self) -> None:
-        choices = d.filter_choices(self.state)
+        choices = d.filter_choices(self.state, self.me)
         keys = {f"{c.kind}:{c.value}": c for c in choices}
 
         def chosen(key: str | None) -> None:
@@ -490,8 +497,14 @@ class DiscussionsScreen(CohortScreen):
     def start_new_thread(self, *, lesson: str | None, title: str = "", body: str = "") -> None:
         """Open the composer for a new thread, optionally anchored to a lesson."""
         lesson_obj = self.state.lessons.get(lesson or "")
+        # Filtered to a pod channel I may post in: the new thread goes there.
+        pod = self.state.pods.get(self._filter.value) if self._filter.kind == "pod" else None
+        if pod is not None and not may_post_in_pod(self.state, self.me, pod):
+            pod = None
         heading = "New thread" + (f" on {lesson_obj.title}" if lesson_obj else "")
+        heading += f" in pod {pod.name}" if pod is not None else ""
         key = "thread-new" + (f".{lesson_obj.id}" if lesson_obj else "")
+        key += f".pod.{pod.id}" if pod is not None else ""
 
         def done(draft: Draft | None) -> None:
             if draft is None:
@@ -504,6 +517,7 @@ class DiscussionsScreen(CohortScreen):
                 body=draft.body,
                 lesson=draft.lesson,
                 tags=draft.tags,
+                pod=pod.id if pod is not None else None,
             )
             if self.write(op):
                 self.drafts.discard(key)

@@ -14,7 +14,9 @@ from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.onboarding import checklist, offer_checklist
+from cohort_tui.domain.pods import pod_activity, pod_of
 from cohort_tui.domain.presence import place
+from cohort_tui.domain.teams import author_label, invitations
 from cohort_tui.domain.today import Today, relative_due
 from cohort_tui.store.personal import LocalFacts
 from cohort_tui.ui import palette
@@ -45,10 +47,11 @@ class HomeScreen(CohortScreen):
         height: 1fr; border: none; background: $surface;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
-    HomeScreen #progress, HomeScreen #pulse { height: auto; }
+    HomeScreen #progress, HomeScreen #pulse, HomeScreen #pod { height: auto; }
     HomeScreen #pulse { margin-top: 0; }
     HomeScreen #here-now { height: auto; display: none; }
     HomeScreen #here-now.-someone { display: block; }
+    HomeScreen #pod { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +89,9 @@ class HomeScreen(CohortScreen):
                 here = Static(id="here-now", classes="panel")
                 here.border_title = "Here now"
                 yield here
+                pod = Static(id="pod", classes="panel")
+                pod.border_title = "My pod"
+                yield pod
         yield CohortFooter()
 
     def refresh_view(self) -> None:
@@ -97,6 +103,7 @@ class HomeScreen(CohortScreen):
         self._fill_progress(t)
         self._fill_pulse(t)
         self._fill_here_now()
+        self._fill_pod(now)
 
     # -- panels ------------------------------------------------------------------
 
@@ -156,7 +163,7 @@ class HomeScreen(CohortScreen):
                 f"submission:{sub.id}",
                 ("Review", "bold"),
                 f" (waiting {waiting}) ",
-                member_line("@" + self._handle(sub.author)),
+                member_line(author_label(state, sub)),
                 ": ",
                 member_line(sub.title),
             )
@@ -169,6 +176,20 @@ class HomeScreen(CohortScreen):
                     ": ",
                     member_line(sub.title),
                 )
+        for team in invitations(state, self.me):
+            inviter = team.members[0] if team.members else team.created_by
+            team_lesson = state.lessons.get(team.lesson)
+            row(
+                "☺",
+                f"lesson:{team.lesson}",
+                ("Team invite", "bold"),
+                " from ",
+                member_line("@" + self._handle(inviter)),
+                ": ",
+                member_line(team.name),
+                " · ",
+                member_line(team_lesson.title if team_lesson else team.lesson),
+            )
         mentioned = {state.posts[p].thread for p in t.mentions if p in state.posts}
         for thread_id, unread in t.unread[:8]:
             glyph = "@" if thread_id in mentioned else "✉"
@@ -302,6 +323,31 @@ class HomeScreen(CohortScreen):
     def on_presence_changed(self, message: PresenceChanged) -> None:
         super().on_presence_changed(message)
         self._fill_here_now()
+
+    def _fill_pod(self, now: int) -> None:
+        """My pod: its members and what they did lately (hidden when I am in no pod)."""
+        panel = self.query_one("#pod", Static)
+        pod = pod_of(self.state, self.me)
+        panel.display = pod is not None
+        if pod is None:
+            return
+        panel.border_title = Text("My pod: ") + member_line(pod.name, limit=30)
+        text = Text(end="", no_wrap=True, overflow="ellipsis")
+        text.append_text(
+            member_line(" ".join("@" + self._handle(m) for m in pod.members), "bold", limit=60)
+        )
+        glyphs = {"post": "✉", "thread": "✚", "submission": "⇪", "review": "✎"}
+        for item in pod_activity(self.state, pod, limit=3):
+            text.append("\n")
+            text.append_text(
+                plain(
+                    member_line("@" + self._handle(item.member), limit=16),
+                    f" {glyphs[item.what]} ",
+                    member_line(item.title, limit=40),
+                    (f" · {ago(item.at, now)}", "dim"),
+                )
+            )
+        panel.update(text)
 
     # -- actions -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+import msgspec
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +22,7 @@ from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.review_upkeep import stale_for
 from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.domain.teams import author_label, team_of
 from cohort_tui.ui import palette
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
@@ -174,7 +176,7 @@ class ReviewsScreen(CohortScreen):
             parts: list[str | tuple[str, str] | Text] = [
                 (f"{glyph} {rv.waited(now - task.assigned_at):>6} ", colour),
                 member_line(sub.title, "bold", limit=60),
-                (f" · {handle(self.state, sub.author)}", "dim"),
+                (f" · {author_label(self.state, sub)}", "dim"),
             ]
             if band == "overdue":
                 parts.append((" · overdue", palette.BAD_STRONG))
@@ -237,7 +239,7 @@ class ReviewsScreen(CohortScreen):
         text.append_text(
             plain(
                 ("by ", "dim"),
-                handle(state, sub.author),
+                author_label(state, sub),
                 (f" · {ago(sub.created_at, now)}\n", "dim"),
             )
         )
@@ -338,9 +340,24 @@ class ReviewsScreen(CohortScreen):
         )
 
         def done(op: k.SubmissionCreate | k.SubmissionRevise | None) -> None:
+            if isinstance(op, k.SubmissionCreate):
+                # In a team for the lesson: the submission is the team's (one per team).
+                team = team_of(self.state, self.me, op.lesson)
+                if team is not None and team.submission is not None:
+                    self.notify(
+                        "Your team has submitted already: open it and revise (R).",
+                        severity="warning",
+                    )
+                    return
+                if team is not None:
+                    op = msgspec.structs.replace(op, team=team.id)
             if op is not None and self.write(op):
                 assert isinstance(op, k.SubmissionCreate)
-                self.notify("Submitted. Reviewers have been asked.")
+                self.notify(
+                    "Submitted"
+                    + (" for your team" if op.team else "")
+                    + ". Reviewers have been asked."
+                )
                 self._show_tab("mine")
                 self.query_one("#review-list", RowList).highlight(op.submission)
 
@@ -360,7 +377,7 @@ def claim_review(screen: CohortScreen, sub: Submission) -> None:
     from cohort_tui.domain.reduce import active_assignment, reviewed_latest_revision
 
     state, me, now = screen.state, screen.me, screen.now()
-    if sub.author == me:
+    if me in sub.authors:
         screen.notify("You cannot review your own submission.", severity="warning")
         return
     mine = active_assignment(state, sub, me)

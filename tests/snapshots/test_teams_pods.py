@@ -1,0 +1,80 @@
+"""Team projects and pods as pictures, at 100x30 and 80x24, on the demo store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.discussions import ThreadFilter
+from cohort_tui.domain.pods import pod_of
+from cohort_tui.store.workspace import Replica
+from tests.ui.helpers import demo_replica, make_app
+
+SIZES = [(100, 30), (80, 24)]
+PROJECT = "quality-notes-project"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pod_channel(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Discussions narrowed to my pod's channel, its thread open."""
+
+    async def open_channel(pilot: Any) -> None:
+        await pilot.pause(0.1)
+        app = pilot.app
+        pod = pod_of(app.replica.state, "m_sam")
+        assert pod is not None
+        app.screen._set_filter(ThreadFilter("pod", pod.id))
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        app.clear_notifications()
+        await pilot.pause(0.1)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="discussions"),
+        terminal_size=size,
+        run_before=open_channel,
+    )
+
+
+def _invited(tmp_path: Path) -> Path:
+    """The demo, plus Tomás inviting me to a team for the notes project."""
+    root = tmp_path / "s"
+    demo_replica(root)
+    Replica(root).write(
+        k.TeamCreate(team="t_owls", lesson=PROJECT, name="Night Owls", members=["m_sam"]),
+        author="m_tomas",
+    )
+    return root
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_team_line_in_the_lesson_pane(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The project's lesson says I was invited and which key answers."""
+
+    async def scroll(pilot: Any) -> None:
+        for _ in range(3):  # the pane fills in steps: scroll once it has
+            await pilot.pause(0.2)
+            pilot.app.screen.query_one("#lesson-pane").scroll_end(animate=False)
+        await pilot.pause(0.1)
+
+    app = make_app(_invited(tmp_path), open_target=f"lesson:{PROJECT}")
+    assert snap_compare(app, terminal_size=size, run_before=scroll)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_team_dialog(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """T on a team project: accept, decline or form a team."""
+
+    async def open_dialog(pilot: Any) -> None:
+        await pilot.pause(0.2)
+        await pilot.press("T")
+        await pilot.pause(0.1)
+
+    app = make_app(_invited(tmp_path), open_target=f"lesson:{PROJECT}")
+    assert snap_compare(app, terminal_size=size, run_before=open_dialog)
