@@ -29,7 +29,7 @@ def command_modules() -> list[str]:
     return [f"cohort_tui.commands.{name}" for name in names]
 
 
-SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
+SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones", "chat", "showcase")
 FAST = ("status",)
 """Commands parsed with only their own module loaded (see :func:`build_parser`)."""
 

@@ -17,6 +17,7 @@ import pytest
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.export import export_json
 from cohort_tui.store.errors import StoreError
+from cohort_tui.store.snapshot import SNAPSHOT_FORMAT
 from cohort_tui.store.workspace import Replica, create_store
 
 
@@ -149,7 +150,7 @@ def test_a_snapshot_of_an_older_format_is_rebuilt(store_dir: Path) -> None:
     path.write_bytes(msgspec.msgpack.encode(old))
     reopened = Replica(store_dir)
     assert export_json(reopened.state) == expected and set(reopened.state.seen)
-    assert msgspec.msgpack.decode(path.read_bytes())["format"] == 3  # rewritten
+    assert msgspec.msgpack.decode(path.read_bytes())["format"] == SNAPSHOT_FORMAT  # rewritten
 
 
 def test_snapshot_from_another_log_is_not_trusted(store_dir: Path, tmp_path: Path) -> None:

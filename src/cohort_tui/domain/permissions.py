@@ -67,6 +67,11 @@ def _submission_author(state: State, d: Any) -> str | None:
     return sub.author if sub else None
 
 
+def _chat_author(state: State, d: Any) -> str | None:
+    message = state.chat_messages.get(d.message)
+    return message.author if message else None
+
+
 def _cohort_create(state: State, op: Op, d: k.CohortCreate) -> str | None:
     return "the cohort already exists" if state.cohort is not None else None
 
@@ -145,6 +150,10 @@ RULES: dict[str, Rule] = {
     k.SessionNotes.KIND: _needs(
         MODERATORS, "only a mentor or facilitator may attach session notes"
     ),
+    k.ChatHide.KIND: _owner_or(
+        _chat_author, MODERATORS, "only the author or a mentor or facilitator may hide a message"
+    ),
+    k.ShowcaseFeature.KIND: _needs(STAFF, "only a facilitator may feature showcase entries"),
 }
 """Op kind -> the rule its author must pass; kinds not listed only need membership."""
 

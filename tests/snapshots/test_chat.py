@@ -1,0 +1,38 @@
+"""The quick-help chat as pictures, at 100x30 and 80x24, on the demo store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.helpers import make_app
+
+SIZES = [(100, 30), (80, 24)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_chat(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Sam's view: a busy channel, the new-messages marker, the input focused."""
+
+    async def settle(pilot: Any) -> None:
+        await pilot.pause(0.2)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="chat"), terminal_size=size, run_before=settle
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_chat_selection(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Three messages selected in the list, ready to become a thread."""
+
+    async def select(pilot: Any) -> None:
+        await pilot.pause(0.2)
+        await pilot.press("up", "v", "up", "up")
+        await pilot.pause(0.1)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="chat"), terminal_size=size, run_before=select
+    )
