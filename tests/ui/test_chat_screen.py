@@ -13,7 +13,7 @@ from cohort_tui.ui.screens.chat import ChatScreen
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.widgets.chat_view import ChatView
-from tests.ui.helpers import make_app
+from tests.ui.helpers import demo_replica, make_app
 from tests.ui.hostile import HOSTILE_LINE, LONE, MARKUP, assert_inert
 
 
@@ -112,3 +112,47 @@ async def test_hostile_messages_are_inert(tmp_path: Path) -> None:
         assert "multi line message" in text
         await pilot.click(ChatView)  # a click on the text runs nothing
         assert app.is_running
+
+
+async def test_a_long_channel_lays_out_older_messages_as_they_come_into_view(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "s"
+    other = demo_replica(root)
+    other.write_many(
+        [
+            k.ChatSend(message=f"c_many{n:04d}", text=f"message {n} " * (1 + n % 7))
+            for n in range(1500)
+        ],
+        author="m_priya",
+    )
+    newest = chat.newest_clock(other.state, "cohort")
+    assert newest is not None
+    other.write(k.ChatRead(channel="cohort", upto=newest), author="m_sam")  # no marker
+    app = make_app(root, open_target="chat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        view = app.screen.query_one(ChatView)
+        await _wait(pilot, lambda: len(view.message_ids) > 1500)
+        assert view._cut > 0  # only the newest are laid out
+        view.focus()
+        await pilot.press("home")
+        await _wait(pilot, lambda: view._cut == 0)
+        await pilot.pause()
+        assert view.highlighted_id == view.message_ids[0]
+        assert view.scroll_offset.y == 0
+        await pilot.press("end")
+        await _wait(pilot, lambda: view.scroll_offset.y > 0)
+        assert "message 1499" in view.document_text().splitlines()[-1]
+
+
+async def test_hiding_a_message_redraws_it_as_hidden(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", open_target="chat")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await pilot.press(*"oops wrong channel", "enter", "up")
+        view = app.screen.query_one(ChatView)
+        assert view.has_focus
+        await pilot.press("x")
+        await _wait(pilot, lambda: "(message hidden)" in view.document_text())
+        assert "oops wrong channel" not in view.document_text()

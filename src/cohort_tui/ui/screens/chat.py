@@ -20,6 +20,7 @@ from cohort_tui.domain import chat
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.permissions import MODERATORS
+from cohort_tui.ui.messages import StoreChanged
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import member_line, plain
 from cohort_tui.ui.widgets.chat_view import ChatView
@@ -73,6 +74,8 @@ class ChatScreen(CohortScreen):
         self._unread_from: int | None = None
         self._opened: tuple[int, str] | None = None
         """(state id, channel) the "new messages" marker was placed for."""
+        self._relayout = False
+        """A message was hidden or shown: lay out every message again."""
         self._away = False
         """The screen was left (another mode or a dialog); the marker is placed anew."""
 
@@ -102,7 +105,10 @@ class ChatScreen(CohortScreen):
         self._opened = opened
         ids = chat.messages(state, self.channel)
         view = self.query_one(ChatView)
-        view.show(state, self.channel, ids, self.me, unread_from=self._unread_from)
+        relayout, self._relayout = self._relayout, False
+        view.show(
+            state, self.channel, ids, self.me, unread_from=self._unread_from, relayout=relayout
+        )
         self._fill_title(len(ids))
 
     def _fill_title(self, count: int) -> None:
@@ -148,6 +154,11 @@ class ChatScreen(CohortScreen):
             self.write(k.ChatRead(channel=self.channel, upto=newest))
 
     # -- events and actions ----------------------------------------------------------
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        # Runs before CohortScreen's handler, which refreshes the view.
+        if not message.ops or any(op.kind == k.ChatHide.KIND for op in message.ops):
+            self._relayout = True  # a refold (no ops) or a hide changes laid-out rows
 
     @on(ChatView.Highlighted)
     def _highlighted(self, event: ChatView.Highlighted) -> None:

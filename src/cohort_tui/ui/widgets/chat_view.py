@@ -38,6 +38,10 @@ HIDDEN = "(message hidden)"
 MARKER = -1
 """The message index of the "new messages" row."""
 DAY_MS = 86_400_000
+CHUNK = 400
+"""Messages laid out on opening a channel (and at least this many more per extension)."""
+MAX_FIRST = 5_000
+"""Most messages laid out on opening, however far back the unread marker is."""
 
 
 def _day_row(index: int) -> int:
@@ -136,7 +140,11 @@ class ChatView(ScrollView, can_focus=True):
         """Per entry of ``_firsts``: its message index (MARKER for the new-messages row)."""
         self._total = 0
         self._starts: list[int] = []
-        """Per message, the row its first line is on."""
+        """Per message from the cut, the row its first line is on."""
+        self._cut = 0
+        """Messages before this index are not laid out yet (one row each)."""
+        self._last_day: int | None = None
+        self._extending = False
         self._handles: dict[str, str] = {}
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self.selection_anchor: int | None = None
@@ -176,12 +184,26 @@ class ChatView(ScrollView, can_focus=True):
         me: str,
         *,
         unread_from: int | None = None,
+        relayout: bool = False,
     ) -> None:
         """Show a channel's messages (``ids``, oldest first); the cursor follows the
-        newest message when it was on the newest, else stays on its message."""
+        newest message when it was on the newest, else stays on its message.
+
+        Messages added at the end of what is shown are laid out alone; ``relayout``
+        lays out everything again (a message was hidden or shown).
+        """
         following = self.cursor < 0 or self.cursor >= len(self._ids) - 1
         wanted = self.highlighted_id
         same_channel = channel == self._channel
+        old = self._ids
+        appended = (
+            same_channel
+            and not relayout
+            and state is self._state
+            and unread_from == self._unread_from
+            and len(ids) >= len(old)
+            and (not old or ids[len(old) - 1] == old[-1])
+        )
         self._channel = channel
         if state is not self._state:
             self._handles.clear()
@@ -191,7 +213,11 @@ class ChatView(ScrollView, can_focus=True):
         if not same_channel:
             self.selection_anchor = None
             following = True
-        self._layout()
+        if appended and self._layout_width == self._content_width():
+            self._lay_from(len(old))
+            self.virtual_size = Size(self.size.width, self._total)
+        else:
+            self._layout(self._cut if same_channel else None)
         target = len(ids) - 1 if following or wanted is None else self._find(wanted)
         self.set_reactive(ChatView.cursor, target)
         if self.selection_anchor is not None and self.selection_anchor >= len(ids):
@@ -199,7 +225,8 @@ class ChatView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
         if following:
-            self.call_after_refresh(self._scroll_to_end)
+            self._extending = True  # not before it is at the end: the top is not in view
+            self.call_after_refresh(self._follow)
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
     def _find(self, message_id: str) -> int:
@@ -242,60 +269,104 @@ class ChatView(ScrollView, can_focus=True):
             rows = wrap_offsets(text, width) or [(0, 0)]
         return _Laid(message.hidden, text, len(handle), rows)
 
-    def _layout(self) -> None:
-        """Place every message's rows; a message already laid out at this width (and not
-        hidden or shown since) is reused, so a new message lays out only itself."""
+    def _first_cut(self) -> int:
+        """Where exact layout starts on opening: the newest messages, back to the unread
+        marker if it is near (older ones are laid out as they come into view)."""
+        n = len(self._ids)
+        unread = self._unread_from if self._unread_from is not None else n
+        return max(0, n - MAX_FIRST, min(n - CHUNK, unread))
+
+    def _layout(self, cut: int | None = None) -> None:
+        """Lay out messages from ``cut`` (default :meth:`_first_cut`) to the newest.
+
+        Messages before the cut count one row each until they are laid out (scrolling
+        near them extends the layout, see :meth:`_extend`), so opening a channel of
+        50,000 messages costs the newest few hundred.
+        """
         self._strips.clear()
         width = self._content_width()
         if width != self._layout_width:
             self._laid.clear()
         self._layout_width = width
+        n = len(self._ids)
+        self._cut = min(self._first_cut() if cut is None else cut, n)
+        self._firsts, self._owners, self._starts = [], [], []
+        self._total = self._cut
+        self._last_day = None
+        self._lay_from(self._cut)
+        self.virtual_size = Size(self.size.width, self._total)
+
+    def _lay_from(self, begin: int) -> None:
+        """Add the rows of messages ``begin`` to the newest after what is laid out."""
         state = self._state
+        if state is None:
+            return
+        width = self._layout_width
         laid = self._laid
-        firsts: list[int] = []
-        owners: list[int] = []
-        starts: list[int] = []
-        total = 0
+        firsts, owners, starts = self._firsts, self._owners, self._starts
+        total = self._total
         unread_from = self._unread_from
         # Days in local time, from the zone's offset now: one division per message.
         offset = time.localtime().tm_gmtoff * 1000
-        last_day = None
-        if state is not None:
-            messages = state.chat_messages
-            for index, message_id in enumerate(self._ids):
-                message = messages[message_id]
-                day = (message.at + offset) // DAY_MS
-                if day != last_day:
-                    last_day = day
-                    firsts.append(total)
-                    owners.append(_day_row(index))
-                    total += 1
-                if index == unread_from:
-                    firsts.append(total)
-                    owners.append(MARKER)
-                    total += 1
-                entry = laid.get(message_id)
-                if entry is None or entry.hidden != message.hidden:
-                    entry = laid[message_id] = self._lay(message_id, width)
+        last_day = self._last_day
+        messages = state.chat_messages
+        for index in range(begin, len(self._ids)):
+            message_id = self._ids[index]
+            message = messages[message_id]
+            day = (message.at + offset) // DAY_MS
+            if day != last_day:
+                last_day = day
                 firsts.append(total)
-                owners.append(index)
-                starts.append(total)
-                total += len(entry.rows)
-        self._firsts, self._owners, self._total = firsts, owners, total
-        self._starts = starts
-        self.virtual_size = Size(self.size.width, total)
+                owners.append(_day_row(index))
+                total += 1
+            if index == unread_from:
+                firsts.append(total)
+                owners.append(MARKER)
+                total += 1
+            entry = laid.get(message_id)
+            if entry is None or entry.hidden != message.hidden:
+                entry = laid[message_id] = self._lay(message_id, width)
+            firsts.append(total)
+            owners.append(index)
+            starts.append(total)
+            total += len(entry.rows)
+        self._total, self._last_day = total, last_day
+
+    def _extend(self) -> None:
+        """Lay out older messages (as many again as are laid out), keeping the rows on
+        screen where they are."""
+        self._extending = False
+        if self._cut <= 0 or self._state is None:
+            return
+        top = self.scroll_offset.y
+        from_end = self._total - top
+        index, part = self._row(top) if top < self._total else (-1, 0)
+        laid = len(self._ids) - self._cut
+        self._layout(max(0, self._cut - max(CHUNK, laid)))
+        # The message at the top stays at the top (a day or marker row: the distance
+        # from the end stays, as the rows after the old cut did not move).
+        y = self._first_row(index) + part if index > 0 else self._total - from_end
+        if index == 0:
+            y = 0  # the oldest message: its day row too
+        self.scroll_to(y=max(0, y), animate=False, force=True)
+        self.refresh()
+        if self._cut > 0 and y < self._cut + self.size.height:  # still near: more
+            self._extending = True
+            self.call_after_refresh(self._extend)
 
     def line_count(self) -> int:
         return self._total
 
     def _row(self, row: int) -> tuple[int, int]:
         """(message index or MARKER, which of its rows) on virtual row ``row``."""
+        if row < self._cut:  # not laid out yet: one row per message
+            return row, 0
         at = bisect_right(self._firsts, row) - 1
         return self._owners[at], row - self._firsts[at]
 
     def _first_row(self, index: int) -> int:
         """The row of a message's first line."""
-        return self._starts[index]
+        return index if index < self._cut else self._starts[index - self._cut]
 
     def document_text(self) -> str:
         """Every row as plain text (what a reader sees, unstyled): for tests."""
@@ -312,13 +383,23 @@ class ChatView(ScrollView, can_focus=True):
 
     def _scroll_to_message(self, index: int) -> None:
         first = self._first_row(index)
-        rows = len(self._laid[self._ids[index]].rows)
+        rows = 1 if index < self._cut else len(self._laid[self._ids[index]].rows)
         height = self.scrollable_content_region.height or self.size.height or 1
         top = self.scroll_offset.y
         if first < top:
             self.scroll_to(y=first, animate=False, force=True)
         elif first + rows > top + height:
             self.scroll_to(y=first + rows - height, animate=False, force=True)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._cut > 0 and not self._extending and new_value < self._cut + self.size.height:
+            self._extending = True  # older messages come into view: lay them out
+            self.call_after_refresh(self._extend)
+
+    def _follow(self) -> None:
+        self._scroll_to_end()
+        self._extending = False
 
     def _scroll_to_end(self) -> None:
         self.scroll_to(y=max(0, self._total - self.size.height), animate=False, force=True)
@@ -367,7 +448,7 @@ class ChatView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self._content_width() != self._layout_width and self._state is not None:
             keep = self.cursor
-            self._layout()
+            self._layout(self._cut)
             if 0 <= keep < len(self._ids):
                 self.call_after_refresh(self._scroll_to_message, keep)
         self.virtual_size = Size(self.size.width, self._total)
@@ -397,7 +478,9 @@ class ChatView(ScrollView, can_focus=True):
             return Text(" " * TIME + label, style=self._style("chat-view--time"), end="")
         message_id = self._ids[index]
         message = self._state.chat_messages[message_id]
-        laid = self._laid[message_id]
+        laid = self._laid.get(message_id)
+        if laid is None:  # before the cut: its first row until it is laid out
+            laid = self._laid[message_id] = self._lay(message_id, self._layout_width)
         start, end = laid.rows[part]
         text = Text(end="")
         if part == 0:
