@@ -1,4 +1,4 @@
-"""The quick-help chat as pictures, at 100x30 and 80x24, on the demo store."""
+"""The quick-help chat and the showcase as pictures, at 100x30 and 80x24, on the demo."""
 
 from __future__ import annotations
 
@@ -35,4 +35,16 @@ def test_chat_selection(snap_compare: Any, tmp_path: Path, size: tuple[int, int]
 
     assert snap_compare(
         make_app(tmp_path / "s", open_target="chat"), terminal_size=size, run_before=select
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_showcase(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """The demo's featured entry with its reactions and thanks."""
+
+    async def settle(pilot: Any) -> None:
+        await pilot.pause(0.2)
+
+    assert snap_compare(
+        make_app(tmp_path / "s", open_target="showcase"), terminal_size=size, run_before=settle
     )
