@@ -156,3 +156,20 @@ async def test_hiding_a_message_redraws_it_as_hidden(tmp_path: Path) -> None:
         await pilot.press("x")
         await _wait(pilot, lambda: "(message hidden)" in view.document_text())
         assert "oops wrong channel" not in view.document_text()
+
+
+async def test_c_switches_to_my_pod_channel_and_sends_there(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", open_target="chat")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await pilot.press("up", "c")
+        assert screen.channel.startswith("pod:")
+        title = screen.query_one("#chat-panel").border_title
+        assert "Pod Kestrels" in str(title)  # the cohort was marked read on leaving
+        await pilot.press("i", *"pairing at 8?", "enter")
+        ids = chat.messages(app.replica.state, screen.channel)
+        assert app.replica.state.chat_messages[ids[-1]].text == "pairing at 8?"
+        await pilot.press("up", "c")
+        assert screen.channel == "cohort"

@@ -120,3 +120,38 @@ def test_a_chat_turned_thread_quotes_the_messages_in_order() -> None:
 @pytest.mark.parametrize("text", ["", "  ", "x" * (k.CHAT_MAX_CHARS + 1)])
 def test_check_text_refuses_what_the_fold_would(text: str) -> None:
     assert chat.check_text(text) is not None
+
+
+def test_pod_channels_are_for_the_pod_and_staff_and_closed_pods_are_read_only() -> None:
+    m, ops = small_cohort()
+    ops += [
+        m.op("m_fac", k.PodCreate(pod="p1", name="Otters", members=["m_a", "m_b"])),
+        _chat(m, "m_a", "c1", "pod hello", channel="pod:p1"),
+        _chat(m, "m_c", "c2", "let me in", channel="pod:p1"),
+        _chat(m, "m_men", "c3", "mentor here", channel="pod:p1"),
+    ]
+    state = fold_ops(ops)
+    assert chat.messages(state, "pod:p1") == ["c1", "c3"]
+    assert state.refused[-1].reason == "only the pod's members and the staff use a pod's channel"
+    assert chat.channels_for(state, "m_a") == ["cohort", "pod:p1"]
+    assert chat.channels_for(state, "m_c") == ["cohort"]
+    assert chat.channels_for(state, "m_men") == ["cohort", "pod:p1"]
+    assert chat.channel_title(state, "pod:p1") == "Pod Otters"
+    assert chat.unread_count(state, "m_b", "pod:p1") == 2
+    ops += [
+        m.op(
+            "m_fac",
+            k.PodRotate(pods=[k.PodSpec(pod="p2", name="Lynx", members=["m_a", "m_c"])]),
+        ),
+        _chat(m, "m_a", "c4", "too late", channel="pod:p1"),
+        m.op("m_b", k.ChatRead(channel="pod:p1", upto=ops[-1].clock)),  # reading stays
+        _chat(m, "m_c", "c5", "new pod", channel="pod:p2"),
+    ]
+    state = fold_ops(ops)
+    assert chat.messages(state, "pod:p1") == ["c1", "c3"]
+    assert chat.messages(state, "pod:p2") == ["c5"]
+    assert [r.reason for r in state.refused][-1] == (
+        "the pod was closed by a rotation; its channel is read-only"
+    )
+    assert chat.unread_count(state, "m_b", "pod:p1") == 0
+    assert chat.channels_for(state, "m_a") == ["cohort", "pod:p2"]

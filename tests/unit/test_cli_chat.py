@@ -51,7 +51,7 @@ def test_bad_messages_and_channels_are_refused_clearly(
     assert main(["chat", "send", "x" * (k.CHAT_MAX_CHARS + 1), "--store", store]) == 1
     assert "at most 500 characters" in capsys.readouterr().err
     assert main(["chat", "send", "hi", "--channel", "pod:none", "--store", store]) == 1
-    assert "unknown channel pod:none (channels: cohort)" in capsys.readouterr().err
+    assert "unknown channel pod:none (channels: cohort, pod:Kestrels)" in capsys.readouterr().err
     assert main(["chat", "tail", "-n", "0", "--store", store]) == 1
 
 
@@ -68,3 +68,24 @@ def test_hostile_text_is_escaped_in_json_and_cleaned_in_lines(
     assert main(["chat", "tail", "-n", "1", "--store", store]) == 0
     line = capsys.readouterr().out
     assert "\x1b" not in line and "\u202e" not in line and "⟪U+202E⟫evil [b]x[/b]" in line
+
+
+def test_a_pod_channel_by_name(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            ["chat", "send", "kestrels, sync at 6?", "--channel", "pod:kestrels", "--store", store]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        main(["chat", "tail", "--channel", "Kestrels", "--json", "--store", store, "--as", "omar"])
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["channel"].startswith("pod:pod_")
+    assert out["messages"][-1]["text"] == "kestrels, sync at 6?"
+    assert (
+        main(["chat", "tail", "--channel", "pod:kestrels", "--store", store, "--as", "priya"]) == 1
+    )
+    assert "unknown channel pod:kestrels (channels: cohort, pod:Badgers)" in capsys.readouterr().err

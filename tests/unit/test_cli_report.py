@@ -26,7 +26,8 @@ def test_text_report(cli: CliRunner, demo: Path) -> None:
     for heading in ("Completion", "Participation", "At risk (3)"):
         assert heading in lines
     assert "  lessons done        51 of 91 (56%)" in lines
-    assert "  projects approved   1 of 7 (14%)" in lines
+    # Jonas and Omar's team project counts for each of them.
+    assert "  projects approved   2 of 7 (29%) (2 through a team)" in lines
     assert "  2026-10-22 .. 2026-10-28   no learners yet" in lines
     assert "  2026-11-12 .. 2026-11-18      7 of 7    ########## 100%" in lines
     # Participation rows line up: every count column ends at the same cell.
@@ -61,6 +62,7 @@ def test_json_report_is_stable_and_complete(cli: CliRunner, demo: Path) -> None:
         "participation",
         "at_risk",
         "reviewers",  # added by issue 13: new keys only ever go at the end
+        "team_projects",  # issue 16
     ]
     assert data["generated_at"] == DEMO_NOW and data["learners"] == 7
     assert data["lessons"] == {"done": 51, "total": 91, "rate": 51 / 91}

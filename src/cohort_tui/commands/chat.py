@@ -15,11 +15,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     send = chat_sub.add_parser("send", parents=[common], help="send a message; prints its id")
     send.add_argument("text", metavar="TEXT")
     send.add_argument(
-        "--channel", default="cohort", metavar="CHANNEL", help="cohort (default) or pod:ID"
+        "--channel",
+        default="cohort",
+        metavar="CHANNEL",
+        help="cohort (default), or your pod: pod:NAME or pod:ID",
     )
     send.set_defaults(run=run_send)
     tail = chat_sub.add_parser("tail", parents=[common], help="print a channel's latest messages")
-    tail.add_argument("--channel", default="cohort", metavar="CHANNEL")
+    tail.add_argument("--channel", default="cohort", metavar="CHANNEL", help="as for send")
     tail.add_argument("-n", "--lines", type=int, default=20, metavar="N", help="how many (20)")
     tail.add_argument("--json", action="store_true", help="machine-readable output")
     tail.add_argument(
@@ -38,10 +41,11 @@ def run_send(args: argparse.Namespace) -> int:
         fail(problem)
     replica = open_replica(args)
     me = acting_member(replica, args)
-    if problem := chat.channel_problem(replica.state, me.id, args.channel):
-        fail(f"{problem} (channels: {', '.join(chat.channels_for(replica.state, me.id))})")
+    channel = chat.resolve_channel(replica.state, me.id, args.channel)
+    if problem := chat.channel_problem(replica.state, me.id, channel):
+        fail(f"{problem} (channels: {', '.join(chat.channel_names(replica.state, me.id))})")
     message_id = new_id("c")
-    op = replica.write(ChatSend(message=message_id, channel=args.channel, text=text), author=me.id)
+    op = replica.write(ChatSend(message=message_id, channel=channel, text=text), author=me.id)
     for refusal in replica.state.refused:
         if refusal.op == op.id:
             fail(f"not allowed: {refusal.reason}")
@@ -58,9 +62,10 @@ def run_tail(args: argparse.Namespace) -> int:
     replica = open_replica(args)
     me = acting_member(replica, args)
     state = replica.state
-    if problem := chat.channel_problem(state, me.id, args.channel):
-        fail(f"{problem} (channels: {', '.join(chat.channels_for(state, me.id))})")
-    ids = chat.messages(state, args.channel)[-args.lines :]
+    channel = chat.resolve_channel(state, me.id, args.channel)
+    if problem := chat.channel_problem(state, me.id, channel, writing=False):
+        fail(f"{problem} (channels: {', '.join(chat.channel_names(state, me.id))})")
+    ids = chat.messages(state, channel)[-args.lines :]
     shown = [state.chat_messages[i] for i in ids]
     if args.json:
         rows = [
@@ -75,16 +80,16 @@ def run_tail(args: argparse.Namespace) -> int:
             }
             for m in shown
         ]
-        unread = chat.unread_count(state, me.id, args.channel)
+        unread = chat.unread_count(state, me.id, channel)
         # ASCII escapes: the text stays exact, and no control character reaches a terminal.
-        print(json.dumps({"channel": args.channel, "unread": unread, "messages": rows}, indent=2))
+        print(json.dumps({"channel": channel, "unread": unread, "messages": rows}, indent=2))
     else:
         for message in shown:
             print(chat.message_line(state, message))
         if not shown:
             print("no messages yet")
-    newest = chat.newest_clock(state, args.channel)
-    mark = chat.read_mark(state, me.id, args.channel)
+    newest = chat.newest_clock(state, channel)
+    mark = chat.read_mark(state, me.id, channel)
     if args.mark_read and newest is not None and (mark is None or tuple(newest) > tuple(mark)):
-        replica.write(ChatRead(channel=args.channel, upto=newest), author=me.id)
+        replica.write(ChatRead(channel=channel, upto=newest), author=me.id)
     return 0

@@ -90,3 +90,40 @@ def read_body(body: str | None, body_file: str | None) -> str:
         fail(f"{body_file} is not UTF-8 text ({where_not_utf8(exc)})")
     except OSError as exc:
         fail(f"cannot read {body_file}: {exc.strerror}")
+
+
+def resolve_members(replica: Replica, handles: list[str]) -> list[Member]:
+    """The members named by ``@handle``/handle/id words, in order, each once."""
+    found: dict[str, Member] = {}
+    for word in handles:
+        member = replica.resolve_member(word) if word.strip("@") else None
+        if member is None:
+            fail(f"'{word}' is not a member handle (try @handle)")
+        found.setdefault(member.id, member)
+    return list(found.values())
+
+
+def group_name(name: str, what: str) -> str:
+    """A team's or pod's name as typed, checked: one line, 1 to 80 characters."""
+    from cohort_tui.domain.sanitize import clean_line
+
+    cleaned = " ".join(clean_line(name).split())
+    if not cleaned:
+        fail(f"the {what} needs a name")
+    if len(cleaned) > 80:
+        fail(f"the {what}'s name is {len(cleaned)} characters; the limit is 80")
+    return cleaned
+
+
+def refusal_of(replica: Replica, op_id: str) -> None:
+    """Stop with the fold's reason when it refused the op just written."""
+    for refusal in replica.state.refused:
+        if refusal.op == op_id:
+            fail(f"not allowed: {refusal.reason}")
+
+
+def print_json(value: object) -> None:
+    """``value`` as indented JSON on stdout (non-ASCII kept)."""
+    import json
+
+    print(json.dumps(value, indent=2, ensure_ascii=False))

@@ -132,7 +132,8 @@ def text_report(report: CohortReport) -> str:
         "",
         "Completion",
         f"  lessons done        {fraction(r.lessons)}",
-        f"  projects approved   {fraction(r.projects)}",
+        f"  projects approved   {fraction(r.projects)}"
+        + (f" ({r.team_projects} through a team)" if r.team_projects else ""),
         "",
         f"Review response (assignment to review; target {r.reviews.target_hours}h)",
     ]
@@ -224,6 +225,7 @@ def markdown_report(report: CohortReport) -> str:
         f"| lessons | {r.lessons.done} | {r.lessons.total} | {percent(r.lessons.rate)} |",
         f"| projects (approved) | {r.projects.done} | {r.projects.total} | "
         f"{percent(r.projects.rate)} |",
+        *([f"| of which by a team | {r.team_projects} | | |"] if r.team_projects else []),
         "",
         f"## Review response (target {rv.target_hours}h)",
         "",

@@ -81,8 +81,8 @@ def _submit_review(args: argparse.Namespace, sub_id: str) -> int:
     me = acting_member(replica, args)
     state = replica.state
     sub = find_submission(state, sub_id)
-    if sub.author == me.id:
-        fail("you cannot review your own submission")
+    if me.id == sub.author or me.id in sub.authors:
+        fail("you cannot review your own submission" + (" (your team's)" if sub.team else ""))
     assigned = active_assignment(state, sub, me.id) is not None
     if not assigned and not state.has_role(me.id, "mentor", "facilitator"):
         hint = (
@@ -126,8 +126,8 @@ def _claim(args: argparse.Namespace, sub_id: str) -> int:
     replica = open_replica(args)
     me = acting_member(replica, args)
     sub = find_submission(replica.state, sub_id)
-    if sub.author == me.id:
-        fail("you cannot review your own submission")
+    if me.id == sub.author or me.id in sub.authors:
+        fail("you cannot review your own submission" + (" (your team's)" if sub.team else ""))
     if active_assignment(replica.state, sub, me.id) is None and not replica.state.has_role(
         me.id, "reviewer", "mentor", "facilitator"
     ):

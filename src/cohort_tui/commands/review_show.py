@@ -50,12 +50,14 @@ def render_submission(
 ) -> list[str]:
     """The text of ``cohort review show``: revision ``index`` (0-based) of ``sub``."""
     from cohort_tui.domain import queries as q
+    from cohort_tui.domain.teams import author_label
 
     revision: Revision = sub.revisions[index]
     out = [
         clean_line(sub.title),
-        f"{sub.id} · by {_who(state, sub.author)} · lesson {sub.lesson} · "
+        f"{sub.id} · by {author_label(state, sub)} · lesson {sub.lesson} · "
         f"{q.submission_status(state, sub)} · revision {index + 1} of {len(sub.revisions)}"
+        + (f" by {_who(state, revision.author)}" if sub.team and revision.author else "")
         + (f" · {clean_line(revision.diff_range)}" if revision.diff_range else ""),
     ]
     if revision.message:

@@ -119,6 +119,8 @@ def inbox(state: State, member: str, now: int) -> dict[str, Any]:
                 "author_handle": state.members[sub.author].handle
                 if sub.author in state.members
                 else None,
+                "team": sub.team,
+                "authors": list(sub.authors),
                 "revision": sub.revisions[-1].id,
                 "assigned_at": task.assigned_at,
                 "waiting_ms": max(0, now - task.assigned_at),
@@ -138,6 +140,8 @@ def inbox(state: State, member: str, now: int) -> dict[str, Any]:
                 "created_at": sub.created_at,
                 "revisions": len(sub.revisions),
                 "revision": sub.revisions[-1].id,
+                "team": sub.team,
+                "authors": list(sub.authors),
                 "waiting_on": sorted(a.reviewer for a in sub.assignments if a.active),
                 "reviews": [_review_row(state, r) for r in q.latest_reviews(state, sub)],
             }

@@ -28,6 +28,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="submit `git diff REV_RANGE` of the repository in the current directory",
     )
     p.add_argument("--revise", metavar="SUBMISSION", help="add a revision to one of my submissions")
+    p.add_argument(
+        "--solo",
+        action="store_true",
+        help="submit alone even when I am in a team for the lesson (default: as the team)",
+    )
     p.add_argument("files", nargs="*", metavar="FILE", help="files to submit (text only)")
     p.set_defaults(run=run_submit)
 
@@ -129,6 +134,7 @@ def run_submit(args: argparse.Namespace) -> int:
 
     from cohort_tui.domain import submissions as subs
     from cohort_tui.domain.sanitize import clean_line
+    from cohort_tui.domain.teams import team_of
 
     if args.diff is not None and args.files:
         fail("give --diff REV_RANGE or files, not both")
@@ -143,12 +149,21 @@ def run_submit(args: argparse.Namespace) -> int:
         sub = state.submissions.get(args.revise)
         if sub is None:
             fail(f"no submission '{args.revise}' (see `cohort reviews`)")
-        if sub.author != me.id:
-            fail(f"only the author of {sub.id} may revise it")
+        if me.id not in sub.authors:
+            fail(
+                f"only the author of {sub.id} may revise it"
+                + (" (or its team)" if sub.team else "")
+            )
         if args.lesson and args.lesson != sub.lesson:
             fail(f"{sub.id} is for lesson {sub.lesson}, not {args.lesson}")
     elif args.lesson not in state.lessons:
         fail(f"no lesson '{args.lesson}' (see `cohort lessons`)")
+    team = None if args.revise or args.solo else team_of(state, me.id, args.lesson)
+    if team is not None and team.submission is not None:
+        fail(
+            f"your team has submitted already ({team.submission}); "
+            f"add a revision with --revise {team.submission}"
+        )
     if args.diff is not None:
         raw = git_diff(args.diff)
         if not raw.strip():
@@ -164,7 +179,12 @@ def run_submit(args: argparse.Namespace) -> int:
         data: Any = (
             subs.build_revise(submission=args.revise, revision=revision)
             if args.revise
-            else subs.build_create(lesson=args.lesson, title=args.title, revision=revision)
+            else subs.build_create(
+                lesson=args.lesson,
+                title=args.title,
+                revision=revision,
+                team=team.id if team is not None else None,
+            )
         )
     except subs.SubmissionProblem as exc:
         fail(clean_line(str(exc)))  # it may quote file names from the disk or the diff
@@ -181,6 +201,8 @@ def run_submit(args: argparse.Namespace) -> int:
         if a.active and a.reviewer in replica.state.members
     ]
     print(data.submission)
+    if team is not None:
+        print(f"cohort: submitted for team {clean_line(team.name)}", file=sys.stderr)
     print(
         "cohort: waiting on " + (", ".join(reviewers) if reviewers else "no reviewer yet"),
         file=sys.stderr,

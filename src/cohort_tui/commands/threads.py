@@ -17,6 +17,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _body_options(new)
     new.add_argument("--lesson", metavar="LESSON", help="anchor the thread to a lesson")
     new.add_argument("--tag", action="append", default=[], metavar="TAG")
+    new.add_argument(
+        "--pod",
+        metavar="POD",
+        help="start it in a pod's channel (shown to its members and staff; not secret: "
+        "every replica holds the log); `mine` is my pod",
+    )
     new.set_defaults(run=run_new)
 
     p = sub.add_parser("post", parents=[common], help="reply in a thread; prints the post id")
@@ -75,6 +81,7 @@ def run_new(args: argparse.Namespace) -> int:
     me = acting_member(replica, args)
     if args.lesson and args.lesson not in replica.state.lessons:
         fail(f"no lesson '{args.lesson}' (see `cohort lessons`)")
+    pod = _pod_for(replica.state, me.id, args.pod)
     thread_id = new_id("t")
     op = replica.write(
         ThreadCreate(
@@ -84,12 +91,28 @@ def run_new(args: argparse.Namespace) -> int:
             body=body,
             lesson=args.lesson,
             tags=tags,
+            pod=pod,
         ),
         author=me.id,
     )
     _refusal(replica, op.id)
     print(thread_id)
     return 0
+
+
+def _pod_for(state: Any, me: str, wanted: str | None) -> str | None:
+    from cohort_tui.domain.pods import pod_of
+
+    if wanted is None:
+        return None
+    pod = pod_of(state, me) if wanted == "mine" else state.pods.get(wanted)
+    if pod is None:
+        fail(
+            "you are in no pod"
+            if wanted == "mine"
+            else f"no pod '{wanted}' (see `cohort pod list`)"
+        )
+    return str(pod.id)
 
 
 def run_post(args: argparse.Namespace) -> int:
@@ -115,6 +138,7 @@ def run_post(args: argparse.Namespace) -> int:
 
 def run_threads(args: argparse.Namespace) -> int:
     from cohort_tui.domain import queries as q
+    from cohort_tui.domain.pods import may_see_thread
     from cohort_tui.domain.sanitize import clean_line, truncate
 
     replica = open_replica(args)
@@ -122,6 +146,8 @@ def run_threads(args: argparse.Namespace) -> int:
     state, now = replica.state, now_ms()
     rows: list[dict[str, Any]] = []
     for thread in sorted(state.threads.values(), key=lambda t: (-t.last_activity, t.id)):
+        if thread.pod is not None and not may_see_thread(state, me.id, thread):
+            continue
         unread = q.unread_count(state, me.id, thread.id)
         if args.unread and not unread:
             continue
@@ -136,6 +162,7 @@ def run_threads(args: argparse.Namespace) -> int:
                 "unread": unread,
                 "pinned": thread.pinned,
                 "answered": thread.answer is not None,
+                "pod": thread.pod,
                 "last_activity": thread.last_activity,
             }
         )

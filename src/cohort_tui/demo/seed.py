@@ -71,6 +71,18 @@ MEMBERS: list[tuple[str, str, str, list[k.Role], int, str]] = [
 ]
 
 
+GROUP_KINDS = (
+    k.TeamCreate,
+    k.TeamAccept,
+    k.TeamLeave,
+    k.TeamSet,
+    k.PodCreate,
+    k.PodUpdate,
+    k.PodJoin,
+    k.PodLeave,
+    k.PodRotate,
+)
+
 Event = tuple[int, str, k.Data]
 """``(when, author, data)``: one thing a member does in the demo's story."""
 Script = Generator[Event, Op, None]
@@ -83,6 +95,9 @@ class _Seeder:
     def __init__(self, now: int, seed: int = 7) -> None:
         self.now = now
         self.rng = random.Random(seed)
+        self.group_rng = random.Random(seed + 1)
+        """Ids of team and pod ops (and pod channel posts) come from their own generator,
+        so adding them left every other op's id as it was."""
         self.clock = HybridClock("n_demo")
         self.state = State()
         self.ops: list[Op] = []
@@ -93,13 +108,25 @@ class _Seeder:
         """Epoch ms of ``hour:minute`` UTC on day ``d`` of the cohort."""
         return self.start + d * DAY_MS + (hour - 9) * HOUR_MS + minute * 60_000
 
-    def ulid(self, at: int) -> str:
+    def ulid(self, at: int, rng: random.Random | None = None) -> str:
         alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-        value = (at << 80) | self.rng.getrandbits(80)
+        value = (at << 80) | (rng or self.rng).getrandbits(80)
         return "".join(alphabet[(value >> (5 * i)) & 31] for i in reversed(range(26)))
 
     def new_id(self, prefix: str, at: int) -> str:
         return f"{prefix}_{self.ulid(at)}"
+
+    def group_id(self, prefix: str, at: int) -> str:
+        """An id for a team, pod or pod channel entity (see ``group_rng``)."""
+        return f"{prefix}_{self.ulid(at, self.group_rng)}"
+
+    def _group_op(self, data: k.Data) -> bool:
+        if isinstance(data, GROUP_KINDS):
+            return True
+        if isinstance(data, k.ThreadCreate):
+            return data.pod is not None
+        thread = self.state.threads.get(data.thread) if isinstance(data, k.PostCreate) else None
+        return thread is not None and thread.pod is not None
 
     def run(self, scripts: list[Script]) -> None:
         """Play several scripts together in time order.
@@ -128,7 +155,8 @@ class _Seeder:
     def emit(self, author: str, data: k.Data, at: int) -> Op:
         at = min(at, self.now - 60_000)
         stamp = self.clock.now(max(at, (self.state.last_clock or (0,))[0]))
-        op = Op(self.ulid(stamp[0]), data.KIND, author, stamp, data)
+        rng = self.group_rng if self._group_op(data) else None
+        op = Op(self.ulid(stamp[0], rng), data.KIND, author, stamp, data)
         apply_op(self.state, op)
         self.ops.append(op)
         return op
@@ -208,6 +236,7 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
     scripts += _discussions(s, lessons)
     scripts += _reviews(s, lessons)
     scripts += _sessions_and_shoutouts(s)
+    scripts += [_pods(s)]
     s.run(scripts)
     from cohort_tui.demo.social import social_ops
 
@@ -445,9 +474,16 @@ def _reviews(s: _Seeder, lessons: list[Lesson]) -> list[Script]:
 def _reviewed_submission(
     s: _Seeder, project: Lesson, code: str, top: dict[str, int], mid: dict[str, int]
 ) -> Script:
-    """Jonas: submitted a week ago, reviewed by whoever the fold allocated, revised,
-    approved."""
-    sub_j = s.new_id("s", s.day(8))
+    """Jonas and Omar, a team: Jonas submitted a week ago, reviewed by whoever the fold
+    allocated (never Omar), Omar revised, approved for both."""
+    sub_j = s.new_id("s", s.day(8))  # first, as before teams: the demo's ids stay put
+    team = s.group_id("team", s.day(7))
+    yield _event(
+        "m_jonas",
+        k.TeamCreate(team=team, lesson=project.id, name="Bash Refugees", members=["m_omar"]),
+        s.day(7, 9),
+    )
+    yield _event("m_omar", k.TeamAccept(team=team), s.day(7, 19))
     yield _event(
         "m_jonas",
         k.SubmissionCreate(
@@ -459,6 +495,7 @@ def _reviewed_submission(
                 message="First version. No delete yet.",
                 files=[k.SubmittedFile(path="notes.py", content=code)],
             ),
+            team=team,
         ),
         s.day(8, 10),
     )
@@ -511,7 +548,7 @@ def _reviewed_submission(
         'f"notes: {STORE} is damaged ({exc})")',
     )
     yield _event(
-        "m_jonas",
+        "m_omar",
         k.SubmissionRevise(
             submission=sub_j,
             revision=k.RevisionData(
@@ -538,6 +575,92 @@ def _reviewed_submission(
                 ),
                 when,
             )
+
+
+def _pods(s: _Seeder) -> Script:
+    """Two pods in week 1, rotated into two new ones in week 2 (the first pair kept as
+    history); a thread in each of Sam's pods' channels."""
+    yield _event(
+        "m_ada",
+        k.PodRotate(
+            round="week 1",
+            capacity=4,
+            pods=[
+                k.PodSpec(
+                    pod=s.group_id("pod", s.day(0)),
+                    name="Otters",
+                    members=["m_sam", "m_priya", "m_tomas"],
+                ),
+                k.PodSpec(
+                    pod=s.group_id("pod", s.day(0)),
+                    name="Herons",
+                    members=["m_jonas", "m_mei", "m_zoe", "m_omar"],
+                ),
+            ],
+        ),
+        s.day(0, 11),
+    )
+    otters = next(p for p in s.state.pods.values() if p.name == "Otters")
+    thread = s.group_id("t", s.day(2))
+    yield _event(
+        "m_priya",
+        k.ThreadCreate(
+            thread=thread,
+            post=s.group_id("p", s.day(2)),
+            pod=otters.id,
+            title="Otters: study together Tuesday?",
+            body="Anyone up for a call after work on Tuesday? Venvs are eating me.",
+        ),
+        s.day(2, 18),
+    )
+    yield _event(
+        "m_sam",
+        k.PostCreate(post=s.group_id("p", s.day(2)), thread=thread, body="I'm in, 19:00 UTC?"),
+        s.day(2, 19),
+    )
+    yield _event(
+        "m_ada",
+        k.PodRotate(
+            round="week 2",
+            capacity=4,
+            pods=[
+                k.PodSpec(
+                    pod=s.group_id("pod", s.day(7)),
+                    name="Kestrels",
+                    members=["m_sam", "m_jonas", "m_omar"],
+                ),
+                k.PodSpec(
+                    pod=s.group_id("pod", s.day(7)),
+                    name="Badgers",
+                    members=["m_priya", "m_tomas", "m_mei", "m_zoe"],
+                ),
+            ],
+        ),
+        s.day(7, 8),
+    )
+    kestrels = next(p for p in s.state.pods.values() if p.name == "Kestrels")
+    thread = s.group_id("t", s.day(12))
+    yield _event(
+        "m_jonas",
+        k.ThreadCreate(
+            thread=thread,
+            post=s.group_id("p", s.day(12)),
+            pod=kestrels.id,
+            title="Kestrels: review swap before Friday",
+            body="Omar and I revised the notes CLI. Sam, want to trade a read of "
+            "each other's code before the reviews land?",
+        ),
+        s.day(12, 20),
+    )
+    yield _event(
+        "m_sam",
+        k.PostCreate(
+            post=s.group_id("p", s.day(12)),
+            thread=thread,
+            body="Yes! Send me the diff, I'll look tonight.",
+        ),
+        s.day(13, 8),
+    )
 
 
 def _fresh_submission(s: _Seeder, project: Lesson, code: str) -> Script:

@@ -49,6 +49,17 @@ CHAT: list[tuple[int, int, int, str, str]] = [
 ]
 """A busy day or three of quick questions; Sam has read up to their own last message."""
 
+POD_CHAT: list[tuple[int, int, int, str, str]] = [
+    (3, 18, 0, "m_priya", "otters check-in: who's stuck on lesson 2?"),
+    (3, 18, 5, "m_tomas", "me, the dict exercise"),
+    (3, 18, 6, "m_priya", "pair tomorrow at 8?"),
+    (12, 8, 0, "m_omar", "kestrels: team project sync at 18:00?"),
+    (12, 8, 10, "m_jonas", "works. I'll push the JSON bits first"),
+    (14, 12, 0, "m_sam", "can one of you review my notes CLI this week?"),
+    (14, 12, 30, "m_omar", "I'll take it tomorrow morning"),
+]
+"""Sam's pods: the first round's (closed, kept as history) and the current one's."""
+
 
 def social_ops(state: State, start: int, now: int) -> list[Op]:
     """The chat and showcase ops for the demo whose story folded into ``state``."""
@@ -72,6 +83,21 @@ def social_ops(state: State, start: int, now: int) -> list[Op]:
     for d, hour, minute, author, text in CHAT:
         at = day(d, hour, minute)
         emit(author, k.ChatSend(message="c_" + ulid(at), text=text), at)
+    for d, hour, minute, author, text in POD_CHAT:
+        at = day(d, hour, minute)
+        pod = next(  # the pod its author was in that day
+            (
+                p
+                for p in state.pods.values()
+                if author in p.members
+                and p.created_at <= at
+                and (p.closed_at is None or at < p.closed_at)
+            ),
+            None,
+        )
+        if pod is not None:
+            channel = "pod:" + pod.id
+            emit(author, k.ChatSend(message="c_" + ulid(at), channel=channel, text=text), at)
     approved = sorted(
         (s for s in state.submissions.values() if submission_status(state, s) == "approved"),
         key=lambda s: (s.created_at, s.id),

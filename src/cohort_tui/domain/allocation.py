@@ -10,6 +10,7 @@ import heapq
 import zlib
 
 from cohort_tui.domain.model import State, Submission
+from cohort_tui.domain.pods import pod_index, pod_preference_rank
 
 REVIEW_ROLES = ("reviewer", "mentor")
 REVIEW_ROLES_SET = frozenset(REVIEW_ROLES)
@@ -30,10 +31,15 @@ def open_load(state: State) -> dict[str, int]:
 
 
 def pair_counts(state: State, author: str) -> dict[str, int]:
-    """How often each member was assigned to review ``author`` (slow form of the index)."""
+    """How often each member was assigned to review ``author`` (slow form of the index).
+
+    A team submission counts for each of its authors as they were when the reviewer was
+    assigned; this slow form uses the authors as they are now, so it matches the index
+    while teams keep their members.
+    """
     counts: dict[str, int] = {}
     for sub in state.submissions.values():
-        if sub.author == author:
+        if author in (sub.authors or [sub.author]):
             for a in sub.assignments:
                 counts[a.reviewer] = counts.get(a.reviewer, 0) + 1
     return counts
@@ -56,12 +62,16 @@ def choose_reviewers(
 ) -> list[str]:
     """Pick ``count`` reviewers for ``submission``.
 
-    Never the author or anyone in ``exclude``. Qualified members (finished the lesson or
-    hold a review role) form the pool when there are enough of them; within the pool the
-    least loaded go first, then the better qualified, then those who have reviewed this
-    author least, then a stable hash so equal states give equal answers.
+    Never an author (every member of a team, and anyone it invited) or anyone in
+    ``exclude``. Qualified members (finished the lesson or hold a review role) form the
+    pool when there are enough of them; within the pool the least loaded go first, then
+    those the cohort's pod preference favours (``review_pods``: the authors' pod, or
+    other pods), then the better qualified, then those who have reviewed these authors
+    least (summed over a team), then a stable hash so equal states give equal answers.
     """
-    barred = {submission.author} | (exclude or set())
+    authors = submission.authors or [submission.author]
+    team = state.teams.get(submission.team) if submission.team else None
+    barred = {submission.author, *authors} | set(team.invited if team else ()) | (exclude or set())
     review_role = {
         mid for mid, m in state.members.items() if not REVIEW_ROLES_SET.isdisjoint(m.roles)
     }
@@ -76,11 +86,16 @@ def choose_reviewers(
     qualified = [m for m, score in quals.items() if score > 0]
     pool = qualified if len(qualified) >= count else list(quals)
     load = state.review_load if load is None else load
-    pairs = state.review_pairs.get(submission.author, {})
+    pair_maps = [state.review_pairs.get(author, {}) for author in authors]
     salt = f"{submission.id}:".encode()
+    preference = state.cohort.review_pods if state.cohort else "any"
+    pods = pod_index(state) if preference != "any" else {}
+    author_pods = {pods[a] for a in authors if a in pods}
 
-    def key(member: str) -> tuple[int, int, int, int]:
+    def key(member: str) -> tuple[int, int, int, int, int]:
         tiebreak = zlib.crc32(member.encode(), zlib.crc32(salt))
-        return (load.get(member, 0), -quals[member], pairs.get(member, 0), tiebreak)
+        rank = pod_preference_rank(preference, author_pods, pods.get(member))
+        pairs = sum(m.get(member, 0) for m in pair_maps)
+        return (load.get(member, 0), rank, -quals[member], pairs, tiebreak)
 
     return heapq.nsmallest(count, pool, key=key)

@@ -93,7 +93,7 @@ def _approved_at(state: State, member: str, lesson_id: str) -> int | None:
     """
     times = []
     for sub in state.submissions.values():
-        if sub.author != member or sub.lesson != lesson_id:
+        if member not in sub.authors or sub.lesson != lesson_id:
             continue
         if q.submission_status(state, sub) == "approved":
             times.append(max(r.submitted_at for r in q.latest_reviews(state, sub)))

@@ -10,58 +10,65 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from cohort_tui.domain import pods
 from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.model import ChatMessage, State
 from cohort_tui.domain.op_kinds import CHAT_MAX_CHARS, COHORT_CHANNEL
 from cohort_tui.domain.sanitize import clean_line, truncate
 
 POD_PREFIX = "pod:"
-STAFF = ("facilitator", "mentor")
-"""Roles that may read and write every pod's channel (they run the cohort)."""
 QUOTE_LIMIT = 200
 """Most messages one chat-turned-thread quotes (a thread body stays readable)."""
 THREAD_TITLE_CHARS = 80
 
 
-def pod_members(state: State, pod: str) -> set[str] | None:
-    """The members of a pod, or None when the state knows no such pod."""
-    pods = getattr(state, "pods", None)  # pods arrive with the team-projects work
-    found = pods.get(pod) if isinstance(pods, dict) else None
-    if found is None:
-        return None
-    return set(getattr(found, "members", ()))
-
-
-def member_pods(state: State, member: str) -> list[str]:
-    """The pods whose channels ``member`` may use, sorted (staff: every pod)."""
-    pods = getattr(state, "pods", None)
-    if not isinstance(pods, dict):
-        return []
-    staff = state.has_role(member, *STAFF)
-    return sorted(
-        pod_id
-        for pod_id, pod in pods.items()
-        if staff or member in set(getattr(pod, "members", ()))
-    )
-
-
-def channel_problem(state: State, member: str, channel: str) -> str | None:
-    """Why ``member`` may not use ``channel``; None when they may."""
+def channel_problem(state: State, member: str, channel: str, *, writing: bool = True) -> str | None:
+    """Why ``member`` may not write in (or, ``writing=False``, read) ``channel``; None
+    when they may. A pod's channel is its members' and the staff's; a pod closed by a
+    rotation keeps its channel as read-only history."""
     if channel == COHORT_CHANNEL:
         return None
-    if not channel.startswith(POD_PREFIX):
+    pod = (
+        state.pods.get(channel.removeprefix(POD_PREFIX)) if channel.startswith(POD_PREFIX) else None
+    )
+    if pod is None:
         return f"unknown channel {channel}"
-    members = pod_members(state, channel.removeprefix(POD_PREFIX))
-    if members is None:
-        return f"unknown channel {channel}"
-    if member in members or state.has_role(member, *STAFF):
-        return None
-    return "only the pod's members and the staff use a pod's channel"
+    if not pods.may_see_pod(state, member, pod):
+        return "only the pod's members and the staff use a pod's channel"
+    if writing and not pod.active:
+        return "the pod was closed by a rotation; its channel is read-only"
+    return None
 
 
 def channels_for(state: State, member: str) -> list[str]:
-    """The channels ``member`` may use: the cohort's first, then their pods'."""
-    return [COHORT_CHANNEL] + [POD_PREFIX + pod for pod in member_pods(state, member)]
+    """The channels ``member`` may write in: the cohort's first, then the current pods
+    they see (their own; the staff, every one), by name."""
+    return [COHORT_CHANNEL] + [
+        POD_PREFIX + pod.id
+        for pod in pods.active_pods(state)
+        if pods.may_see_pod(state, member, pod)
+    ]
+
+
+def resolve_channel(state: State, member: str, name: str) -> str:
+    """The channel a person typed: ``cohort``, ``pod:<id>``, or a pod's name (with or
+    without ``pod:``, any case) among the pods ``member`` sees; as typed when none fits."""
+    if name == COHORT_CHANNEL or name.removeprefix(POD_PREFIX) in state.pods:
+        return name
+    wanted = name.removeprefix(POD_PREFIX).casefold()
+    for channel in channels_for(state, member)[1:]:
+        pod = state.pods[channel.removeprefix(POD_PREFIX)]
+        if pod.name.casefold() == wanted:
+            return channel
+    return name
+
+
+def channel_names(state: State, member: str) -> list[str]:
+    """How a person may name the channels ``member`` writes in (``pod:<name>``)."""
+    return [COHORT_CHANNEL] + [
+        POD_PREFIX + state.pods[c.removeprefix(POD_PREFIX)].name
+        for c in channels_for(state, member)[1:]
+    ]
 
 
 def channel_title(state: State, channel: str) -> str:
@@ -69,10 +76,8 @@ def channel_title(state: State, channel: str) -> str:
     if channel == COHORT_CHANNEL:
         return "Cohort"
     pod_id = channel.removeprefix(POD_PREFIX)
-    pods = getattr(state, "pods", None)
-    pod = pods.get(pod_id) if isinstance(pods, dict) else None
-    name = getattr(pod, "name", "") or pod_id
-    return f"Pod {name}"
+    pod = state.pods.get(pod_id)
+    return f"Pod {pod.name if pod else pod_id}"
 
 
 def messages(state: State, channel: str) -> list[str]:

@@ -35,7 +35,7 @@ _LESSON_KEYS = {
     "project",
 }
 _CHECK_KEYS = {"script", "timeout"}
-_PROJECT_KEYS = {"title", "brief", "rubric", "reviewers"}
+_PROJECT_KEYS = {"title", "brief", "rubric", "reviewers", "team_size"}
 _RUBRIC_KEYS = {"id", "title", "criteria", "example"}
 _CRITERION_KEYS = {"id", "title", "guidance", "levels"}
 _LEVEL_KEYS = {"score", "label", "description"}
@@ -230,6 +230,7 @@ def parse_curriculum(raw: dict[str, Any], read_file: Callable[[str], str]) -> Pa
                 brief=c.text(pt, "brief", pp, "", limit=20_000),
                 rubric=rubric if isinstance(rubric, str) else None,
                 reviewers=c.integer(pt, "reviewers", pp, 2, 1, 10),
+                team_size=c.integer(pt, "team_size", pp, 1, 1, k.MAX_TEAM_SIZE),
             )
         lessons.append(
             k.LessonUpsert(

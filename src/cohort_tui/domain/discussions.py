@@ -4,10 +4,12 @@ reply quoting, mention completion and the search index."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import Post, State, Thread
+from cohort_tui.domain.pods import may_see_pod, may_see_thread
 
 STAFF = frozenset({"facilitator", "mentor"})
 
@@ -29,6 +31,10 @@ class ThreadFilter:
             return f"lesson: {lesson.title if lesson else self.value}"
         if self.kind == "tag":
             return f"#{self.value}"
+        if self.kind == "pod":
+            pod = state.pods.get(self.value)
+            closed = "" if pod is None or pod.active else " (closed)"
+            return f"pod channel: {pod.name if pod else self.value}{closed}"
         return FILTER_KINDS[self.kind]
 
 
@@ -40,12 +46,19 @@ FILTER_KINDS: dict[str, str] = {
     "unanswered": "unanswered",
     "lesson": "a lesson",
     "tag": "a tag",
+    "pod": "a pod channel",
 }
 
 
-def filter_choices(state: State) -> list[ThreadFilter]:
-    """Every filter worth offering: the fixed ones, then lessons and tags in use."""
-    fixed = [ThreadFilter(kind) for kind in FILTER_KINDS if kind not in ("lesson", "tag")]
+def filter_choices(state: State, me: str = "") -> list[ThreadFilter]:
+    """Every filter worth offering: the fixed ones, then the pod channels ``me`` may
+    see (current pods first), then lessons and tags in use."""
+    fixed = [ThreadFilter(kind) for kind in FILTER_KINDS if kind not in ("lesson", "tag", "pod")]
+    pods = sorted(
+        (p for p in state.pods.values() if may_see_pod(state, me, p)),
+        key=lambda p: (not p.active, p.name.casefold(), p.id),
+    )
+    fixed += [ThreadFilter("pod", pod.id) for pod in pods]
     lessons = {t.lesson for t in state.threads.values() if t.lesson in state.lessons}
     ordered = [lesson.id for lesson in q.ordered_lessons(state) if lesson.id in lessons]
     tags = sorted({tag for t in state.threads.values() for tag in t.tags})
@@ -57,10 +70,15 @@ def filter_choices(state: State) -> list[ThreadFilter]:
 
 
 def matches(state: State, me: str, thread: Thread, chosen: ThreadFilter) -> bool:
-    """Whether ``thread`` passes the filter for member ``me``."""
+    """Whether ``thread`` passes the filter for member ``me`` (a pod thread only for those
+    who may see its pod's channel)."""
+    if thread.pod is not None and not may_see_thread(state, me, thread):
+        return False
     kind = chosen.kind
     if kind == "all":
         return True
+    if kind == "pod":
+        return thread.pod == chosen.value
     if kind == "unread":
         return q.unread_count(state, me, thread.id) > 0
     if kind == "mine":
@@ -87,9 +105,13 @@ def matches(state: State, me: str, thread: Thread, chosen: ThreadFilter) -> bool
     return True
 
 
-def ordered_threads(state: State) -> list[Thread]:
-    """Pinned first, then the most recently active."""
-    return sorted(state.threads.values(), key=lambda t: (not t.pinned, -t.last_activity, t.id))
+def ordered_threads(state: State, me: str | None = None) -> list[Thread]:
+    """Pinned first, then the most recently active; with ``me``, only the threads that
+    member's screens show (pod channels are for their members and staff)."""
+    threads: Iterable[Thread] = state.threads.values()
+    if me is not None and state.pods:
+        threads = [t for t in threads if t.pod is None or may_see_thread(state, me, t)]
+    return sorted(threads, key=lambda t: (not t.pinned, -t.last_activity, t.id))
 
 
 # -- who may do what (the fold enforces the same rules; these only decide what to offer) --

@@ -127,17 +127,21 @@ class CohortReport(Struct, frozen=True, kw_only=True):
     at_risk: list[AtRisk]
     reviewers: list[ReviewerFigures]
     """Each reviewer's figures, by handle."""
+    team_projects: int = 0
+    """Of ``projects.done``: the (learner, project) pairs approved through a team."""
 
 
 # -- completion --------------------------------------------------------------------------
 
 
 def approved_projects(state: State) -> set[tuple[str, str]]:
-    """``(author, lesson)`` for every approved submission, in one pass."""
+    """``(author, lesson)`` for every approved submission, in one pass: a team's
+    submission counts for each of its members."""
     return {
-        (s.author, s.lesson)
+        (author, s.lesson)
         for s in state.submissions.values()
         if q.submission_status(state, s) == "approved"
+        for author in s.authors or [s.author]
     }
 
 
@@ -152,6 +156,23 @@ def lesson_completion(state: State) -> Rate:
         if lesson_id in live and p.status == "done"
     )
     return rate(done, len(live) * len(people))
+
+
+def team_project_count(state: State) -> int:
+    """(learner, live project) pairs approved through a team's submission."""
+    live = {lesson.id for lesson in q.ordered_lessons(state) if lesson.project is not None}
+    people = set(q.learners(state))
+    return len(
+        {
+            (author, s.lesson)
+            for s in state.submissions.values()
+            if s.team is not None
+            and s.lesson in live
+            and q.submission_status(state, s) == "approved"
+            for author in s.authors
+            if author in people
+        }
+    )
 
 
 def project_completion(state: State, approved: set[tuple[str, str]] | None = None) -> Rate:
@@ -378,4 +399,5 @@ def cohort_report(state: State, now_ms: int, weeks: int = RETENTION_WEEKS) -> Co
         participation=participation(state),
         at_risk=at_risk(state, now_ms, approved),
         reviewers=reviewer_figures(state),
+        team_projects=team_project_count(state),
     )

@@ -29,7 +29,7 @@ def met_at(state: State, milestone: Milestone, member: str) -> int | None:
         approvals = [
             review.submitted_at
             for sub in state.submissions.values()
-            if sub.author == member and sub.lesson == lesson
+            if member in sub.authors and sub.lesson == lesson
             for review in q.latest_reviews(state, sub)
             if review.verdict == "approve"
         ]

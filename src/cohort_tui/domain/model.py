@@ -16,6 +16,8 @@ from msgspec import Struct, field
 
 from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.op_kinds import Check, Criterion, Project, Resource, RubricExample
+from cohort_tui.domain.pods import Pod
+from cohort_tui.domain.teams import Team
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
@@ -33,6 +35,8 @@ class Cohort(Struct, kw_only=True, gc=False):
     reviewers_per_submission: int = 2
     claim_lease_hours: int = 24
     reassign_after_days: int = 3
+    review_pods: str = "any"
+    """Reviewer allocation's pod preference: ``any``, ``same`` pod, or ``other`` pods."""
 
 
 class Course(Struct, kw_only=True, gc=False):
@@ -137,6 +141,8 @@ class Thread(Struct, kw_only=True, gc=False):
     tags: list[str] = field(default_factory=list)
     pinned: bool = False
     answer: str | None = None
+    pod: str | None = None
+    """The pod whose channel holds it (shown to its members and staff only)."""
 
 
 class SubmittedFile(Struct, kw_only=True, gc=False):
@@ -151,6 +157,8 @@ class Revision(Struct, kw_only=True, gc=False):
     files: list[SubmittedFile] = field(default_factory=list)
     diff: str = ""
     diff_range: str = ""
+    author: str = ""
+    """Who submitted this revision (a team's members take turns)."""
 
 
 class Assignment(Struct, kw_only=True, gc=False):
@@ -177,6 +185,11 @@ class Submission(Struct, kw_only=True, gc=False):
     revisions: list[Revision] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     reviews: list[str] = field(default_factory=list)
+    team: str | None = None
+    """The team that submitted it; None for a solo submission."""
+    authors: list[str] = field(default_factory=list)
+    """Whose work it is: the team's members (kept in step with the team), else the
+    submitter. Approval counts for each of them."""
 
 
 class Reply(Struct, kw_only=True, gc=False):
@@ -457,6 +470,10 @@ class State(Struct, kw_only=True, gc=False):
     shoutouts: dict[str, Shoutout] = field(default_factory=dict)
     rotation: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """ISO week -> role -> member ids."""
+    teams: dict[str, Team] = field(default_factory=dict)
+    """Project teams (see :mod:`teams`)."""
+    pods: dict[str, Pod] = field(default_factory=dict)
+    """Pods, current and closed (see :mod:`pods`)."""
     review_load: dict[str, int] = field(default_factory=dict)
     """Index: reviewer -> assignments that are active and not yet reviewed."""
     review_pairs: dict[str, dict[str, int]] = field(default_factory=dict)

@@ -24,6 +24,15 @@ Role = Literal["learner", "mentor", "reviewer", "curator", "facilitator"]
 ROLES: tuple[Role, ...] = ("learner", "mentor", "reviewer", "curator", "facilitator")
 Verdict = Literal["approve", "changes"]
 Rsvp = Literal["yes", "no", "maybe"]
+PodPreference = Literal["any", "same", "other"]
+GroupName = Annotated[str, Meta(min_length=1, max_length=80)]
+"""A team's or pod's name: free text (sanitised to show), one line by convention."""
+MAX_TEAM_SIZE = 12
+"""Most members a curriculum may ask a project team to have."""
+POD_SIZES = (3, 6)
+"""A pod holds 3 to 6 people: its capacity lies in this range."""
+MAX_PODS = 100
+"""Most pods one rotation may form."""
 
 MAX_FILES = 50
 """Most files one submission revision may carry."""
@@ -47,6 +56,8 @@ class Settings(Struct, kw_only=True, frozen=True, omit_defaults=True):
     reviewers_per_submission: Annotated[int, Meta(ge=1, le=10)] | None = None
     claim_lease_hours: Annotated[int, Meta(ge=1, le=24 * 30)] | None = None
     reassign_after_days: Annotated[int, Meta(ge=1, le=60)] | None = None
+    review_pods: PodPreference | None = None
+    """Which reviewers allocation prefers, among equally loaded ones (see domain/pods.py)."""
 
 
 class CohortCreate(Data, kw_only=True, frozen=True):
@@ -127,6 +138,8 @@ class Project(Struct, kw_only=True, frozen=True, omit_defaults=True):
     brief: Body = ""
     rubric: Id | None = None
     reviewers: Annotated[int, Meta(ge=1, le=10)] | None = None
+    team_size: Annotated[int, Meta(ge=1, le=MAX_TEAM_SIZE)] = 1
+    """Most people one team may have for this project; 1 is a solo project."""
 
 
 class CurriculumSet(Data, kw_only=True, frozen=True):
@@ -229,6 +242,8 @@ class ThreadCreate(Data, kw_only=True, frozen=True):
     body: Body
     lesson: Id | None = None
     tags: Annotated[list[Tag], Meta(max_length=10)] = []
+    pod: Id | None = None
+    """The pod whose channel holds the thread; None for the cohort's own."""
 
 
 class ThreadUpdate(Data, kw_only=True, frozen=True):
@@ -318,6 +333,8 @@ class SubmissionCreate(Data, kw_only=True, frozen=True):
     lesson: Id
     title: Annotated[str, Meta(min_length=1, max_length=300)]
     revision: RevisionData
+    team: Id | None = None
+    """The team submitting; its author must be one of its members."""
 
 
 class SubmissionRevise(Data, kw_only=True, frozen=True):
@@ -429,6 +446,96 @@ class ShoutoutCreate(Data, kw_only=True, frozen=True):
     message: Annotated[str, Meta(min_length=1, max_length=2_000)]
 
 
+# -- teams and pods ---------------------------------------------------------------------
+
+
+class TeamCreate(Data, kw_only=True, frozen=True):
+    """A team for one lesson's project.
+
+    Written by a learner, the author is its first member and ``members`` are invited
+    (each accepts with ``team.accept``); written by a facilitator, ``members`` are its
+    members at once.
+    """
+
+    KIND: ClassVar[str] = "team.create"
+    team: Id
+    lesson: Id
+    name: GroupName
+    members: Annotated[list[Id], Meta(max_length=MAX_TEAM_SIZE)] = []
+
+
+class TeamAccept(Data, kw_only=True, frozen=True):
+    KIND: ClassVar[str] = "team.accept"
+    team: Id
+
+
+class TeamLeave(Data, kw_only=True, frozen=True):
+    """Leave a team, or decline an invitation to it."""
+
+    KIND: ClassVar[str] = "team.leave"
+    team: Id
+
+
+class TeamSet(Data, kw_only=True, frozen=True):
+    """A facilitator renames a team or sets its members (invitations not listed lapse)."""
+
+    KIND: ClassVar[str] = "team.set"
+    team: Id
+    name: GroupName | None = None
+    members: Annotated[list[Id], Meta(min_length=1, max_length=MAX_TEAM_SIZE)] | None = None
+
+
+PodCapacity = Annotated[int, Meta(ge=POD_SIZES[0], le=POD_SIZES[1])]
+PodMembers = Annotated[list[Id], Meta(max_length=POD_SIZES[1])]
+
+
+class PodSpec(Struct, kw_only=True, frozen=True, omit_defaults=True):
+    """One pod of a rotation."""
+
+    pod: Id
+    name: GroupName
+    members: PodMembers = []
+
+
+class PodCreate(Data, kw_only=True, frozen=True):
+    KIND: ClassVar[str] = "pod.create"
+    pod: Id
+    name: GroupName
+    members: PodMembers = []
+    capacity: PodCapacity = POD_SIZES[1]
+    open: bool = False
+    """Members may join by themselves while it has room."""
+
+
+class PodUpdate(Data, kw_only=True, frozen=True):
+    KIND: ClassVar[str] = "pod.update"
+    pod: Id
+    name: GroupName | None = None
+    members: PodMembers | None = None
+    capacity: PodCapacity | None = None
+    open: bool | None = None
+
+
+class PodJoin(Data, kw_only=True, frozen=True):
+    KIND: ClassVar[str] = "pod.join"
+    pod: Id
+
+
+class PodLeave(Data, kw_only=True, frozen=True):
+    KIND: ClassVar[str] = "pod.leave"
+    pod: Id
+
+
+class PodRotate(Data, kw_only=True, frozen=True):
+    """Close every current pod (kept, with its channel, as history) and form new ones."""
+
+    KIND: ClassVar[str] = "pod.rotate"
+    round: Annotated[str, Meta(max_length=80)] = ""
+    pods: Annotated[list[PodSpec], Meta(max_length=MAX_PODS)] = []
+    capacity: PodCapacity = POD_SIZES[1]
+    open: bool = False
+
+
 # -- quick-help chat ----------------------------------------------------------------------
 
 CHAT_MAX_CHARS = 500
@@ -518,6 +625,8 @@ DATA_TYPES: dict[str, type[Data]] = {
         ReviewSubmit, ReviewReply, ReviewHelpful,
         MilestoneUpsert, MilestoneExtend, SessionUpsert, SessionRsvp, SessionNotes,
         ShoutoutCreate,
+        TeamCreate, TeamAccept, TeamLeave, TeamSet,
+        PodCreate, PodUpdate, PodJoin, PodLeave, PodRotate,
         ChatSend, ChatRead, ChatHide,
         ShowcasePublish, ShowcaseReact, ShowcaseThank, ShowcaseFeature,
     )

@@ -67,6 +67,26 @@ def _submission_author(state: State, d: Any) -> str | None:
     return sub.author if sub else None
 
 
+def _ever_in_team(state: State, member: str, team_id: str | None) -> bool:
+    """Whether ``member`` is, was or is invited to be in the team (by its history).
+
+    Lenient on purpose: the server checks against its newest state, and a member who
+    left after revising offline must not be refused there; the fold checks membership
+    at the op's own place in the order.
+    """
+    team = state.teams.get(team_id) if team_id else None
+    return team is not None and any(c.member == member for c in team.history)
+
+
+def _submission_reviser(state: State, op: Op, d: k.SubmissionRevise) -> str | None:
+    sub = state.submissions.get(d.submission)
+    if sub is None or op.author in (sub.author, *sub.authors):
+        return None
+    if _ever_in_team(state, op.author, sub.team):
+        return None
+    return "only the author or the team may revise a submission"
+
+
 def _chat_author(state: State, d: Any) -> str | None:
     message = state.chat_messages.get(d.message)
     return message.author if message else None
@@ -95,7 +115,10 @@ def _review_reply(state: State, op: Op, d: k.ReviewReply) -> str | None:
     if review is None:
         return None
     sub = state.submissions.get(review.submission)
-    involved = op.author == review.reviewer or (sub is not None and op.author == sub.author)
+    involved = op.author == review.reviewer or (
+        sub is not None
+        and (op.author in (sub.author, *sub.authors) or _ever_in_team(state, op.author, sub.team))
+    )
     if involved or state.has_role(op.author, *MODERATORS):
         return None
     return "only the author, the reviewer or a mentor may reply"
@@ -104,9 +127,11 @@ def _review_reply(state: State, op: Op, d: k.ReviewReply) -> str | None:
 def _review_helpful(state: State, op: Op, d: k.ReviewHelpful) -> str | None:
     review = state.reviews.get(d.review)
     sub = state.submissions.get(review.submission) if review else None
-    if sub is None or sub.author == op.author:
+    if sub is None or op.author in (sub.author, *sub.authors):
         return None
-    return "only the submission's author may mark a review helpful"
+    if _ever_in_team(state, op.author, sub.team):
+        return None
+    return "only the submission's authors may mark a review helpful"
 
 
 _CURRICULUM = "only a curator or facilitator may change the curriculum"
@@ -135,9 +160,7 @@ RULES: dict[str, Rule] = {
         MODERATORS,
         "only the thread's author, a mentor or a facilitator may accept an answer",
     ),
-    k.SubmissionRevise.KIND: _owner_or(
-        _submission_author, (), "only the author may revise a submission"
-    ),
+    k.SubmissionRevise.KIND: _submission_reviser,
     k.ReviewClaim.KIND: _not_own_submission,
     k.ReviewSubmit.KIND: _not_own_submission,
     k.ReviewReply.KIND: _review_reply,
@@ -150,6 +173,10 @@ RULES: dict[str, Rule] = {
     k.SessionNotes.KIND: _needs(
         MODERATORS, "only a mentor or facilitator may attach session notes"
     ),
+    k.TeamSet.KIND: _needs(STAFF, "only a facilitator may change a team"),
+    k.PodCreate.KIND: _needs(STAFF, "only a facilitator may form pods"),
+    k.PodUpdate.KIND: _needs(STAFF, "only a facilitator may change a pod"),
+    k.PodRotate.KIND: _needs(STAFF, "only a facilitator may rotate pods"),
     k.ChatHide.KIND: _owner_or(
         _chat_author, MODERATORS, "only the author or a mentor or facilitator may hide a message"
     ),

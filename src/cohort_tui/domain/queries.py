@@ -21,6 +21,7 @@ from cohort_tui.domain.model import (
     State,
     Submission,
 )
+from cohort_tui.domain.pods import may_see_thread
 
 LessonState = Literal["locked", "open", "doing", "done"]
 SubmissionStatus = Literal["awaiting", "changes", "approved"]
@@ -152,9 +153,10 @@ def streak_days(state: State, member: str, now: int) -> int:
 
 
 def unread_count(state: State, member: str, thread_id: str) -> int:
-    """Posts in the thread by others, not hidden, newer than my read marker."""
+    """Posts in the thread by others, not hidden, newer than my read marker (none in a
+    pod channel I may not see)."""
     thread = state.threads.get(thread_id)
-    if thread is None:
+    if thread is None or (thread.pod is not None and not may_see_thread(state, member, thread)):
         return 0
     posts = state.posts
     marker = state.reads.get(member, {}).get(thread_id)
@@ -195,6 +197,8 @@ class UnreadCache:
         if self._owner != (id(state), member):  # another state (a refold) or member
             self._owner, self._counts = (id(state), member), {}
         thread = state.threads[thread_id]
+        if thread.pod is not None and not may_see_thread(state, member, thread):
+            return 0  # pods rotate: never cached
         shown = state.shown_posts.get(thread_id, {})
         marker = state.reads.get(member, {}).get(thread_id)
         key = (len(thread.posts), sum(shown.values()), shown.get(member, 0), marker)
@@ -294,8 +298,8 @@ def reviews_waiting(state: State, member: str) -> list[ReviewTask]:
 
 
 def my_submissions(state: State, member: str) -> list[Submission]:
-    """My submissions, newest first."""
-    subs = [s for s in state.submissions.values() if s.author == member]
+    """My submissions (my teams' included), newest first."""
+    subs = [s for s in state.submissions.values() if member in s.authors]
     subs.sort(key=lambda s: (-s.created_at, s.id))
     return subs
 
@@ -304,9 +308,10 @@ def my_submissions(state: State, member: str) -> list[Submission]:
 
 
 def project_approved(state: State, member: str, lesson_id: str) -> bool:
-    """Whether the member has an approved submission for the lesson's project."""
+    """Whether the member has an approved submission for the lesson's project (their own,
+    or their team's)."""
     return any(
-        s.author == member and s.lesson == lesson_id and submission_status(state, s) == "approved"
+        member in s.authors and s.lesson == lesson_id and submission_status(state, s) == "approved"
         for s in state.submissions.values()
     )
 

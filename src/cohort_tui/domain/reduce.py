@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cohort_tui.domain import chat, queries, showcase
+from cohort_tui.domain import chat, fold_pods, fold_teams, queries, showcase
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.allocation import choose_reviewers
 from cohort_tui.domain.model import (
@@ -56,6 +56,7 @@ from cohort_tui.domain.model import (
 )
 from cohort_tui.domain.ops import InvalidData, Op, encode_op
 from cohort_tui.domain.permissions import role_problem
+from cohort_tui.domain.pods import may_post_in_pod
 
 Reason = str | None
 Handler = Callable[[State, Op, Any], Reason]
@@ -69,6 +70,9 @@ def _handles(kind: type[k.Data]) -> Callable[[Handler], Handler]:
 
     return register
 
+
+_HANDLERS.update(fold_teams.HANDLERS)
+_HANDLERS.update(fold_pods.HANDLERS)
 
 ID_TAKEN = "another op with this id comes first in the order; an id names one content"
 
@@ -180,6 +184,7 @@ def _apply_settings(cohort: Cohort, s: k.Settings) -> None:
         "reviewers_per_submission",
         "claim_lease_hours",
         "reassign_after_days",
+        "review_pods",
     ):
         value = getattr(s, name)
         if value is not None:
@@ -347,6 +352,8 @@ def _thread_create(state: State, op: Op, d: k.ThreadCreate) -> Reason:
         return "thread or post id already used"
     if d.lesson is not None and d.lesson not in state.lessons:
         return f"unknown lesson {d.lesson}"
+    if d.pod is not None and (reason := _pod_channel_problem(state, op.author, d.pod)):
+        return reason
     state.threads[d.thread] = Thread(
         id=d.thread,
         title=d.title,
@@ -356,6 +363,7 @@ def _thread_create(state: State, op: Op, d: k.ThreadCreate) -> Reason:
         posts=[d.post],
         lesson=d.lesson,
         tags=sorted(set(d.tags)),
+        pod=d.pod,
     )
     state.posts[d.post] = Post(
         id=d.post, thread=d.thread, author=op.author, body=d.body, created_at=op.at, clock=op.clock
@@ -388,6 +396,8 @@ def _post_create(state: State, op: Op, d: k.PostCreate) -> Reason:
         return "unknown thread"
     if d.post in state.posts:
         return "post id already used"
+    if thread.pod is not None and (reason := _pod_channel_problem(state, op.author, thread.pod)):
+        return reason
     if d.reply_to is not None and (
         d.reply_to not in state.posts or state.posts[d.reply_to].thread != d.thread
     ):
@@ -446,6 +456,19 @@ def _post_hide(state: State, op: Op, d: k.PostHide) -> Reason:
     return None
 
 
+def _pod_channel_problem(state: State, member: str, pod_id: str) -> Reason:
+    pod = state.pods.get(pod_id)
+    if pod is None:
+        return "unknown pod"
+    if not may_post_in_pod(state, member, pod):
+        return (
+            "this pod was closed by a rotation; its channel is read-only"
+            if not pod.active
+            else "only the pod's members and staff may post in its channel"
+        )
+    return None
+
+
 def _count_shown(state: State, thread: str, author: str, change: int) -> None:
     shown = state.shown_posts.setdefault(thread, {})
     shown[author] = shown.get(author, 0) + change
@@ -489,9 +512,10 @@ def _thread_answer(state: State, op: Op, d: k.ThreadAnswer) -> Reason:
 # -- peer review ------------------------------------------------------------------------
 
 
-def _revision(d: k.RevisionData, at: int) -> Revision:
+def _revision(d: k.RevisionData, at: int, author: str) -> Revision:
     return Revision(
         id=d.revision,
+        author=author,
         created_at=at,
         message=d.message,
         diff=d.diff,
@@ -507,8 +531,9 @@ def _assign(
         Assignment(reviewer=reviewer, assigned_at=at, claimed_until=claimed_until)
     )
     state.review_load[reviewer] = state.review_load.get(reviewer, 0) + 1
-    pairs = state.review_pairs.setdefault(sub.author, {})
-    pairs[reviewer] = pairs.get(reviewer, 0) + 1
+    for author in sub.authors or [sub.author]:  # a team: the reviewer reviewed each member
+        pairs = state.review_pairs.setdefault(author, {})
+        pairs[reviewer] = pairs.get(reviewer, 0) + 1
 
 
 def _unload(state: State, reviewer: str) -> None:
@@ -541,15 +566,29 @@ def _submission_create(state: State, op: Op, d: k.SubmissionCreate) -> Reason:
         return "submission id already used"
     if d.lesson not in state.lessons:
         return f"unknown lesson {d.lesson}"
+    team = state.teams.get(d.team) if d.team is not None else None
+    if d.team is not None:
+        if team is None:
+            return "unknown team"
+        if op.author not in team.members:
+            return "only the team's members may submit for it"
+        if team.lesson != d.lesson:
+            return "the team was formed for another lesson"
+        if team.submission is not None:
+            return "the team has submitted already; revise its submission"
     sub = Submission(
         id=d.submission,
         lesson=d.lesson,
         author=op.author,
         title=d.title,
         created_at=op.at,
-        revisions=[_revision(d.revision, op.at)],
+        revisions=[_revision(d.revision, op.at, op.author)],
+        team=d.team,
+        authors=list(team.members) if team is not None else [op.author],
     )
     state.submissions[sub.id] = sub
+    if team is not None:
+        team.submission = sub.id
     for reviewer in choose_reviewers(state, sub, reviewers_wanted(state, sub)):
         _assign(state, sub, reviewer, op.at)
     return None
@@ -560,9 +599,11 @@ def _submission_revise(state: State, op: Op, d: k.SubmissionRevise) -> Reason:
     sub = state.submissions.get(d.submission)
     if sub is None:
         return "unknown submission"
+    if op.author not in sub.authors:
+        return "only the submission's authors may revise it"
     if any(r.id == d.revision.revision for r in sub.revisions):
         return "revision id already used"
-    sub.revisions.append(_revision(d.revision, op.at))
+    sub.revisions.append(_revision(d.revision, op.at, op.author))
     # Reviewers who already reviewed are asked again, so the revision gets a look.
     reviewed = {a.reviewer for a in sub.assignments if a.reviewed_at is not None}
     for reviewer in sorted(reviewed):
@@ -576,6 +617,8 @@ def _review_claim(state: State, op: Op, d: k.ReviewClaim) -> Reason:
     sub = state.submissions.get(d.submission)
     if sub is None:
         return "unknown submission"
+    if op.author in sub.authors:
+        return "you cannot review your own team's submission"
     lease = (state.cohort.claim_lease_hours if state.cohort else 24) * HOUR_MS
     mine = active_assignment(state, sub, op.author)
     if mine is not None:
@@ -653,6 +696,8 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
         return "unknown submission"
     if not any(r.id == d.revision for r in sub.revisions):
         return "unknown revision"
+    if op.author in sub.authors:
+        return "you cannot review your own team's submission"
     assignment = active_assignment(state, sub, op.author)
     if assignment is None and not state.has_role(op.author, "mentor", "facilitator"):
         return "you are not assigned to review this submission"
@@ -814,7 +859,7 @@ def _chat_read_upto(state: State, member: str, channel: str, clock: Any) -> None
 
 @_handles(k.ChatRead)
 def _chat_read(state: State, op: Op, d: k.ChatRead) -> Reason:
-    if problem := chat.channel_problem(state, op.author, d.channel):
+    if problem := chat.channel_problem(state, op.author, d.channel, writing=False):
         return problem
     _chat_read_upto(state, op.author, d.channel, d.upto)
     return None

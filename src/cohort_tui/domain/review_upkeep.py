@@ -22,7 +22,7 @@ REASSIGNERS = ("facilitator", "mentor")
 
 def may_reassign(state: State, member: str, sub: Submission) -> bool:
     """Whether ``member``'s client should write reassignments for ``sub``."""
-    return sub.author == member or state.has_role(member, *REASSIGNERS)
+    return member in sub.authors or state.has_role(member, *REASSIGNERS)
 
 
 def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
@@ -41,7 +41,7 @@ def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
         sub = state.submissions[sub_id]
         # The fold replaces from everyone never assigned to this submission (nor its author),
         # one new reviewer per reassignment; past that, reassigning only drops the request.
-        barred = {a.reviewer for a in sub.assignments} | {sub.author}
+        barred = {a.reviewer for a in sub.assignments} | {sub.author, *sub.authors}
         free = len(state.members) - sum(1 for m in barred if m in state.members)
         for a in sub.assignments:
             if free <= 0:

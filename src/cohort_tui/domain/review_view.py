@@ -125,7 +125,7 @@ def may_review(state: State, member: str, sub: Submission) -> bool:
     """Whether the fold would take a review of ``sub`` from ``member``."""
     from cohort_tui.domain.reduce import active_assignment
 
-    if sub.author == member:
+    if member == sub.author or member in sub.authors:
         return False
     return active_assignment(state, sub, member) is not None or state.has_role(
         member, "mentor", "facilitator"

@@ -16,10 +16,7 @@ REACTIONS = ("👏", "🎉", "💡", "❤")
 
 def submission_authors(state: State, sub: Submission) -> list[str]:
     """Who counts as an author of ``sub``: its submitter, and its team when it has one."""
-    team = getattr(sub, "team", None)  # team projects arrive with the pods work
-    members = getattr(state, "teams", {}).get(team) if team else None
-    found = list(getattr(members, "members", ()) or ())
-    return sorted({sub.author, *found})
+    return sorted({sub.author, *sub.authors})
 
 
 def entry_for(state: State, submission: str) -> ShowcaseEntry | None:

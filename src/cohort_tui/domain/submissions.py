@@ -189,13 +189,16 @@ def build_create(
     title: str,
     revision: k.RevisionData,
     submission_id: str | None = None,
+    team: str | None = None,
 ) -> k.SubmissionCreate:
-    """A new submission's op payload (see :func:`build_revision` for the revision)."""
+    """A new submission's op payload (see :func:`build_revision` for the revision);
+    ``team`` submits for that team (the author must be one of its members)."""
     return k.SubmissionCreate(
         submission=submission_id or new_id("s"),
         lesson=lesson,
         title=clean_title(title),
         revision=revision,
+        team=team,
     )
 
 

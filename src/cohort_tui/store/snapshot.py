@@ -23,7 +23,7 @@ from cohort_tui.domain.model import IdSet, ReadMarks, State
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
-SNAPSHOT_FORMAT = 4
+SNAPSHOT_FORMAT = 5  # 4: teams, pods, submission authors; 5: chat and showcase
 SNAPSHOT_NAME = "snapshot.msgpack"
 LEGACY_SNAPSHOT_NAME = "snapshot.json"
 

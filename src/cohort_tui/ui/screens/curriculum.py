@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,10 +16,13 @@ from textual.widgets import Input, RichLog, Static
 from cohort_tui.checks import CheckOutcome, CheckRun
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
+from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.model import Lesson
 from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.domain.teams import team_actions, team_summary
 from cohort_tui.ui.modes import SCREENS
 from cohort_tui.ui.screens.base import CohortScreen
+from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from cohort_tui.ui.text import ago, member_line, outside_markdown, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
@@ -138,6 +142,14 @@ class CurriculumScreen(CohortScreen):
             id="curriculum.faq",
             show=False,
             tooltip="Answered questions, this lesson's first",
+        ),
+        Binding(
+            "T",
+            "team",
+            "Team",
+            id="curriculum.team",
+            show=False,
+            tooltip="A team project: form a team, answer an invitation, or leave",
         ),
         Binding(
             "f",
@@ -365,6 +377,11 @@ class CurriculumScreen(CohortScreen):
             text.append_text(member_line(lesson.project.title, "bold"))
             text.append("\n")
             text.append(clean_line(lesson.project.brief).strip() + "\n")
+            team_line = team_summary(state, self.me, lesson.id)
+            if team_line is not None:
+                text.append("Team: ", style="bold")
+                text.append_text(member_line(team_line))
+                text.append("\n")
             rubric = state.rubrics.get(lesson.project.rubric or "")
             if rubric is not None:
                 text.append("Rubric: ", style="bold")
@@ -563,6 +580,50 @@ class CurriculumScreen(CohortScreen):
 
         lesson = self.lesson
         self.app.push_screen(FaqScreen(lesson.id if lesson else None))
+
+    def action_team(self) -> None:
+        """Form, join or leave a team for the highlighted lesson's project."""
+        lesson = self.lesson
+        if lesson is None:
+            return
+        actions = team_actions(self.state, self.me, lesson.id)
+        if not actions:
+            self.notify("This lesson's project is a solo project.", severity="warning")
+            return
+        options = [(key, member_line(label)) for key, label in actions]
+        self.app.push_screen(
+            ChoiceScreen("Team project", options), partial(self._team_chosen, lesson.id)
+        )
+
+    def _team_chosen(self, lesson_id: str, choice: str | None) -> None:
+        if choice is None:
+            return
+        action, _, team_id = choice.partition(":")
+        if action == "accept":
+            self.write(k.TeamAccept(team=team_id))
+        elif action in ("decline", "leave"):
+            self.write(k.TeamLeave(team=team_id))
+        elif action == "new":
+            prompt = PromptScreen(
+                "Invite whom? Handles, space-separated",
+                placeholder="@handle @handle",
+                max_length=400,
+            )
+            self.app.push_screen(prompt, partial(self._team_invite, lesson_id))
+
+    def _team_invite(self, lesson_id: str, typed: str | None) -> None:
+        if typed is None:
+            return
+        handles = {m.handle: m.id for m in self.state.members.values()}
+        words = [w.removeprefix("@") for w in typed.replace(",", " ").split()]
+        unknown = [w for w in words if w not in handles]
+        if unknown:
+            self.notify(f"No member @{unknown[0]}.", severity="warning")
+            return
+        me = self.state.members.get(self.me)
+        name = " & ".join(([me.handle] if me else []) + words)[:80] or "team"
+        invited = [handles[w] for w in dict.fromkeys(words)]
+        self.write(k.TeamCreate(team=new_id("team"), lesson=lesson_id, name=name, members=invited))
 
     def action_ask_failure(self) -> None:
         lesson = self.lesson

@@ -17,6 +17,7 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.clock import Clock, new_id
 from cohort_tui.domain.model import Post, Thread
+from cohort_tui.domain.pods import may_post_in_pod
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.store.drafts import Drafts
 from cohort_tui.ui.screens.base import CohortScreen
@@ -133,7 +134,7 @@ class DiscussionsScreen(CohortScreen):
 
     def _visible_threads(self) -> list[Thread]:
         state = self.state
-        threads = d.ordered_threads(state)
+        threads = d.ordered_threads(state, self.me)
         if self._query.strip():
             found = self._index.search(state, self._query)
             threads = [t for t in threads if t.id in found]
@@ -153,11 +154,15 @@ class DiscussionsScreen(CohortScreen):
             parts: list[str | tuple[str, str] | Text] = [
                 (marks, "green" if thread.answer else ""),
                 (f"{'●' + str(unread):>4} " if unread else "     ", "bold yellow"),
+                ("⌂ " if thread.pod else "", "italic"),
                 member_line(thread.title, "bold" if unread else ""),
                 (f" · {replies} repl{'y' if replies == 1 else 'ies'}", "dim"),
                 (f" · {ago(thread.last_activity, self.now())}", "dim"),
                 (f" · @{clean_line(self._handle(thread.author))}", "dim"),
             ]
+            pod = state.pods.get(thread.pod) if thread.pod else None
+            if pod is not None:
+                parts.append(member_line(f" · ⌂ {pod.name}", "italic", limit=30))
             if lesson is not None:
                 parts.append(member_line(f" · {lesson.title}", "dim italic", limit=40))
             if thread.tags:
@@ -320,7 +325,7 @@ class DiscussionsScreen(CohortScreen):
         self._set_filter(d.ThreadFilter("unread") if unread else d.ThreadFilter())
 
     def action_filter(self) -> None:
-        choices = d.filter_choices(self.state)
+        choices = d.filter_choices(self.state, self.me)
         keys = {f"{c.kind}:{c.value}": c for c in choices}
 
         def chosen(key: str | None) -> None:
@@ -356,8 +361,14 @@ class DiscussionsScreen(CohortScreen):
     def start_new_thread(self, *, lesson: str | None, title: str = "", body: str = "") -> None:
         """Open the composer for a new thread, optionally anchored to a lesson."""
         lesson_obj = self.state.lessons.get(lesson or "")
+        # Filtered to a pod channel I may post in: the new thread goes there.
+        pod = self.state.pods.get(self._filter.value) if self._filter.kind == "pod" else None
+        if pod is not None and not may_post_in_pod(self.state, self.me, pod):
+            pod = None
         heading = "New thread" + (f" on {lesson_obj.title}" if lesson_obj else "")
+        heading += f" in pod {pod.name}" if pod is not None else ""
         key = "thread-new" + (f".{lesson_obj.id}" if lesson_obj else "")
+        key += f".pod.{pod.id}" if pod is not None else ""
 
         def done(draft: Draft | None) -> None:
             if draft is None:
@@ -370,6 +381,7 @@ class DiscussionsScreen(CohortScreen):
                 body=draft.body,
                 lesson=draft.lesson,
                 tags=draft.tags,
+                pod=pod.id if pod is not None else None,
             )
             if self.write(op):
                 self.drafts.discard(key)

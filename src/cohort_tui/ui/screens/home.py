@@ -14,6 +14,8 @@ from textual.widgets.option_list import Option
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.onboarding import checklist, offer_checklist
+from cohort_tui.domain.pods import pod_activity, pod_of
+from cohort_tui.domain.teams import author_label, invitations
 from cohort_tui.domain.today import Today, relative_due, today
 from cohort_tui.store.personal import LocalFacts
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
@@ -42,8 +44,9 @@ class HomeScreen(CohortScreen):
         height: 1fr; border: none; background: $surface;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
-    HomeScreen #progress, HomeScreen #pulse { height: auto; }
+    HomeScreen #progress, HomeScreen #pulse, HomeScreen #pod { height: auto; }
     HomeScreen #pulse { margin-top: 0; }
+    HomeScreen #pod { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -78,6 +81,9 @@ class HomeScreen(CohortScreen):
                 pulse = Static(id="pulse", classes="panel")
                 pulse.border_title = "Cohort pulse"
                 yield pulse
+                pod = Static(id="pod", classes="panel")
+                pod.border_title = "My pod"
+                yield pod
         yield CohortFooter()
 
     def refresh_view(self) -> None:
@@ -88,6 +94,7 @@ class HomeScreen(CohortScreen):
         self._fill_agenda(t, now)
         self._fill_progress(t)
         self._fill_pulse(t)
+        self._fill_pod(now)
 
     # -- panels ------------------------------------------------------------------
 
@@ -147,7 +154,7 @@ class HomeScreen(CohortScreen):
                 f"submission:{sub.id}",
                 ("Review", "bold"),
                 f" (waiting {waiting}) ",
-                member_line("@" + self._handle(sub.author)),
+                member_line(author_label(state, sub)),
                 ": ",
                 member_line(sub.title),
             )
@@ -160,6 +167,20 @@ class HomeScreen(CohortScreen):
                     ": ",
                     member_line(sub.title),
                 )
+        for team in invitations(state, self.me):
+            inviter = team.members[0] if team.members else team.created_by
+            team_lesson = state.lessons.get(team.lesson)
+            row(
+                "☺",
+                f"lesson:{team.lesson}",
+                ("Team invite", "bold"),
+                " from ",
+                member_line("@" + self._handle(inviter)),
+                ": ",
+                member_line(team.name),
+                " · ",
+                member_line(team_lesson.title if team_lesson else team.lesson),
+            )
         mentioned = {state.posts[p].thread for p in t.mentions if p in state.posts}
         for thread_id, unread in t.unread[:8]:
             glyph = "@" if thread_id in mentioned else "✉"
@@ -269,6 +290,31 @@ class HomeScreen(CohortScreen):
         text.append(f"{p.reviews_this_week}", style="bold")
         text.append(" reviews given")
         self.query_one("#pulse", Static).update(text)
+
+    def _fill_pod(self, now: int) -> None:
+        """My pod: its members and what they did lately (hidden when I am in no pod)."""
+        panel = self.query_one("#pod", Static)
+        pod = pod_of(self.state, self.me)
+        panel.display = pod is not None
+        if pod is None:
+            return
+        panel.border_title = Text("My pod: ") + member_line(pod.name, limit=30)
+        text = Text(end="", no_wrap=True, overflow="ellipsis")
+        text.append_text(
+            member_line(" ".join("@" + self._handle(m) for m in pod.members), "bold", limit=60)
+        )
+        glyphs = {"post": "✉", "thread": "✚", "submission": "⇪", "review": "✎"}
+        for item in pod_activity(self.state, pod, limit=3):
+            text.append("\n")
+            text.append_text(
+                plain(
+                    member_line("@" + self._handle(item.member), limit=16),
+                    f" {glyphs[item.what]} ",
+                    member_line(item.title, limit=40),
+                    (f" · {ago(item.at, now)}", "dim"),
+                )
+            )
+        panel.update(text)
 
     # -- actions -------------------------------------------------------------------
 

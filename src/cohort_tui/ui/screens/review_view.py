@@ -41,6 +41,7 @@ from cohort_tui.domain.submissions import (
     diff_rows,
     line_comments_by_line,
 )
+from cohort_tui.domain.teams import author_label
 from cohort_tui.store.drafts import Drafts, SavedDraft
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
@@ -263,9 +264,7 @@ class ReviewScreen(CohortScreen):
         status = q.submission_status(state, sub)
         glyph, word, colour = STATUS_LOOK[status]
         lesson = state.lessons.get(sub.lesson)
-        text = plain(
-            member_line(sub.title, "bold"), "\n", ("by ", "dim"), handle(state, sub.author)
-        )
+        text = plain(member_line(sub.title, "bold"), "\n", ("by ", "dim"), author_label(state, sub))
         if lesson is not None:
             text.append_text(member_line(f" · {lesson.title}", "dim", limit=40))
         text.append(" · ")
@@ -318,7 +317,7 @@ class ReviewScreen(CohortScreen):
         out: list[Text] = []
         if revision.message:
             out.append(
-                plain(("Note from ", "dim"), handle(state, sub.author), ": ")
+                plain(("Note from ", "dim"), handle(state, revision.author or sub.author), ": ")
                 + member_block(revision.message, "italic")
             )
         rubric = rubric_for(state, sub)
@@ -334,7 +333,7 @@ class ReviewScreen(CohortScreen):
                     )
         if not reviews:
             out.append(Text("No reviews of this revision yet.", style="dim italic"))
-        if sub.author == self.me:
+        if self.me in sub.authors:
             out.append(
                 Text("r replies to a comment · h marks a review helpful · R revises", style="dim")
             )
@@ -422,10 +421,10 @@ class ReviewScreen(CohortScreen):
                 not self.calibration and sub is not None and rv.may_review(self.state, self.me, sub)
             )
         if action in ("helpful", "revise"):
-            return sub is not None and sub.author == self.me
+            return sub is not None and self.me in sub.authors
         if action == "reply":
             return sub is not None and (
-                sub.author == self.me
+                self.me in sub.authors
                 or any(self.state.reviews[r].reviewer == self.me for r in sub.reviews)
                 or self.state.has_role(self.me, "mentor", "facilitator")
             )
@@ -684,8 +683,8 @@ class ReviewScreen(CohortScreen):
 
     def action_helpful(self) -> None:
         sub = self.sub
-        if sub is None or sub.author != self.me:
-            self.notify("Only the author marks a review helpful.", severity="warning")
+        if sub is None or self.me not in sub.authors:
+            self.notify("Only the authors mark a review helpful.", severity="warning")
             return
         state = self.state
         reviews = rv.reviews_of_revision(state, sub, sub.revisions[self._index(sub)].id)
@@ -722,8 +721,8 @@ class ReviewScreen(CohortScreen):
 
     def action_revise(self) -> None:
         sub = self.sub
-        if sub is None or sub.author != self.me:
-            self.notify("Only the author revises a submission.", severity="warning")
+        if sub is None or self.me not in sub.authors:
+            self.notify("Only the authors revise a submission.", severity="warning")
             return
         setup = SubmitSetup(
             work_dir=self.cohort_app.work_dir,

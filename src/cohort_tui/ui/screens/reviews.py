@@ -21,6 +21,7 @@ from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.review_upkeep import stale_for
 from cohort_tui.domain.sanitize import clean_line
+from cohort_tui.domain.teams import author_label
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, SubmitSetup
@@ -177,7 +178,7 @@ class ReviewsScreen(CohortScreen):
             parts: list[str | tuple[str, str] | Text] = [
                 (f"{glyph} {rv.waited(now - task.assigned_at):>6} ", colour),
                 member_line(sub.title, "bold", limit=60),
-                (f" · {handle(self.state, sub.author)}", "dim"),
+                (f" · {author_label(self.state, sub)}", "dim"),
             ]
             if band == "overdue":
                 parts.append((" · overdue", "bold red"))
@@ -240,7 +241,7 @@ class ReviewsScreen(CohortScreen):
         text.append_text(
             plain(
                 ("by ", "dim"),
-                handle(state, sub.author),
+                author_label(state, sub),
                 (f" · {ago(sub.created_at, now)}\n", "dim"),
             )
         )
@@ -363,7 +364,7 @@ def claim_review(screen: CohortScreen, sub: Submission) -> None:
     from cohort_tui.domain.reduce import active_assignment
 
     state, me, now = screen.state, screen.me, screen.now()
-    if sub.author == me:
+    if me in sub.authors:
         screen.notify("You cannot review your own submission.", severity="warning")
         return
     mine = active_assignment(state, sub, me)
