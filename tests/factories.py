@@ -48,19 +48,20 @@ def small_cohort(m: OpMaker | None = None) -> tuple[OpMaker, list[Op]]:
             ),
         ),
     ]
-    for mid, handle, roles in (
+    people: tuple[tuple[str, str, list[k.Role]], ...] = (
         ("m_men", "men", ["mentor"]),
         ("m_rev", "rev", ["reviewer", "learner"]),
         ("m_a", "alice", ["learner"]),
         ("m_b", "bob", ["learner"]),
         ("m_c", "carol", ["learner"]),
-    ):
+    )
+    for mid, handle, roles in people:
         ops.append(
             m.op(
                 "m_fac",
                 k.MemberAdd(member=mid, handle=handle, display_name=handle.title(), roles=roles),
             )
-        )  # type: ignore[arg-type]
+        )
     ops += [
         m.op("m_fac", k.ModuleUpsert(module="basics", title="Basics", order=0)),
         m.op("m_fac", k.ModuleUpsert(module="more", title="More", order=1)),

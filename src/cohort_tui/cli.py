@@ -29,6 +29,20 @@ def command_modules() -> list[str]:
     return [f"cohort_tui.commands.{name}" for name in names]
 
 
+HELP_ORDER = (
+    # Starting: a demo to try, a cohort of one's own, or a seat in someone's.
+    "demo", "init", "join", "invite",
+    # Every day: where I am, lessons, discussions, reviews, milestones.
+    "status", "lessons", "progress", "check", "threads", "read", "thread", "post", "chat",
+    "reviews", "submit", "review", "team", "pod", "showcase", "milestones", "sessions",
+    # Running the cohort.
+    "report", "curriculum", "export", "sync", "ops", "repair",
+    # Serving it.
+    "serve", "server", "token", "web", "completion",
+)  # fmt: skip
+"""The order ``cohort --help`` lists commands in: by what a person does first. A command
+not named here is listed after these, in module order."""
+
 SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones", "chat", "showcase")
 FAST = ("status",)
 """Commands parsed with only their own module loaded (see :func:`build_parser`)."""
@@ -93,7 +107,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(name)
         if hasattr(module, "register"):
             module.register(sub, common)
+    _order_help(sub)
+    parser.set_defaults(root_parser=parser)  # for `cohort completion`
     return parser
+
+
+def _order_help(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """List subcommands in :data:`HELP_ORDER` rather than module (alphabetical) order."""
+    rank = {name: i for i, name in enumerate(HELP_ORDER)}
+    sub._choices_actions.sort(key=lambda action: rank.get(action.dest, len(rank)))
 
 
 def _command_word(argv: Sequence[str]) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from cohort_tui.ui.widgets.row_list import RowList
 from tests.ui.helpers import make_app
 
 SIZES = [(100, 30), (80, 24)]
@@ -69,7 +70,7 @@ def test_people_my_reviewer_figures(
         await pilot.pause(0.1)
         await pilot.press("p")
         await pilot.pause(0.1)
-        app.screen.query_one("#ms-list").highlight("m_sam")
+        app.screen.query_one("#ms-list", RowList).highlight("m_sam")
         await pilot.pause(0.1)
 
     app = make_app(tmp_path / "s", member="m_sam", open_target="milestones")

@@ -16,9 +16,9 @@ from typing import Any
 import tomli_w
 from rich.segment import Segment
 
-from cohort_tui.commands.curriculum_io import load_curriculum_dir
 from cohort_tui.domain.curriculum import curriculum_changes
 from cohort_tui.paths import demo_curriculum_dir
+from cohort_tui.store.curriculum_files import load_curriculum_dir
 from cohort_tui.store.workspace import Replica
 
 ESCAPES = (

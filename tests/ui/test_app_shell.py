@@ -94,7 +94,7 @@ async def test_enter_on_an_agenda_item_routes(tmp_path: Path) -> None:
         agenda = app.screen.query_one("#agenda", OptionList)
         agenda.focus()
         routed: list[str | None] = []
-        app.go = routed.append  # type: ignore[method-assign]
+        app.go = routed.append  # type: ignore[method-assign,assignment]
         await pilot.press("enter")
         assert routed and routed[0] is not None and routed[0].startswith("lesson:")
 

@@ -84,7 +84,7 @@ async def test_f_on_discussions_lists_answers_by_lesson_and_enter_opens_the_answ
         answer = app.replica.state.threads[wanted].answer
         view = app.screen.query_one(PostView)
         await until(pilot, lambda: view.highlighted_id == answer)
-        assert app.screen._open == wanted
+        assert isinstance(app.screen, DiscussionsScreen) and app.screen._open == wanted
 
 
 async def test_search_narrows_and_escape_clears_then_closes(tmp_path: Path) -> None:
@@ -115,6 +115,7 @@ async def test_from_a_lesson_its_answers_come_first(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, CurriculumScreen))
         screen = app.screen
+        assert isinstance(screen, CurriculumScreen)
         await until(pilot, lambda: screen.lesson is not None and screen.lesson.id == "io-json")
         await pilot.press("F")
         await until(pilot, lambda: isinstance(app.screen, FaqScreen))

@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Select, SelectionList, Static, Tabs, TextArea
+from textual.screen import Screen
+from textual.widgets import Input, Select, SelectionList, Static, Tab, Tabs, TextArea
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.reduce import active_assignment
+from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.review_view import ReviewScreen
@@ -88,7 +90,7 @@ async def test_inbox_tabs_counts_and_details(tmp_path: Path) -> None:
         state = app.replica.state
         assert listed(app) == [priya(state).id]
         tabs = app.screen.query_one(Tabs)
-        assert "To review (1)" in str(tabs.query_one("#to-review").label)
+        assert "To review (1)" in str(tabs.query_one("#to-review", Tab).label)
         details = static_text(app, "#review-details")
         assert "notes CLI with tags and search" in details
         assert "@priya" in details and "awaiting review" in details
@@ -339,6 +341,11 @@ async def test_example_review_on_a_key(tmp_path: Path) -> None:
         assert "JSONDecodeError traceback" in str(app.screen.body)
 
 
+def shown(app: CohortApp) -> Screen[Any]:
+    """The screen on top now (a call, so an earlier isinstance check does not narrow it)."""
+    return app.screen
+
+
 async def test_calibration_before_a_first_review(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", member="m_ada")  # facilitator: may review anything
     async with app.run_test(size=SIZE) as pilot:
@@ -368,7 +375,7 @@ async def test_calibration_before_a_first_review(tmp_path: Path) -> None:
         assert mine.reviewer == "m_ada" and mine.submission == "example:notes-cli"
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is review
+        assert shown(app) is review
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, RubricScreen)  # calibrated: straight to the form

@@ -118,7 +118,7 @@ def test_bad_store_and_bad_weeks_are_one_line_errors(
 
 
 def test_columns_count_terminal_cells() -> None:
-    from cohort_tui.commands.report import cells, duration, pad, who
+    from cohort_tui.domain.report_text import cells, duration, pad, who
 
     assert cells("李小龍") == 6 and cells("e\u0301") == 1 and cells("abc") == 3
     assert pad("李", 4) == "李  "

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cohort_tui.commands.curriculum_io import load_curriculum_dir
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.curriculum import CurriculumError, curriculum_changes
 from cohort_tui.domain.reduce import fold_ops
 from cohort_tui.paths import demo_curriculum_dir
+from cohort_tui.store.curriculum_files import load_curriculum_dir
 from tests.factories import OpMaker
 
 GOOD = """

@@ -29,7 +29,15 @@ def member(mid: str, handle: str) -> Member:
     return Member(id=mid, handle=handle, display_name=handle.title(), roles=[], joined_at=0)
 
 
-def review(rid: str, who: str, *, assigned: int | None, after_h: float = 0, **kw: bool) -> Review:
+def review(
+    rid: str,
+    who: str,
+    *,
+    assigned: int | None,
+    after_h: float = 0,
+    helpful: bool = False,
+    calibration: bool = False,
+) -> Review:
     at = (assigned or T) + int(after_h * HOUR_MS)
     return Review(
         id=rid,
@@ -39,7 +47,8 @@ def review(rid: str, who: str, *, assigned: int | None, after_h: float = 0, **kw
         verdict="approve",
         submitted_at=at,
         assigned_at=assigned,
-        **kw,
+        helpful=helpful,
+        calibration=calibration,
     )
 
 

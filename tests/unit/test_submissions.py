@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.model import DAY_MS, HOUR_MS, Reply, Review, ReviewLine, Revision
 from cohort_tui.domain.model import SubmittedFile as StoredFile
+from cohort_tui.domain.ops import Op
 from cohort_tui.domain.reduce import fold_ops
 from cohort_tui.domain.review_input import (
     ReviewProblem,
@@ -303,7 +304,9 @@ def test_line_comments_grouped_by_file_and_line_with_replies() -> None:
 # -- review input -------------------------------------------------------------------------
 
 
-def _submitted(files: dict[str, str] | None = None, diff: str = "") -> tuple[OpMaker, list, str]:
+def _submitted(
+    files: dict[str, str] | None = None, diff: str = ""
+) -> tuple[OpMaker, list[Op], str]:
     m, ops = small_cohort()
     ops.append(
         m.op(

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +208,7 @@ def test_a_reply_written_in_the_browser_reaches_the_store_and_the_other_seat(
         screen = Screen(page)
         response = page.goto(seat.url)
         assert response is not None and response.status == 200
-        wait_for(lambda screen=screen: screen.shows("Autumn · Home"), 60, page)
+        wait_for(partial(screen.shows, "Autumn · Home"), 60, page)
         page.click("#terminal")  # keys go to the terminal
         pages[name] = (page, screen)
 
@@ -219,12 +220,10 @@ def test_a_reply_written_in_the_browser_reaches_the_store_and_the_other_seat(
         page, screen = pages[name]
         since = screen.mark()
         page.keyboard.press("3")
-        wait_for(
-            lambda screen=screen, since=since: screen.shows("Autumn · Discussions", since), 30, page
-        )
+        wait_for(partial(screen.shows, "Autumn · Discussions", since), 30, page)
         since = screen.mark()
         page.keyboard.press("Enter")
-        wait_for(lambda screen=screen, since=since: screen.shows("started by", since), 30, page)
+        wait_for(partial(screen.shows, "started by", since), 30, page)
 
     page, screen = pages["sam"]
     since = screen.mark()

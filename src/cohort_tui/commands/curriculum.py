@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tui.commands.context import acting_member, fail, open_replica
+from cohort_tui.commands.progress import ProgressBar, wanted
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -20,6 +21,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="validate a curriculum folder and bring the cohort in line with it",
     )
     imp.add_argument("dir", metavar="DIR")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
 
     p = sub.add_parser("lessons", parents=[common], help="the lessons, with my state")
@@ -39,19 +41,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from cohort_tui.commands.curriculum_io import load_curriculum_dir
     from cohort_tui.domain.curriculum import curriculum_changes
+    from cohort_tui.store.curriculum_files import load_curriculum_dir
 
-    parsed = load_curriculum_dir(Path(args.dir))  # validates everything before any write
-    replica = open_replica(args)
-    me = acting_member(replica, args)
-    if not replica.state.has_role(me.id, "facilitator", "curator"):
-        fail(f"@{me.handle} is not a facilitator or curator; only they can import a curriculum")
-    changes = curriculum_changes(replica.state, parsed)
-    if not changes:
-        print("the curriculum is already up to date; nothing written")
-        return 0
-    replica.write_many(changes, author=me.id)
+    with ProgressBar(wanted(args.quiet)) as progress:
+        progress("checking the curriculum", 0, 0)
+        parsed = load_curriculum_dir(Path(args.dir))  # validates everything before any write
+        progress("opening the store", 0, 0)
+        replica = open_replica(args)
+        me = acting_member(replica, args)
+        if not replica.state.has_role(me.id, "facilitator", "curator"):
+            fail(f"@{me.handle} is not a facilitator or curator; only they can import a curriculum")
+        changes = curriculum_changes(replica.state, parsed)
+        if not changes:
+            print("the curriculum is already up to date; nothing written")
+            return 0
+        progress(f"writing {len(changes)} change(s)", 0, 0)
+        replica.write_many(changes, author=me.id)
     kinds: dict[str, int] = {}
     archived = 0
     for data in changes:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tui.commands.context import fail, open_replica
+from cohort_tui.commands.progress import ProgressBar, wanted
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -19,6 +20,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "import", parents=[common], help="validate then append ops from FILE (or - for stdin)"
     )
     i.add_argument("file", metavar="FILE|-")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.set_defaults(run=run_import)
 
 
@@ -45,25 +47,32 @@ def run_import(args: argparse.Namespace) -> int:
         fail(f"{args.file} is a directory, not a JSONL file")
     except OSError as exc:
         fail(f"cannot read {args.file}: {exc.strerror}")
-    ops = []
-    for number, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            ops.append(decode_op(raw))
-        except OpError as exc:
-            fail(f"{args.file}, line {number}: {exc}; nothing was imported")
-    replica = open_replica(args)
-    if (
-        ops
-        and replica.state.cohort
-        and any(
-            op.kind == "cohort.create" and op.data.cohort != replica.state.cohort.id for op in ops
-        )
-    ):
-        fail("these ops belong to another cohort; nothing was imported")
-    before = len(replica.state.refused)
-    result = replica.import_ops(ops)
+    with ProgressBar(wanted(args.quiet)) as progress:
+        lines = data.splitlines()
+        ops = []
+        for number, raw in enumerate(lines, start=1):
+            if number % 2000 == 0:
+                progress("checking ops", number, len(lines))
+            if not raw.strip():
+                continue
+            try:
+                ops.append(decode_op(raw))
+            except OpError as exc:
+                fail(f"{args.file}, line {number}: {exc}; nothing was imported")
+        progress("opening the store", 0, 0)
+        replica = open_replica(args)
+        if (
+            ops
+            and replica.state.cohort
+            and any(
+                op.kind == "cohort.create" and op.data.cohort != replica.state.cohort.id
+                for op in ops
+            )
+        ):
+            fail("these ops belong to another cohort; nothing was imported")
+        before = len(replica.state.refused)
+        progress(f"importing {len(ops)} op(s)", 0, 0)
+        result = replica.import_ops(ops)
     by_rules = sum(1 for r in replica.state.refused[before:] if r.reason != ID_TAKEN)
     parts = [f"imported {result.added} op(s)", f"{result.duplicates} already present"]
     if result.conflicts:

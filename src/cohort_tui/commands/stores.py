@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tui.commands.context import fail
+from cohort_tui.commands.progress import ProgressBar, wanted
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -32,6 +33,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="set damaged log lines aside (after a backup) so the store opens",
     )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run_repair)
 
 
@@ -62,7 +64,7 @@ def run_init(args: argparse.Namespace) -> int:
     root = Path(args.dir).expanduser()
     parsed = None
     if args.curriculum:
-        from cohort_tui.commands.curriculum_io import load_curriculum_dir
+        from cohort_tui.store.curriculum_files import load_curriculum_dir
 
         parsed = load_curriculum_dir(Path(args.curriculum))  # validate before writing
     cohort_id = new_id("c")
@@ -97,7 +99,8 @@ def run_repair(args: argparse.Namespace) -> int:
 
     root, _ = resolve_store(getattr(args, "store", None))
     read_config(root)
-    report = repair_log(root)
+    with ProgressBar(wanted(args.quiet)) as progress:
+        report = repair_log(root, progress)
     if not report.damaged:
         print(f"{report.log}: no damaged lines; nothing to do")
         return 0

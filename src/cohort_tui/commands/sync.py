@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from cohort_tui.commands.context import acting_member, fail, open_replica
+from cohort_tui.commands.progress import ProgressBar, wanted
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -138,43 +139,6 @@ def run_invite(args: argparse.Namespace) -> int:
     return 0
 
 
-class ProgressLine:
-    """A progress bar redrawn in place on stderr (``\\r``, no newline), finished however
-    the block ends: cleared when it succeeds, ended with a newline when anything is
-    raised (a sync error, a full disk, Ctrl-C), so the error printed next starts on a
-    line of its own instead of running into the bar.
-
-    Args:
-        show: Draw at all (stderr is a terminal and ``--quiet`` was not given).
-    """
-
-    def __init__(self, show: bool) -> None:
-        self.show = show
-        self._width = 0
-
-    def __enter__(self) -> ProgressLine:
-        return self
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if not self.show:
-            return
-        if total:
-            filled = int(30 * done / total)
-            line = f"{phase} [{'#' * filled}{'-' * (30 - filled)}] {done}/{total}"
-        else:
-            line = f"{phase} {done} op(s)"
-        # Pad over a longer line drawn before, so no tail of it stays visible.
-        print("\r" + line.ljust(self._width), end="", file=sys.stderr, flush=True)
-        self._width = max(self._width, len(line))
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if not self._width:
-            return
-        end = "\n" if kind is not None else "\r" + " " * self._width + "\r"
-        print(end, end="", file=sys.stderr, flush=True)
-        self._width = 0
-
-
 def run_sync(args: argparse.Namespace) -> int:
     from cohort_tui.domain.sanitize import clean_line
     from cohort_tui.sync.client import SyncError
@@ -185,7 +149,7 @@ def run_sync(args: argparse.Namespace) -> int:
     if args.watch:
         return watch(replica)
     try:
-        with ProgressLine(not args.quiet and sys.stderr.isatty()) as progress:
+        with ProgressBar(wanted(args.quiet)) as progress:
             result = sync_once(
                 replica,
                 load_credentials(replica.root),

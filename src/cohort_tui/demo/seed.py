@@ -14,7 +14,6 @@ import time
 from collections.abc import Generator
 from pathlib import Path
 
-from cohort_tui.commands.curriculum_io import load_curriculum_dir
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.clock import HybridClock
 from cohort_tui.domain.curriculum import curriculum_changes
@@ -23,6 +22,7 @@ from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import ordered_lessons
 from cohort_tui.domain.reduce import active_assignment, apply_op
 from cohort_tui.paths import demo_curriculum_dir
+from cohort_tui.store.curriculum_files import load_curriculum_dir
 from cohort_tui.store.errors import writing
 from cohort_tui.store.workspace import Replica, StoreConfig, new_store_dir, write_config
 

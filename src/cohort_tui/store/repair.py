@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,9 @@ from cohort_tui.store.errors import read_failed, writing
 from cohort_tui.store.files import write_all
 from cohort_tui.store.log import OpLog, damage_reason
 from cohort_tui.store.snapshot import LEGACY_SNAPSHOT_NAME, SNAPSHOT_NAME
+
+Progress = Callable[[str, int, int], None]
+"""Told ``(phase, done, total)`` as long work goes on (``cohort repair`` draws a bar)."""
 
 REJECTED_NAME = "ops.rejected.jsonl"
 """Where damaged lines are kept, appended to by every repair."""
@@ -120,20 +123,28 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         yield from enumerate(f, start=1)
 
 
-def scan(log: OpLog) -> RepairReport:
-    """Find every damaged line (reads only)."""
+def scan(log: OpLog, progress: Progress | None = None) -> RepairReport:
+    """Find every damaged line (reads only); ``progress`` hears ``("scanning", bytes
+    read, log size)`` every few thousand lines."""
     report = RepairReport(log.path)
     try:
+        total = log.path.stat().st_size if progress else 0
+        read = 0
         for number, raw in _lines(log.path):
+            read += len(raw)
+            if progress and number % 5000 == 0:
+                progress("scanning the log", read, total)
             damage = classify(number, raw)
             if damage is not None:
                 report.damaged.append(damage)
+        if progress:
+            progress("scanning the log", read, total)
     except OSError as exc:
         raise read_failed(log.path, exc) from None
     return report
 
 
-def repair_log(root: Path) -> RepairReport:
+def repair_log(root: Path, progress: Progress | None = None) -> RepairReport:
     """Set every damaged line of ``root``'s log aside, keeping a backup; see the module.
 
     Raises:
@@ -141,9 +152,11 @@ def repair_log(root: Path) -> RepairReport:
     """
     log = OpLog(root)
     with log.locked():
-        report = scan(log)
+        report = scan(log, progress)
         if not report.damaged:
             return report
+        if progress:
+            progress("setting damaged lines aside", 0, 0)
         _rewrite(log, report)
         for name in (SNAPSHOT_NAME, LEGACY_SNAPSHOT_NAME):
             with contextlib.suppress(OSError):  # a stale one is refused by its fingerprint

@@ -26,6 +26,7 @@ from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.paths import bundled_themes_dir, config_dir
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.host import CohortHost
 from cohort_tui.ui.messages import StoreChanged
 from cohort_tui.ui.modes import OFF_FOOTER, SCREENS, TARGET_MODES, screen_factory
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
@@ -537,3 +538,8 @@ class CohortApp(App[None]):
         if self._previous_excepthook is not None:
             threading.excepthook = self._previous_excepthook
         self.replica.save_snapshot()
+
+
+def _is_a_host(app: CohortApp) -> CohortHost:
+    """Never called: mypy checks here that the app gives screens all that they may ask."""
+    return app

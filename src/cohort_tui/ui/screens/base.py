@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual.geometry import Size
 from textual.screen import Screen
@@ -10,10 +10,8 @@ from textual.screen import Screen
 from cohort_tui.domain.model import State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
+from cohort_tui.ui.host import CohortHost
 from cohort_tui.ui.messages import StoreChanged
-
-if TYPE_CHECKING:
-    from cohort_tui.ui.app import CohortApp
 
 
 class CohortScreen(Screen[None]):
@@ -26,11 +24,9 @@ class CohortScreen(Screen[None]):
     _seen_applied: tuple[int, int] = (0, -1)
 
     @property
-    def cohort_app(self) -> CohortApp:
-        """The app, typed."""
-        from cohort_tui.ui.app import CohortApp
-
-        return cast(CohortApp, self.app)
+    def cohort_app(self) -> CohortHost:
+        """The app, typed as what screens may ask of it."""
+        return cast(CohortHost, self.app)
 
     @property
     def state(self) -> State:

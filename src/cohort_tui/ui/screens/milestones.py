@@ -505,7 +505,7 @@ class MilestonesScreen(CohortScreen):
         return rows
 
     def _metric_detail(self, row_id: str) -> Text:
-        from cohort_tui.commands.report import text_report
+        from cohort_tui.domain.report_text import text_report
 
         report = self.cohort_app.memo("report", lambda: cohort_report(self.state, self.now()))
         if row_id == "report":
