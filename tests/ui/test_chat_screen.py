@@ -92,7 +92,7 @@ async def test_selected_messages_become_a_thread_on_the_lesson_picked(tmp_path: 
         assert title == "the corrupt-file handling is a nice touch"
         body = composer.query_one(TextArea).text
         assert body.startswith("From the Cohort chat:")
-        assert body.count("> **@") == 3
+        assert body.count("> @") == 3
         lesson = composer.query_one("#compose-lesson").value  # type: ignore[attr-defined]
         assert lesson in app.replica.state.lessons
 

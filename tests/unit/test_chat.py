@@ -111,7 +111,7 @@ def test_a_chat_turned_thread_quotes_the_messages_in_order() -> None:
     assert title == "how do I test time?"
     lines = body.splitlines()
     assert lines[0] == "From the Cohort chat:"
-    assert lines[2].startswith("> **@alice** (") and lines[2].endswith("): how do I test time?")
+    assert lines[2].startswith("> @alice (") and lines[2].endswith("): how do I test time?")
     assert lines[4].endswith(": pass the clock in")
     assert "thanks" not in body
     assert chat.thread_draft(state, []) == ("", "")

@@ -155,7 +155,7 @@ def thread_draft(state: State, ids: Iterable[str]) -> tuple[str, str]:
         member = state.members.get(message.author)
         who = member.handle if member else message.author
         text = " ".join(message.text.split())
-        lines.append(f"> **@{who}** ({utc_minute(message.at)}): {text}")
+        lines.append(f"> @{who} ({utc_minute(message.at)}): {text}")
         lines.append(">")
     body = "\n".join(lines[:-1])
     title = truncate(clean_line(" ".join(chosen[0].text.split())), THREAD_TITLE_CHARS)
