@@ -173,3 +173,21 @@ async def test_c_switches_to_my_pod_channel_and_sends_there(tmp_path: Path) -> N
         assert app.replica.state.chat_messages[ids[-1]].text == "pairing at 8?"
         await pilot.press("up", "c")
         assert screen.channel == "cohort"
+
+
+async def test_a_hostile_message_turned_into_a_thread_is_inert_in_the_composer(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "s"
+    replica = demo_replica(root)
+    replica.write(k.ChatSend(message="c_evil", text=HOSTILE_LINE), author="m_priya")
+    app = make_app(root, open_target="chat")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await pilot.press("up", "t")
+        await _wait(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await pilot.pause()
+        text = assert_inert(app)
+        assert "[@click=app.quit]q[/]" in text
