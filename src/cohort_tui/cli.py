@@ -33,8 +33,8 @@ HELP_ORDER = (
     # Starting: a demo to try, a cohort of one's own, or a seat in someone's.
     "demo", "init", "join", "invite",
     # Every day: where I am, lessons, discussions, reviews, milestones.
-    "status", "lessons", "progress", "check", "threads", "read", "thread", "post",
-    "reviews", "submit", "review", "milestones", "sessions",
+    "status", "lessons", "progress", "check", "threads", "read", "thread", "post", "chat",
+    "reviews", "submit", "review", "team", "pod", "showcase", "milestones", "sessions",
     # Running the cohort.
     "report", "curriculum", "export", "sync", "ops", "repair",
     # Serving it.
@@ -43,7 +43,7 @@ HELP_ORDER = (
 """The order ``cohort --help`` lists commands in: by what a person does first. A command
 not named here is listed after these, in module order."""
 
-SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones")
+SCREENS = ("home", "curriculum", "discussions", "reviews", "milestones", "chat", "showcase")
 FAST = ("status",)
 """Commands parsed with only their own module loaded (see :func:`build_parser`)."""
 

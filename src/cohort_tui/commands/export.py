@@ -12,22 +12,29 @@ from cohort_tui.commands.context import fail, open_replica
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="print the materialised cohort state")
-    p.add_argument("--format", choices=("json", "markdown", "faq"), default="json")
+    p.add_argument("--format", choices=("json", "markdown", "faq", "showcase"), default="json")
     p.add_argument(
         "dir",
         nargs="?",
         metavar="DIR",
-        help="with --format faq: the folder for the knowledge base (index and lesson pages)",
+        help="with --format faq: the folder for the knowledge base (index and lesson pages); "
+        "with --format showcase: the folder for the showcase (Markdown and HTML)",
     )
     p.set_defaults(run=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    if (args.format == "faq") != (args.dir is not None):
-        fail("--format faq needs a folder (cohort export --format faq DIR); the others print")
+    folders = ("faq", "showcase")
+    if (args.format in folders) != (args.dir is not None):
+        fail(
+            f"--format {args.format if args.format in folders else 'faq'} needs a folder "
+            "(cohort export --format faq|showcase DIR); the others print"
+        )
     replica = open_replica(args)
     if args.format == "faq":
         return _export_faq(replica.state, args.dir)
+    if args.format == "showcase":
+        return _export_showcase(replica.state, args.dir)
     if args.format == "json":
         from cohort_tui.domain.export import export_json
 
@@ -48,6 +55,17 @@ def _export_faq(state: Any, folder: str) -> int:
     answered = answered_count(faq_sections(state))
     gone = f", {removed} stale removed" if removed else ""
     print(f"wrote {written} files for {answered} answered questions to {folder}{gone}")
+    return 0
+
+
+def _export_showcase(state: Any, folder: str) -> int:
+    from pathlib import Path
+
+    from cohort_tui.commands.faq_export import write_pages
+    from cohort_tui.domain.showcase_pages import MARKER, PAGES, showcase_pages
+
+    written, _ = write_pages(Path(folder), showcase_pages(state), MARKER, set(PAGES), "showcase")
+    print(f"wrote {written} files for {len(state.showcase)} showcase entries to {folder}")
     return 0
 
 

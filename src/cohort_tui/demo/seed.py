@@ -238,8 +238,11 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
     scripts += _sessions_and_shoutouts(s)
     scripts += [_pods(s)]
     s.run(scripts)
+    from cohort_tui.demo.social import social_ops
+
+    ops = s.ops + social_ops(s.state, start, now)
     # Played in time order already; sorting makes the log's order the fold's exactly.
-    return sorted(s.ops, key=Op.sort_key)
+    return sorted(ops, key=Op.sort_key)
 
 
 def _progress(s: _Seeder, lessons: list[Lesson], member: str, done: int) -> Script:

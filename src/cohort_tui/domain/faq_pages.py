@@ -17,11 +17,36 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import time
 
 from cohort_tui.domain.faq import FaqEntry, FaqSection, answered_count, faq_sections
 from cohort_tui.domain.model import State
-from cohort_tui.domain.sanitize import clean_line, clean_text
+from cohort_tui.domain.page_text import (
+    body_blocks,
+    html_body,
+    html_page,
+    html_text,
+    inline_parts,
+    md_body,
+    md_text,
+    member_handle,
+    utc_day,
+)
+from cohort_tui.domain.sanitize import clean_line
+
+__all__ = [
+    "GENERAL_PAGE",
+    "LESSONS_DIR",
+    "MARKER",
+    "body_blocks",
+    "faq_pages",
+    "html_body",
+    "html_text",
+    "inline_parts",
+    "md_body",
+    "md_text",
+    "page_path",
+    "page_stem",
+]
 
 MARKER = ".cohort-faq"
 """A file the export leaves in its folder, so a later export may replace its pages."""
@@ -29,10 +54,6 @@ LESSONS_DIR = "lessons"
 GENERAL_PAGE = "general"
 
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
-_MD_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+=>.)])")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 # -- names ---------------------------------------------------------------------------------
@@ -63,120 +84,6 @@ def open_command(thread: str) -> str:
     return f"cohort --open thread:{thread}"
 
 
-def utc_day(ms: int) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(ms / 1000))
-
-
-def _handle(state: State, member: str) -> str:
-    found = state.members.get(member)
-    return clean_line(found.handle if found else member)
-
-
-# -- bodies ---------------------------------------------------------------------------------
-
-
-def body_blocks(body: str) -> list[tuple[str, str]]:
-    """A post split into ``("text", ...)`` and ``("code", ...)`` blocks at its fences.
-
-    An unclosed fence runs to the end, as the app shows it.
-    """
-    blocks: list[tuple[str, str]] = []
-    lines: list[str] = []
-    kind, fence = "text", ""
-    for line in clean_text(body).split("\n"):
-        found = _FENCE.match(line)
-        if kind == "text" and found:
-            if lines:
-                blocks.append((kind, "\n".join(lines)))
-            kind, lines, fence = "code", [], found.group(1)
-        elif (
-            kind == "code"
-            and found
-            and found.group(1)[0] == fence[0]
-            and (len(found.group(1)) >= len(fence) and not line.strip(" `~"))
-        ):
-            blocks.append((kind, "\n".join(lines)))
-            kind, lines = "text", []
-        else:
-            lines.append(line)
-    if lines:
-        blocks.append((kind, "\n".join(lines)))
-    return [(k, text) for k, text in blocks if k == "code" or text.strip()]
-
-
-def inline_parts(line: str) -> list[tuple[bool, str]]:
-    """A line split into ``(False, text)`` and ``(True, `code span`)`` parts.
-
-    A code span is a run of backticks, then anything, then a run of the same length, as
-    CommonMark pairs them; because every other backtick and backslash is escaped, a
-    Markdown renderer sees exactly these spans, and nothing else is ever raw.
-    """
-    parts: list[tuple[bool, str]] = []
-    at = 0
-    for found in _CODE_SPAN.finditer(line):
-        if found.start() > at:
-            parts.append((False, line[at : found.start()]))
-        parts.append((True, found.group(0)))
-        at = found.end()
-    if at < len(line):
-        parts.append((False, line[at:]))
-    return parts
-
-
-def md_text(text: str) -> str:
-    """One line of sanitised text for Markdown: it reads exactly as written (no links, no
-    HTML, no emphasis); only its `code spans` stay code."""
-    escaped = "".join(
-        part if code else _MD_INLINE.sub(r"\\\1", part) for code, part in inline_parts(text)
-    )
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
-
-
-def html_text(text: str) -> str:
-    """One line of sanitised text for HTML: escaped, its `code spans` in ``<code>``."""
-    out = []
-    for code, part in inline_parts(text):
-        if code:
-            ticks = len(part) - len(part.lstrip("`"))
-            out.append(f"<code>{html.escape(part[ticks:-ticks])}</code>")
-        else:
-            out.append(html.escape(part))
-    return "".join(out)
-
-
-def md_body(body: str) -> list[str]:
-    """A post as Markdown lines: prose escaped (hard line breaks kept), code fenced."""
-    out: list[str] = []
-    for kind, text in body_blocks(body):
-        if out:
-            out.append("")
-        if kind == "code":
-            longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-            fence = "`" * max(3, longest + 1)
-            out += [fence, *text.split("\n"), fence]
-            continue
-        for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
-            if out and out[-1] != "":
-                out.append("")
-            lines = [md_text(line.strip()) for line in paragraph.split("\n") if line.strip()]
-            out += [line + "\\" for line in lines[:-1]] + lines[-1:]
-    return out
-
-
-def html_body(body: str) -> str:
-    """A post as HTML: escaped paragraphs with line breaks, code in ``<pre>``."""
-    out = []
-    for kind, text in body_blocks(body):
-        if kind == "code":
-            out.append(f"<pre><code>{html.escape(text)}</code></pre>")
-            continue
-        for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
-            lines = [html_text(line.strip()) for line in paragraph.split("\n") if line.strip()]
-            if lines:
-                out.append("<p>" + "<br>\n".join(lines) + "</p>")
-    return "\n".join(out)
-
-
 # -- Markdown -------------------------------------------------------------------------------
 
 
@@ -187,7 +94,7 @@ def _md_title(state: State) -> str:
 
 def _md_entry(state: State, entry: FaqEntry) -> list[str]:
     tags = " ".join("#" + clean_line(t) for t in entry.tags)
-    asked = f"Asked by @{_handle(state, entry.asker)} on {utc_day(entry.asked_at)}"
+    asked = f"Asked by @{member_handle(state, entry.asker)} on {utc_day(entry.asked_at)}"
     out = [
         f'<a id="q-{entry.thread}"></a>',
         "",
@@ -197,7 +104,7 @@ def _md_entry(state: State, entry: FaqEntry) -> list[str]:
         "",
         *md_body(entry.question),
         "",
-        f"**Accepted answer** by @{md_text(_handle(state, entry.answerer))} on "
+        f"**Accepted answer** by @{md_text(member_handle(state, entry.answerer))} on "
         f"{utc_day(entry.answered_at)}:",
         "",
         *md_body(entry.answer),
@@ -265,32 +172,10 @@ _CSS = (
 )
 
 
-def _html_page(title: str, body: list[str]) -> str:
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta http-equiv="Content-Security-Policy" '
-            "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{html.escape(title)}</title>",
-            f"<style>{_CSS}</style>",
-            "</head>",
-            "<body>",
-            *body,
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
-
-
 def _html_entry(state: State, entry: FaqEntry) -> list[str]:
     tags = " ".join("#" + clean_line(t) for t in entry.tags)
-    asked = f"Asked by @{_handle(state, entry.asker)} on {utc_day(entry.asked_at)}"
-    answered = f"Accepted answer by @{_handle(state, entry.answerer)} on " + utc_day(
+    asked = f"Asked by @{member_handle(state, entry.asker)} on {utc_day(entry.asked_at)}"
+    answered = f"Accepted answer by @{member_handle(state, entry.answerer)} on " + utc_day(
         entry.answered_at
     )
     return [
@@ -321,7 +206,7 @@ def html_lesson_page(state: State, section: FaqSection) -> str:
     ]
     for entry in section.entries:
         body += _html_entry(state, entry)
-    return _html_page(title, body)
+    return html_page(title, body, _CSS)
 
 
 def html_index(state: State, sections: list[FaqSection]) -> str:
@@ -358,7 +243,7 @@ def html_index(state: State, sections: list[FaqSection]) -> str:
         body.append("</ul></li>")
     if open_list:
         body.append("</ul>")
-    return _html_page(f"{name}: answered questions", body)
+    return html_page(f"{name}: answered questions", body, _CSS)
 
 
 # -- everything -----------------------------------------------------------------------------

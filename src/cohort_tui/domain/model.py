@@ -262,6 +262,43 @@ class Shoutout(Struct, kw_only=True, gc=False):
     at: int
 
 
+class ChatMessage(Struct, kw_only=True, gc=False):
+    """One message in a live channel; channels keep their messages in fold order."""
+
+    id: str
+    channel: str
+    author: str
+    text: str
+    at: int
+    clock: Clock
+    hidden: bool = False
+
+
+class ShowcaseThanks(Struct, kw_only=True, gc=False):
+    id: str
+    author: str
+    text: str
+    at: int
+
+
+class ShowcaseEntry(Struct, kw_only=True, gc=False):
+    """The write-up of an approved project, on the cohort's showcase."""
+
+    id: str
+    submission: str
+    lesson: str
+    authors: list[str]
+    """Who may edit it: the submission's authors when it was first published."""
+    title: str
+    built: str
+    feedback: str
+    published_at: int
+    updated_at: int
+    featured: bool = False
+    reactions: dict[str, list[str]] = field(default_factory=dict)
+    thanks: list[ShowcaseThanks] = field(default_factory=list)
+
+
 class Refusal(Struct, kw_only=True, gc=False):
     """An op the fold skipped, and why; it stays in the log."""
 
@@ -457,6 +494,12 @@ class State(Struct, kw_only=True, gc=False):
     """Index: thread id -> author -> posts not hidden (unread counts without a scan)."""
     active_days: dict[str, list[int]] = field(default_factory=dict)
     """member id -> sorted epoch days on which the member wrote an op."""
+    chat: dict[str, list[str]] = field(default_factory=dict)
+    """Channel -> message ids, oldest first (fold order: the same on every replica)."""
+    chat_messages: dict[str, ChatMessage] = field(default_factory=dict)
+    chat_reads: dict[str, dict[str, Clock]] = field(default_factory=dict)
+    """member id -> channel -> clock of the newest message read."""
+    showcase: dict[str, ShowcaseEntry] = field(default_factory=dict)
     refused: list[Refusal] = field(default_factory=list)
     unknown_ops: int = 0
     applied: int = 0

@@ -547,6 +547,83 @@ class PodRotate(Data, kw_only=True, frozen=True):
     open: bool = False
 
 
+# -- quick-help chat ----------------------------------------------------------------------
+
+CHAT_MAX_CHARS = 500
+"""Longest chat message: quick help is a line or two; answers that last are threads."""
+ChatText = Annotated[str, Meta(min_length=1, max_length=CHAT_MAX_CHARS)]
+COHORT_CHANNEL = "cohort"
+"""The channel every member reads; pod channels are ``pod:<pod id>``."""
+
+
+class ChatSend(Data, kw_only=True, frozen=True):
+    """A short message in a live channel (the cohort's, or a pod's)."""
+
+    KIND: ClassVar[str] = "chat.send"
+    message: Id
+    channel: Id = COHORT_CHANNEL
+    text: ChatText
+
+
+class ChatRead(Data, kw_only=True, frozen=True):
+    """I have read the channel up to the message with this clock; the max wins."""
+
+    KIND: ClassVar[str] = "chat.read"
+    channel: Id
+    upto: tuple[int, int, str]
+
+
+class ChatHide(Data, kw_only=True, frozen=True):
+    """Hide (or show again) a chat message: its author, a mentor or a facilitator."""
+
+    KIND: ClassVar[str] = "chat.hide"
+    message: Id
+    hidden: bool = True
+
+
+# -- showcase -----------------------------------------------------------------------------
+
+ShowcaseText = Annotated[str, Meta(max_length=2_000)]
+THANKS_MAX_CHARS = 200
+
+
+class ShowcasePublish(Data, kw_only=True, frozen=True):
+    """Publish (or edit) the write-up of an approved project; its authors only."""
+
+    KIND: ClassVar[str] = "showcase.publish"
+    entry: Id
+    submission: Id
+    title: Annotated[str, Meta(min_length=1, max_length=120)]
+    built: Annotated[str, Meta(min_length=1, max_length=2_000)]
+    """What they built."""
+    feedback: ShowcaseText = ""
+    """What feedback changed it."""
+
+
+class ShowcaseReact(Data, kw_only=True, frozen=True):
+    KIND: ClassVar[str] = "showcase.react"
+    entry: Id
+    emoji: Annotated[str, Meta(min_length=1, max_length=16)]
+    on: bool = True
+
+
+class ShowcaseThank(Data, kw_only=True, frozen=True):
+    """A line of thanks under a showcase entry."""
+
+    KIND: ClassVar[str] = "showcase.thank"
+    entry: Id
+    thanks: Id
+    text: Annotated[str, Meta(min_length=1, max_length=THANKS_MAX_CHARS)]
+
+
+class ShowcaseFeature(Data, kw_only=True, frozen=True):
+    """A facilitator features an entry (shown first), or stops featuring it."""
+
+    KIND: ClassVar[str] = "showcase.feature"
+    entry: Id
+    featured: bool = True
+
+
 DATA_TYPES: dict[str, type[Data]] = {
     cls.KIND: cls
     for cls in (
@@ -562,6 +639,8 @@ DATA_TYPES: dict[str, type[Data]] = {
         CheckUnstuck,
         TeamCreate, TeamAccept, TeamLeave, TeamSet,
         PodCreate, PodUpdate, PodJoin, PodLeave, PodRotate,
+        ChatSend, ChatRead, ChatHide,
+        ShowcasePublish, ShowcaseReact, ShowcaseThank, ShowcaseFeature,
     )
 }  # fmt: skip
 """Every op kind this version understands, by name."""

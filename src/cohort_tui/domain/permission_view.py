@@ -107,6 +107,7 @@ class PermissionView:
         self.posts: dict[str, Creator] = {}
         self.submissions: dict[str, SubmissionFacts] = {}
         self.teams: dict[str, TeamFacts] = {}
+        self.chat_messages: dict[str, Creator] = {}
         self.reviews: dict[str, ReviewFacts] = {}
         self.max_clock: Clock | None = None
         """The newest clock among the ops that changed a fact, so an op the server writes
@@ -137,6 +138,7 @@ class PermissionView:
             + len(self.threads)
             + len(self.posts)
             + len(self.submissions)
+            + len(self.chat_messages)
             + sum(len(team.history) for team in self.teams.values())
             + len(self.reviews)
         )
@@ -266,6 +268,10 @@ def _team_set(view: PermissionView, op: Op, d: k.TeamSet) -> None:
         _add_to_team(view, d.team, d.members)
 
 
+def _chat_send(view: PermissionView, op: Op, d: k.ChatSend) -> None:
+    view._claim(view.chat_messages, d.message, op.author)
+
+
 def _review_submit(view: PermissionView, op: Op, d: k.ReviewSubmit) -> None:
     if d.review not in view.reviews:
         view._put(view.reviews, d.review, ReviewFacts(op.author, d.submission))
@@ -278,6 +284,7 @@ _HANDLERS: dict[str, Callable[[PermissionView, Op, Any], None]] = {
     k.ThreadCreate.KIND: _thread_create,
     k.PostCreate.KIND: _post_create,
     k.SubmissionCreate.KIND: _submission_create,
+    k.ChatSend.KIND: _chat_send,
     k.TeamCreate.KIND: _team_create,
     k.TeamAccept.KIND: _team_accept,
     k.TeamSet.KIND: _team_set,

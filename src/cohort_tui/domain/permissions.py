@@ -99,6 +99,9 @@ class Facts(Protocol):
     def teams(self) -> Mapping[str, TeamFacts]: ...
 
     @property
+    def chat_messages(self) -> Mapping[str, Authored]: ...
+
+    @property
     def reviews(self) -> Mapping[str, Reviewed]: ...
 
     def has_role(self, member_id: str, *roles: str) -> bool: ...
@@ -165,6 +168,11 @@ def _submission_reviser(state: Facts, op: Op, d: k.SubmissionRevise) -> str | No
     if _ever_in_team(state, op.author, sub.team):
         return None
     return "only the author or the team may revise a submission"
+
+
+def _chat_author(state: Facts, d: Any) -> str | None:
+    message = state.chat_messages.get(d.message)
+    return message.author if message else None
 
 
 def _cohort_create(state: Facts, op: Op, d: k.CohortCreate) -> str | None:
@@ -252,6 +260,10 @@ RULES: dict[str, Rule] = {
     k.PodCreate.KIND: _needs(STAFF, "only a facilitator may form pods"),
     k.PodUpdate.KIND: _needs(STAFF, "only a facilitator may change a pod"),
     k.PodRotate.KIND: _needs(STAFF, "only a facilitator may rotate pods"),
+    k.ChatHide.KIND: _owner_or(
+        _chat_author, MODERATORS, "only the author or a mentor or facilitator may hide a message"
+    ),
+    k.ShowcaseFeature.KIND: _needs(STAFF, "only a facilitator may feature showcase entries"),
 }
 """Op kind -> the rule its author must pass; kinds not listed only need membership."""
 

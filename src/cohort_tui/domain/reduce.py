@@ -19,13 +19,14 @@ import bisect
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cohort_tui.domain import fold_pods, fold_teams
+from cohort_tui.domain import chat, fold_pods, fold_teams, queries, showcase
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.allocation import choose_reviewers
 from cohort_tui.domain.model import (
     DAY_MS,
     HOUR_MS,
     Assignment,
+    ChatMessage,
     CheckResult,
     Cohort,
     Course,
@@ -45,6 +46,8 @@ from cohort_tui.domain.model import (
     Revision,
     Rubric,
     Shoutout,
+    ShowcaseEntry,
+    ShowcaseThanks,
     Skill,
     State,
     StuckSpell,
@@ -863,4 +866,125 @@ def _shoutout_create(state: State, op: Op, d: k.ShoutoutCreate) -> Reason:
     state.shoutouts[d.shoutout] = Shoutout(
         id=d.shoutout, author=op.author, to=d.to, message=d.message, at=op.at
     )
+    return None
+
+
+# -- quick-help chat ----------------------------------------------------------------------
+
+
+@_handles(k.ChatSend)
+def _chat_send(state: State, op: Op, d: k.ChatSend) -> Reason:
+    if d.message in state.chat_messages:
+        return "message id already used"
+    if not d.text.strip():
+        return "the message is empty"
+    # Pod membership changes as pods rotate: checked here, at the op's place in the order.
+    if problem := chat.channel_problem(state, op.author, d.channel):
+        return problem
+    state.chat_messages[d.message] = ChatMessage(
+        id=d.message, channel=d.channel, author=op.author, text=d.text, at=op.at, clock=op.clock
+    )
+    state.chat.setdefault(d.channel, []).append(d.message)
+    _chat_read_upto(state, op.author, d.channel, op.clock)
+    return None
+
+
+def _chat_read_upto(state: State, member: str, channel: str, clock: Any) -> None:
+    marks = state.chat_reads.setdefault(member, {})
+    current = marks.get(channel)
+    if current is None or tuple(clock) > tuple(current):
+        marks[channel] = (clock[0], clock[1], clock[2])
+
+
+@_handles(k.ChatRead)
+def _chat_read(state: State, op: Op, d: k.ChatRead) -> Reason:
+    if problem := chat.channel_problem(state, op.author, d.channel, writing=False):
+        return problem
+    _chat_read_upto(state, op.author, d.channel, d.upto)
+    return None
+
+
+@_handles(k.ChatHide)
+def _chat_hide(state: State, op: Op, d: k.ChatHide) -> Reason:
+    message = state.chat_messages.get(d.message)
+    if message is None:
+        return "unknown message"
+    message.hidden = d.hidden
+    return None
+
+
+# -- showcase -----------------------------------------------------------------------------
+
+
+@_handles(k.ShowcasePublish)
+def _showcase_publish(state: State, op: Op, d: k.ShowcasePublish) -> Reason:
+    sub = state.submissions.get(d.submission)
+    if sub is None:
+        return "unknown submission"
+    entry = state.showcase.get(d.entry)
+    if entry is not None:  # an edit: by an author of the entry, same submission
+        if entry.submission != d.submission:
+            return "entry id already used"
+        if op.author not in entry.authors:
+            return "only the project's authors may edit its showcase entry"
+        entry.title, entry.built, entry.feedback = d.title, d.built, d.feedback
+        entry.updated_at = max(entry.updated_at, op.at)
+        return None
+    authors = showcase.submission_authors(state, sub)
+    if op.author not in authors:
+        return "only the project's authors may publish it"
+    # Approval is read at the op's place in the order: the same answer on every replica.
+    if queries.submission_status(state, sub) != "approved":
+        return "only an approved project may be published"
+    if showcase.entry_for(state, d.submission) is not None:
+        return "this project is on the showcase already; edit its entry"
+    state.showcase[d.entry] = ShowcaseEntry(
+        id=d.entry,
+        submission=sub.id,
+        lesson=sub.lesson,
+        authors=authors,
+        title=d.title,
+        built=d.built,
+        feedback=d.feedback,
+        published_at=op.at,
+        updated_at=op.at,
+    )
+    return None
+
+
+@_handles(k.ShowcaseReact)
+def _showcase_react(state: State, op: Op, d: k.ShowcaseReact) -> Reason:
+    entry = state.showcase.get(d.entry)
+    if entry is None:
+        return "unknown showcase entry"
+    who = entry.reactions.setdefault(d.emoji, [])
+    if d.on and op.author not in who:
+        who.append(op.author)
+        who.sort()
+    elif not d.on and op.author in who:
+        who.remove(op.author)
+    if not who:
+        del entry.reactions[d.emoji]
+    return None
+
+
+@_handles(k.ShowcaseThank)
+def _showcase_thank(state: State, op: Op, d: k.ShowcaseThank) -> Reason:
+    entry = state.showcase.get(d.entry)
+    if entry is None:
+        return "unknown showcase entry"
+    if not d.text.strip():
+        return "the thanks is empty"
+    if any(t.id == d.thanks for t in entry.thanks):
+        return "thanks id already used"
+    entry.thanks.append(ShowcaseThanks(id=d.thanks, author=op.author, text=d.text, at=op.at))
+    return None
+
+
+@_handles(k.ShowcaseFeature)
+def _showcase_feature(state: State, op: Op, d: k.ShowcaseFeature) -> Reason:
+    entry = state.showcase.get(d.entry)
+    if entry is None:
+        return "unknown showcase entry"
+    entry.featured = d.featured
     return None

@@ -23,9 +23,9 @@ from cohort_tui.domain.model import IdSet, ReadMarks, State
 from cohort_tui.store.files import atomic_write
 from cohort_tui.store.log import LogPosition
 
-SNAPSHOT_FORMAT = (
-    5  # 4: the stuck ladder's counts (issue 13); 5: and teams, pods, submission authors
-)
+SNAPSHOT_FORMAT = 6
+"""4 added the stuck ladder's counts; 5 teams, pods and submission authors; 6 chat and
+the showcase."""
 SNAPSHOT_NAME = "snapshot.msgpack"
 LEGACY_SNAPSHOT_NAME = "snapshot.json"
 

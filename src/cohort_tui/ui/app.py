@@ -28,7 +28,7 @@ from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.host import CohortHost
 from cohort_tui.ui.messages import StoreChanged
-from cohort_tui.ui.modes import SCREENS, TARGET_MODES, screen_factory
+from cohort_tui.ui.modes import OFF_FOOTER, SCREENS, TARGET_MODES, screen_factory
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ class CohortApp(App[None]):
                 title,
                 id=f"app.mode.{name}",
                 tooltip=f"Go to {title}",
+                show=name not in OFF_FOOTER,
             )
             for name, (key, title, _) in SCREENS.items()
         ),

@@ -19,8 +19,15 @@ ALL_SCREENS: dict[str, tuple[str, str, str]] = {
     "discussions": ("3", "Discussions", "cohort_tui.ui.screens.discussions:DiscussionsScreen"),
     "reviews": ("4", "Reviews", "cohort_tui.ui.screens.reviews:ReviewsScreen"),
     "milestones": ("5", "Milestones", "cohort_tui.ui.screens.milestones:MilestonesScreen"),
+    "chat": ("6", "Chat", "cohort_tui.ui.screens.chat:ChatScreen"),
+    "showcase": ("7", "Showcase", "cohort_tui.ui.screens.showcase:ShowcaseScreen"),
 }
 """Every screen the product has, by mode name."""
+
+OFF_FOOTER = frozenset({"chat", "showcase"})
+"""Screens whose key works everywhere and is listed in help and the command palette, but
+is not drawn in the footer: the footer is full at 100 columns already (its last keys are
+cut off), and every screen's footer would change for them."""
 
 
 def _installed(spec: str) -> bool:
@@ -40,6 +47,8 @@ TARGET_MODES = {
     "submission": "reviews",
     "milestone": "milestones",
     "member": "milestones",
+    "chat": "chat",
+    "showcase": "showcase",
 }
 """Which screen shows an ``--open KIND:ID`` target."""
 
