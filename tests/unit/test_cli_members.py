@@ -32,3 +32,17 @@ def test_bad_handles_and_taken_handles_are_one_line_errors(cli: CliRunner, demo:
             "member", "add", handle, "--name", "N", "--as", "ada", "--store", str(demo)
         )
         assert code == 1 and needle in err and err.count("\n") == 1, err
+
+
+def test_the_demo_cohort_demo_writes_has_a_newcomer_to_onboard(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    from cohort_tui.domain.onboarding import checklist, offer_checklist
+
+    code, _, err = cli("demo", str(tmp_path / "pod"))
+    assert code == 0, err
+    state = Replica(tmp_path / "pod").state
+    nia = next(m for m in state.members.values() if m.handle == "nia")
+    steps = checklist(state, nia.id, norms_read=False)
+    assert not any(step.done for step in steps)
+    assert offer_checklist(state, nia.id, steps, state.members[nia.id].joined_at + 3_600_000)

@@ -36,7 +36,7 @@ def store_path(args: argparse.Namespace) -> Path:
         from cohort_tui.demo.seed import write_demo_store
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_demo_store(path)
+        write_demo_store(path, newcomer=True)
         print(f"cohort: created the demo cohort in {path}", file=sys.stderr)
     return path
 

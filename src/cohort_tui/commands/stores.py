@@ -41,7 +41,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from cohort_tui.demo.seed import write_demo_store
 
     root = Path(args.dir).expanduser()
-    replica = write_demo_store(root)
+    replica = write_demo_store(root, newcomer=True)
     assert replica.state.cohort is not None
     print(
         f"wrote the demo cohort '{replica.state.cohort.name}' to {root} "

@@ -27,6 +27,8 @@ from cohort_tui.store.errors import writing
 from cohort_tui.store.workspace import Replica, StoreConfig, new_store_dir, write_config
 
 YOU = "m_sam"
+NEWCOMER = "m_nia"
+"""A member who joined the day before, in the demo `cohort demo` writes."""
 """The member a new user acts as in the demo: a learner who also reviews."""
 
 MEMBERS: list[tuple[str, str, str, list[k.Role], int, str]] = [
@@ -162,8 +164,9 @@ class _Seeder:
         return op
 
 
-def build_demo_ops(now: int | None = None) -> list[Op]:
-    """The demo cohort's ops, in order, as of ``now`` (epoch ms)."""
+def build_demo_ops(now: int | None = None, *, newcomer: bool = False) -> list[Op]:
+    """The demo cohort's ops, in order, as of ``now`` (epoch ms); with ``newcomer``,
+    also @nia, who joined the day before and has done nothing yet."""
     now = int(time.time() * 1000) if now is None else now
     s = _Seeder(now)
     start, day = s.start, s.day
@@ -238,6 +241,20 @@ def build_demo_ops(now: int | None = None) -> list[Op]:
     scripts += _sessions_and_shoutouts(s)
     scripts += [_pods(s)]
     s.run(scripts)
+    if newcomer:
+        # A member who joined today: the "Getting started" checklist is there to try
+        # (cohort --as nia), and the facilitator's views have someone new to welcome.
+        s.emit(
+            "m_ada",
+            k.MemberAdd(
+                member=NEWCOMER,
+                handle="nia",
+                display_name="Nia Adeyemi",
+                roles=["learner"],
+                bio="Joined this week: first time in a cohort.",
+            ),
+            now - 20 * HOUR_MS,
+        )
     from cohort_tui.demo.social import social_ops
 
     ops = s.ops + social_ops(s.state, start, now)
@@ -761,9 +778,13 @@ def _shoutouts(s: _Seeder) -> Script:
     )
 
 
-def write_demo_store(root: Path, *, now: int | None = None) -> Replica:
-    """Write a fresh demo store at ``root`` (which must not exist or be empty)."""
-    ops = build_demo_ops(now)
+def write_demo_store(root: Path, *, now: int | None = None, newcomer: bool = False) -> Replica:
+    """Write a fresh demo store at ``root`` (which must not exist or be empty).
+
+    ``newcomer`` adds @nia, a member who joined the day before (what ``cohort demo`` and
+    the first ``make run`` write); the tests' demo leaves her out, so its figures stay
+    those the snapshots were drawn from."""
+    ops = build_demo_ops(now, newcomer=newcomer)
     with new_store_dir(root):  # a full disk half way leaves nothing behind
         write_config(root, StoreConfig(cohort="c_demo", node="n_demo", default_member=YOU))
         with writing(root / "ops.jsonl"):

@@ -74,6 +74,7 @@ class MilestonesScreen(CohortScreen):
     MilestonesScreen #ms-list { height: 1fr; }
     MilestonesScreen #ms-right { width: 2fr; }
     MilestonesScreen #ms-detail { padding: 0 1; }
+    MilestonesScreen #ms-detail.-table { text-wrap: nowrap; text-overflow: ellipsis; }
     MilestonesScreen.-wide #ms-left { width: 1fr; }
     MilestonesScreen.-wide #ms-right { width: 3fr; }
     """
@@ -194,7 +195,11 @@ class MilestonesScreen(CohortScreen):
             "metrics": self._metric_detail,
         }[self.section]
         text = detail(row_id) if row_id and row_id != "none" else Text("")
-        self.query_one("#ms-detail", Static).update(text)
+        panel = self.query_one("#ms-detail", Static)
+        # The report is laid out in columns: cut at the edge, as wrapped its rows broke
+        # in two. Textual draws by the widget's text-wrap, not the Text's no_wrap.
+        panel.set_class(self.section == "metrics" and row_id == "report", "-table")
+        panel.update(text)
 
     def _handle(self, member_id: str) -> str:
         member = self.state.members.get(member_id)
