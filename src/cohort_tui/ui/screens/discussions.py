@@ -203,7 +203,6 @@ class DiscussionsScreen(CohortScreen):
             head = plain(
                 (marks, palette.OK if thread.answer else ""),
                 (f"{'●' + str(unread):>4} " if unread else "     ", palette.NEW),
-                ("⌂ " if thread.pod else "", "italic"),  # a pod channel's thread
             )
             active = ago(thread.last_activity, self.now()).removesuffix(" ago")
             # Fixed widths, so the columns line up from row to row.
@@ -216,6 +215,8 @@ class DiscussionsScreen(CohortScreen):
             if thread.tags:
                 columns.append(member_line(" " + " ".join("#" + t for t in thread.tags), "dim"))
             title = member_line(thread.title, "bold" if unread else "")
+            if thread.pod:  # a pod channel's thread; in the title, so the columns line up
+                title = plain(("⌂ ", "italic"), title)
             room = width - head.cell_len
             shown: list[Text] = []
             for column in columns:  # in priority order: stop at the first that does not fit
