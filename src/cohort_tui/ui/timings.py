@@ -33,7 +33,7 @@ def post_shown(post_id: str) -> None:
     with contextlib.suppress(OSError):
         if _out is None:
             _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
-        _out.write(f"{post_id} {time.time():.6f}\n")
+        print(post_id, f"{time.time():.6f}", file=_out)  # a log file, not the screen
 
 
 def note(what: str) -> None:
@@ -44,4 +44,4 @@ def note(what: str) -> None:
     with contextlib.suppress(OSError):
         if _out is None:
             _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
-        _out.write(f"{what} {time.time():.6f}\n")
+        print(what, f"{time.time():.6f}", file=_out)
