@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from cohort_tui.domain import op_kinds as k
@@ -121,7 +122,7 @@ def test_413_body_over_one_mib_is_refused_before_parsing(api: Api) -> None:
     r = api.client.post(f"/v1/cohorts/{api.cohort}/ops", content=big, headers=api.auth())
     assert r.status_code == 413 and r.json()["error"] == "too_large"
 
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         for _ in range(20):
             yield b" " * 65_536
 
@@ -136,7 +137,7 @@ def test_400_names_the_problem(api: Api) -> None:
     r = api.client.post(url, json={"ops": [{"id": "x"}]}, headers=api.auth())
     assert r.status_code == 400 and "ops[0]" in r.json()["message"]
     op = wire(api.founder, k.PostCreate(post="p", thread="t", body="x"))
-    op["data"]["body"] = 5  # type: ignore[index]
+    op["data"]["body"] = 5
     r = api.client.post(url, json={"ops": [op]}, headers=api.auth())
     assert r.status_code == 400 and "body" in r.json()["message"]
     r = api.client.get(url + "?after=abc", headers=api.auth())
@@ -172,7 +173,7 @@ def test_429_with_retry_after_per_token(server_db: str) -> None:
 
 
 def test_unknown_kinds_from_newer_clients_are_kept(api: Api) -> None:
-    op = {
+    op: dict[str, object] = {
         "id": "future1",
         "kind": "poll.create",
         "author": api.founder,

@@ -269,9 +269,10 @@ async def test_concurrent_first_requests_build_the_view_once(tmp_path: Path) -> 
     def counting(cohort: str, after: int, limit: int) -> list[tuple[int, bytes]]:
         if after == 0:
             starts.append(cohort)
-        return ops_after(cohort, after, limit)
+        rows: list[tuple[int, bytes]] = ops_after(cohort, after, limit)
+        return rows
 
-    storage.ops_after = counting  # type: ignore[method-assign]
+    storage.ops_after = counting
     views = CohortViews(storage)
     got = await asyncio.gather(*(views.current(f"c{n % 2}") for n in range(6)))
     assert sorted(starts) == ["c0", "c1"]

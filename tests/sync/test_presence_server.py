@@ -23,7 +23,9 @@ from tests.sync.live_server import LiveServer
 
 
 def post(api: Api, body: Any, token: str | None = None) -> httpx.Response:
-    return api.client.post(f"/v1/cohorts/{api.cohort}/presence", json=body, headers=api.auth(token))
+    url = f"/v1/cohorts/{api.cohort}/presence"
+    response: httpx.Response = api.client.post(url, json=body, headers=api.auth(token))
+    return response
 
 
 def test_heartbeats_say_who_is_here_and_hiding_or_leaving_removes(api: Api) -> None:

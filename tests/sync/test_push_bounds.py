@@ -74,7 +74,7 @@ def test_a_stored_poisoned_op_never_drags_the_servers_own_clock(api: Api) -> Non
         k.ProgressSet(lesson="x", status="done"),
     )
     api.storage.add_ops(api.cohort, [NewOp(poison.id, poison.author, encode_op(poison))])
-    api.client.app.state.sync.views.clear()  # as after a restart: fold the stored ops
+    api.client.app.state.sync.views.clear()  # type: ignore[attr-defined]  # as after a restart
     member, _ = api.join("newbie")
     rows = api.storage.ops_after(api.cohort, 0, 999)
     minted = [decode_op(body) for _, body in rows if b'"member.add"' in body]

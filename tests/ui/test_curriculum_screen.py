@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import RichLog
+
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.curriculum import CurriculumScreen
 from cohort_tui.ui.screens.rating import RatingScreen
 from cohort_tui.ui.widgets.row_list import RowList
@@ -98,7 +101,9 @@ async def test_rate_skill_before_and_after(tmp_path: Path) -> None:
         assert (skill.before, skill.after) == (2, 4)
 
 
-async def _run_check(tmp_path: Path, solution: str | None) -> object:
+async def _run_check(
+    tmp_path: Path, solution: str | None
+) -> tuple[CohortApp, CurriculumScreen, str]:
     work = tmp_path / "work"
     work.mkdir()
     if solution is not None:
@@ -115,7 +120,9 @@ async def _run_check(tmp_path: Path, solution: str | None) -> object:
         await pilot.press("c")
         await app.workers.wait_for_complete()
         await settle(pilot)
-        log_text = "\n".join(str(line.text) for line in screen.query_one("#check-log").lines)
+        log_text = "\n".join(
+            str(line.text) for line in screen.query_one("#check-log", RichLog).lines
+        )
         return app, screen, log_text
 
 
@@ -127,14 +134,14 @@ async def test_passing_check_marks_the_lesson_done(tmp_path: Path) -> None:
     app, _, log_text = await _run_check(tmp_path, good)
     assert "All checks passed." in log_text
     assert status(app, "core-functions") == "done"
-    assert app.replica.state.checks["m_sam"]["core-functions"].passed  # type: ignore[attr-defined]
+    assert app.replica.state.checks["m_sam"]["core-functions"].passed
 
 
 async def test_failing_check_keeps_output_and_records_the_run(tmp_path: Path) -> None:
     app, _, log_text = await _run_check(tmp_path, None)
     assert "does not exist" in log_text
     assert status(app, "core-functions") == "doing"
-    assert not app.replica.state.checks["m_sam"]["core-functions"].passed  # type: ignore[attr-defined]
+    assert not app.replica.state.checks["m_sam"]["core-functions"].passed
 
 
 async def test_search_filters_and_escape_clears(tmp_path: Path) -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static, TextArea
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.store.log import LogPosition
 from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.discussions import DiscussionsScreen
@@ -29,11 +31,16 @@ async def settle(pilot: Any) -> None:
     await pilot.pause(0.05)
 
 
-def pathlib_thread(app: Any) -> str:
+def shown(app: CohortApp) -> Screen[Any]:
+    """The screen on top now (a call, so an earlier isinstance check does not narrow it)."""
+    return app.screen
+
+
+def pathlib_thread(app: CohortApp) -> str:
     return next(t.id for t in app.replica.state.threads.values() if "pathlib" in t.title)
 
 
-def welcome_thread(app: Any) -> str:
+def welcome_thread(app: CohortApp) -> str:
     return next(t.id for t in app.replica.state.threads.values() if "Welcome" in t.title)
 
 
@@ -164,7 +171,7 @@ async def test_new_thread_with_tags_and_lesson(tmp_path: Path) -> None:
         composer = app.screen
         composer.query_one("#compose-title", Input).value = "[bold]Hi[/bold]"
         composer.query_one("#compose-tags", Input).value = "Python, #files files"
-        composer.query_one("#compose-lesson").value = "io-json"
+        composer.query_one("#compose-lesson", Select).value = "io-json"
         composer.query_one(TextArea).insert("body \x1b[2J")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -199,10 +206,10 @@ async def test_edit_my_post_and_see_its_history(tmp_path: Path) -> None:
         assert "half the answers online" in history  # the earlier version
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        assert shown(app) is screen
         await pilot.press("down", "e")  # omar's post: not mine
         await settle(pilot)
-        assert app.screen is screen
+        assert shown(app) is screen
         assert "only your own" in [n.message for n in app._notifications][-1]
 
 
@@ -432,6 +439,7 @@ async def test_tag_filter_and_search(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f")
+        assert isinstance(app.screen, ChoiceScreen)
         keys = [key for key, text in app.screen.options if text.plain == "#files"]
         app.screen.dismiss(keys[0])
         await settle(pilot)

@@ -117,9 +117,11 @@ def stale_statics(app: Any, root: Any) -> list[Static]:
     """Statics whose drawn colours are not what their palette names say now."""
     stale = []
     for static in checked_statics(root):
+        content = static.content
+        assert isinstance(content, Text), static  # the panes show Text built by the screens
         wanted = {
             Color.from_rich_color(app.console.get_style(name).color)
-            for name in palette_names(static.content)
+            for name in palette_names(content)
         }
         visual = static.visual
         assert isinstance(visual, Content)

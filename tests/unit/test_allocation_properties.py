@@ -18,6 +18,8 @@ from cohort_tui.domain.review_upkeep import stale_assignments
 from tests.factories import OpMaker
 
 LESSON = "proj"
+REVIEWER: list[k.Role] = ["reviewer"]
+LEARNER: list[k.Role] = ["learner"]
 
 
 def _cohort(m: OpMaker, roles: list[list[k.Role]], done: list[bool], wanted: int) -> list[Op]:
@@ -197,7 +199,7 @@ def test_open_load_stays_within_one_of_fair(
     """With reviews outstanding and authors outside the qualified pool, every reviewer in
     the pool carries the same open load, give or take one."""
     m = OpMaker()
-    roles: list[list[k.Role]] = [["reviewer"]] * reviewers + [["learner"]] * learners
+    roles = [REVIEWER] * reviewers + [LEARNER] * learners
     ops = _cohort(m, roles, [False] * (len(roles) + 1), wanted)
     for n, a in enumerate(authors):
         ops.append(
@@ -225,7 +227,7 @@ def test_open_load_stays_within_one_of_fair(
 
 def test_repeated_pairs_are_avoided_while_someone_new_is_free() -> None:
     m = OpMaker()
-    ops = _cohort(m, [["reviewer"]] * 6 + [["learner"]], [False] * 8, 2)
+    ops = _cohort(m, [REVIEWER] * 6 + [LEARNER], [False] * 8, 2)
     state = fold_ops(ops)
     seen: list[set[str]] = []
     for n in range(6):

@@ -8,12 +8,12 @@ import random
 
 import msgspec
 
-from cohort_tui.commands.report import markdown_report, text_report
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.metrics import cohort_report
 from cohort_tui.domain.model import Lesson
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.reduce import fold_ops
+from cohort_tui.domain.report_text import markdown_report, text_report
 from cohort_tui.domain.stuck_ladder import (
     MAX_WORDS,
     Climb,

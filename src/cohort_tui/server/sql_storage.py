@@ -14,7 +14,7 @@ import hmac
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cohort_tui.server.storage import (
     CohortRow,
@@ -28,6 +28,9 @@ from cohort_tui.server.storage import (
     new_invite_code,
     now_ms,
 )
+
+if TYPE_CHECKING:
+    from cohort_tui.server.doorbell import Doorbell
 
 
 class Rows(Protocol):
@@ -59,6 +62,18 @@ class SqlStorage(ABC):
     """The history id read from ``meta`` when the database was opened."""
 
     # -- what a backend provides ----------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connections (the storage is not used after)."""
+
+    @abstractmethod
+    def doorbell(self) -> Doorbell:
+        """What wakes this instance's stream listeners when any instance stores ops."""
+
+    @abstractmethod
+    def tokens_version(self) -> int:
+        """A number that changes whenever a token is revoked (on any instance)."""
 
     @abstractmethod
     def _reading(self) -> AbstractContextManager[Db]:
