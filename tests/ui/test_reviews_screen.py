@@ -15,10 +15,11 @@ from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import State, Submission
 from cohort_tui.domain.reduce import active_assignment
 from cohort_tui.ui.app import CohortApp
+from cohort_tui.ui.review_looks import BAND_LOOK
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.review_view import ReviewScreen
-from cohort_tui.ui.screens.reviews import BAND_LOOK, ReviewsScreen
+from cohort_tui.ui.screens.reviews import ReviewsScreen
 from cohort_tui.ui.screens.rubric_form import RubricScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, text_files
 from cohort_tui.ui.widgets.code_view import CodeView

@@ -63,6 +63,13 @@ def lesson_state(state: State, member: str, lesson: Lesson) -> LessonState:
     return "open"
 
 
+def handle_of(state: State, member_id: str) -> str:
+    """A member's handle as stored (the id when the member is unknown); unsanitised: show
+    it through ``ui.text.at_handle`` or ``member_line``."""
+    member = state.members.get(member_id)
+    return member.handle if member else member_id
+
+
 def learners(state: State) -> list[str]:
     """Members who take the course: those with the learner role (everyone if none has)."""
     ids = [m.id for m in state.members.values() if "learner" in m.roles]

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from rich.segment import Segment
 from rich.text import Text
 
+from cohort_tui.domain.model import State
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.sanitize import clean_line, clean_text, truncate
 
 if TYPE_CHECKING:
@@ -115,6 +117,11 @@ def outside_markdown(source: str) -> Inert:
     # accepts a SyntaxTheme object where its annotation says a name).
     code_theme: Any = PaletteSyntax()
     return Inert(Markdown(cleaned, code_theme=code_theme, hyperlinks=False))
+
+
+def at_handle(state: State, member_id: str) -> str:
+    """``@handle`` of a member, sanitised (the id when the member is unknown)."""
+    return "@" + clean_line(handle_of(state, member_id))
 
 
 def plain(*parts: str | tuple[str, str] | Text) -> Text:

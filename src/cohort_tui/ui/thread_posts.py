@@ -6,6 +6,7 @@ from rich.text import Text
 
 from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.model import Post, State, Thread
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.ui import palette
 from cohort_tui.ui.text import ago, local_time, member_line
@@ -69,8 +70,7 @@ class ThreadPosts:
         return self.state.posts[post_id]
 
     def handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return member.handle if member else member_id
+        return handle_of(self.state, member_id)
 
     def is_new(self, post: Post) -> bool:
         """New to me when I opened the thread (stays marked while I read)."""

@@ -19,6 +19,7 @@ from cohort_tui.domain import queries as q
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.model import Lesson
 from cohort_tui.domain.presence import on_lesson
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.domain.stuck_ladder import (
     Climb,
@@ -381,7 +382,9 @@ class CurriculumScreen(CohortScreen):
         outcome = self._failed.get(lesson.id)
         handles: dict[str, str] = {}
         if view is not None:
-            handles = {m.entry.answerer: self._handle(m.entry.answerer) for m in view.matches}
+            handles = {
+                m.entry.answerer: handle_of(self.state, m.entry.answerer) for m in view.matches
+            }
         self.query_one(StuckLadder).show(view, outcome.summary() if outcome else "", handles)
 
     def _meta(self, lesson: Lesson) -> Text:
@@ -398,13 +401,13 @@ class CurriculumScreen(CohortScreen):
             text.append(f"\n{peers.done}/{peers.total} of the cohort are past this lesson")
             if peers.doing:
                 text.append(" · on it now: ")
-                names = [self._handle(m) for m in peers.doing[:6]]
+                names = [handle_of(self.state, m) for m in peers.doing[:6]]
                 text.append_text(member_line(", ".join("@" + n for n in names)))
         here = on_lesson(self.cohort_app.presence.seats, lesson.id)
         if here:
             # Presence: who has this lesson open right now (ephemeral, never an op).
             text.append("\n● here now: ", style="bold")
-            names = [self._handle(m) for m in here[:6]]
+            names = [handle_of(self.state, m) for m in here[:6]]
             more = f" and {len(here) - 6} more" if len(here) > 6 else ""
             text.append_text(member_line(", ".join("@" + n for n in names) + more))
         if lesson.prerequisites:
@@ -506,10 +509,6 @@ class CurriculumScreen(CohortScreen):
         super().on_presence_changed(message)
         self._fill_list()
         self._fill_pane()
-
-    def _handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return member.handle if member else member_id
 
     # -- events ------------------------------------------------------------------
 

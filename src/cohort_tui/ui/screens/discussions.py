@@ -23,6 +23,7 @@ from cohort_tui.domain.clock import Clock, new_id
 from cohort_tui.domain.discussion_index import ThreadOrder, touched_posts
 from cohort_tui.domain.model import Post, Thread
 from cohort_tui.domain.pods import may_post_in_pod, may_see_thread
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.store.drafts import Drafts
 from cohort_tui.store.recent import Mark
@@ -209,7 +210,9 @@ class DiscussionsScreen(CohortScreen):
             columns: list[Text] = [
                 plain((f"{'↩' + str(replies):>5}", "dim")),  # the arrow reads without colour
                 plain((f"{active:>8}", "dim")),
-                _column(member_line("@" + self._handle(thread.author), "dim", limit=12), 14),
+                _column(
+                    member_line("@" + handle_of(self.state, thread.author), "dim", limit=12), 14
+                ),
                 _column(member_line(lesson.title if lesson else "", "dim italic", limit=22), 24),
             ]
             if thread.tags:
@@ -303,7 +306,9 @@ class DiscussionsScreen(CohortScreen):
 
     def _meta(self, thread: Thread) -> Text:
         lesson = self.state.lessons.get(thread.lesson or "")
-        text = plain(("started by ", "dim"), member_line("@" + self._handle(thread.author)))
+        text = plain(
+            ("started by ", "dim"), member_line("@" + handle_of(self.state, thread.author))
+        )
         if thread.pinned:
             text.append(" · pinned", style="bold")
         text.append(" · answered" if thread.answer else " · unanswered", style="dim")
@@ -315,10 +320,6 @@ class DiscussionsScreen(CohortScreen):
         if new:
             text.append(f" · {new} new (] next)", style=palette.NEW)
         return text
-
-    def _handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return member.handle if member else member_id
 
     # -- opening and reading ---------------------------------------------------------
 
@@ -605,7 +606,7 @@ class DiscussionsScreen(CohortScreen):
         if not post.edits:
             self.notify("This post has not been edited.")
             return
-        title = f"Edit history: @{self._handle(post.author)}"
+        title = f"Edit history: @{handle_of(self.state, post.author)}"
         self.app.push_screen(TextScreen(title, self._source.history(post.id)))
 
     def action_react(self) -> None:
@@ -684,7 +685,7 @@ class DiscussionsScreen(CohortScreen):
                 self.notify("Hidden: it stays in the log and shows collapsed with the reason.")
 
         prompt = PromptScreen(
-            f"Hide this post by @{self._handle(post.author)}?",
+            f"Hide this post by @{handle_of(self.state, post.author)}?",
             placeholder="reason (shown to everyone): off-topic, spoiler, posted twice…",
             max_length=200,
         )

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from cohort_tui.domain import faq
 from cohort_tui.domain.discussions import SearchIndex
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.sanitize import clean_text
 from cohort_tui.ui import palette
 from cohort_tui.ui.markdown_lite import style_block
@@ -163,14 +164,10 @@ class FaqScreen(CohortScreen):
                 ("    ✓ ", palette.OK),
                 member_line(entry.title),
                 (" · @", "dim"),
-                member_line(self._handle(entry.answerer), "dim"),
+                member_line(handle_of(self.state, entry.answerer), "dim"),
             )
 
         return build
-
-    def _handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return member.handle if member else member_id
 
     def _entry(self, row: str | None) -> faq.FaqEntry | None:
         """The entry a row shows; other rows are headings."""
@@ -192,7 +189,7 @@ class FaqScreen(CohortScreen):
         text.append_text(
             plain(
                 ("asked by ", "dim"),
-                member_line("@" + self._handle(entry.asker), "dim"),
+                member_line("@" + handle_of(self.state, entry.asker), "dim"),
                 (f" · {local_time(entry.asked_at, '%d %b')} · ", "dim"),
                 member_line(self._lessons.get(entry.thread, ""), "dim italic", limit=50),
             )
@@ -200,7 +197,9 @@ class FaqScreen(CohortScreen):
         text.append("\n\n")
         text.append_text(style_block(clean_text(entry.question)))
         text.append("\n\n✓ Accepted answer by ", style=palette.OK_STRONG)
-        text.append_text(member_line("@" + self._handle(entry.answerer), palette.OK_STRONG))
+        text.append_text(
+            member_line("@" + handle_of(self.state, entry.answerer), palette.OK_STRONG)
+        )
         text.append(f" · {local_time(entry.answered_at, '%d %b')}\n", style="dim")
         text.append_text(style_block(clean_text(entry.answer)))
         text.append("\n\nenter opens the thread at this answer", style="dim")

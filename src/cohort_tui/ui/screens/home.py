@@ -16,6 +16,7 @@ from cohort_tui.domain import queries as q
 from cohort_tui.domain.onboarding import checklist, offer_checklist
 from cohort_tui.domain.pods import pod_activity, pod_of
 from cohort_tui.domain.presence import place
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.teams import author_label, invitations
 from cohort_tui.domain.today import Today, relative_due
 from cohort_tui.store.personal import LocalFacts
@@ -184,7 +185,7 @@ class HomeScreen(CohortScreen):
                 f"lesson:{team.lesson}",
                 ("Team invite", "bold"),
                 " from ",
-                member_line("@" + self._handle(inviter)),
+                member_line("@" + handle_of(self.state, inviter)),
                 ": ",
                 member_line(team.name),
                 " · ",
@@ -267,10 +268,6 @@ class HomeScreen(CohortScreen):
         title = cohort.name if cohort else "The cohort"
         self.app.push_screen(TextScreen(title, text), lambda _: self.refresh_view())
 
-    def _handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return member.handle if member else member_id
-
     def _fill_progress(self, t: Today) -> None:
         total = t.lessons_total or 1
         mine = t.lessons_done / total
@@ -334,14 +331,16 @@ class HomeScreen(CohortScreen):
         panel.border_title = Text("My pod: ") + member_line(pod.name, limit=30)
         text = Text(end="", no_wrap=True, overflow="ellipsis")
         text.append_text(
-            member_line(" ".join("@" + self._handle(m) for m in pod.members), "bold", limit=60)
+            member_line(
+                " ".join("@" + handle_of(self.state, m) for m in pod.members), "bold", limit=60
+            )
         )
         glyphs = {"post": "✉", "thread": "✚", "submission": "⇪", "review": "✎"}
         for item in pod_activity(self.state, pod, limit=3):
             text.append("\n")
             text.append_text(
                 plain(
-                    member_line("@" + self._handle(item.member), limit=16),
+                    member_line("@" + handle_of(self.state, item.member), limit=16),
                     f" {glyphs[item.what]} ",
                     member_line(item.title, limit=40),
                     (f" · {ago(item.at, now)}", "dim"),

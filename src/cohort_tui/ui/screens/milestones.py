@@ -21,6 +21,7 @@ from cohort_tui.domain.badges import badges_for
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.metrics import cohort_report
 from cohort_tui.domain.model import DAY_MS, Milestone
+from cohort_tui.domain.queries import handle_of
 from cohort_tui.domain.reviewer_figures import figures_for
 from cohort_tui.ui import palette
 from cohort_tui.ui.reviewer_text import figures_row, figures_text
@@ -201,10 +202,6 @@ class MilestonesScreen(CohortScreen):
         panel.set_class(self.section == "metrics" and row_id == "report", "-table")
         panel.update(text)
 
-    def _handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return member.handle if member else member_id
-
     # -- milestones ----------------------------------------------------------------
 
     def _milestone_rows(self) -> list[Row]:
@@ -276,7 +273,7 @@ class MilestonesScreen(CohortScreen):
 
     def _learner_choices(self) -> list[tuple[str, Text]]:
         return [
-            (m, member_line(f"@{self._handle(m)}  {self.state.members[m].display_name}"))
+            (m, member_line(f"@{handle_of(self.state, m)}  {self.state.members[m].display_name}"))
             for m in q.learners(self.state)
             if m in self.state.members
         ]
@@ -312,7 +309,7 @@ class MilestonesScreen(CohortScreen):
             heading.append(f" M{number:<2}", style="bold")
         rows = [Row("heading", heading, selectable=False)]
         for row in grid:
-            text = member_line(f"@{self._handle(row.member)}", limit=13)
+            text = member_line(f"@{handle_of(self.state, row.member)}", limit=13)
             text.pad_right(14 - text.cell_len)
             for status in row.statuses:
                 text.append(f"  {mv.MARKS[status]} ", style=STATUS_STYLE[status])
@@ -323,7 +320,7 @@ class MilestonesScreen(CohortScreen):
 
     def _grid_detail(self, member_id: str) -> Text:
         state, now = self.state, self.now()
-        text = member_line(f"@{self._handle(member_id)}", "bold")
+        text = member_line(f"@{handle_of(self.state, member_id)}", "bold")
         for number, milestone in enumerate(q.live_milestones(state), start=1):
             status = mv.status(state, milestone, member_id, now)
             done, total = mv.progress_towards(state, milestone, member_id)
@@ -376,7 +373,7 @@ class MilestonesScreen(CohortScreen):
             text.append("\n")
         answers: dict[str, list[str]] = {"yes": [], "maybe": [], "no": []}
         for member, answer in sorted(session.rsvps.items()):
-            answers.setdefault(answer, []).append("@" + self._handle(member))
+            answers.setdefault(answer, []).append("@" + handle_of(self.state, member))
         text.append("\nRSVP\n", style="bold")
         for answer, people in answers.items():
             text.append(f"  {answer:<6}", style="bold")
@@ -430,14 +427,16 @@ class MilestonesScreen(CohortScreen):
         if thanks:
             text.append("\nThanked by\n", style="bold")
             for shout in sorted(thanks, key=lambda s: -s.at)[:5]:
-                text.append_text(member_line(f"  @{self._handle(shout.author)}: {shout.message}"))
+                text.append_text(
+                    member_line(f"  @{handle_of(self.state, shout.author)}: {shout.message}")
+                )
                 text.append("\n")
         week = iso_week(now)
         rotation = state.rotation.get(week, {})
         if rotation:
             text.append(f"\nRotation {week}\n", style="bold")
             for role, people in sorted(rotation.items()):
-                names = " ".join("@" + self._handle(p) for p in people)
+                names = " ".join("@" + handle_of(self.state, p) for p in people)
                 text.append_text(member_line(f"  {role}: {names}"))
                 text.append("\n")
         if member_id == self.me or self._has("facilitator", "mentor"):
@@ -461,9 +460,9 @@ class MilestonesScreen(CohortScreen):
                 Row(
                     shout.id,
                     plain(
-                        member_line(f"@{self._handle(shout.author)}", "bold"),
+                        member_line(f"@{handle_of(self.state, shout.author)}", "bold"),
                         " → ",
-                        member_line(f"@{self._handle(shout.to)}", "bold"),
+                        member_line(f"@{handle_of(self.state, shout.to)}", "bold"),
                         "  ",
                         member_line(shout.message, limit=60),
                         (f"  {ago(shout.at, now)}", "dim"),
@@ -477,7 +476,8 @@ class MilestonesScreen(CohortScreen):
         if shout is None:
             return Text("")
         text = member_line(
-            f"@{self._handle(shout.author)} thanks @{self._handle(shout.to)}", "bold"
+            f"@{handle_of(self.state, shout.author)} thanks @{handle_of(self.state, shout.to)}",
+            "bold",
         )
         text.append(f"\n{local_time(shout.at)}\n\n", style="dim")
         text.append_text(member_block(shout.message))
@@ -657,7 +657,7 @@ class MilestonesScreen(CohortScreen):
                 if mid is not None and mid in self.state.milestones:
                     self._ask_extension(self.state.milestones[mid], member)
 
-            question = f"Extend which milestone for @{self._handle(member)}?"
+            question = f"Extend which milestone for @{handle_of(self.state, member)}?"
             self.app.push_screen(ChoiceScreen(question, choices), chosen)
 
     def _ask_extension(self, milestone: Milestone, member: str) -> None:
@@ -672,11 +672,11 @@ class MilestonesScreen(CohortScreen):
                 return
             op = k.MilestoneExtend(milestone=milestone.id, member=member, due=due)
             if self.write(op):
-                self.notify(f"Due {local_time(due)} for @{self._handle(member)}.")
+                self.notify(f"Due {local_time(due)} for @{handle_of(self.state, member)}.")
 
         self.app.push_screen(
             PromptScreen(
-                f"New due date for @{self._handle(member)}: {milestone.title}",
+                f"New due date for @{handle_of(self.state, member)}: {milestone.title}",
                 value=current,
                 placeholder="YYYY-MM-DD HH:MM (local time)",
             ),
@@ -716,7 +716,7 @@ class MilestonesScreen(CohortScreen):
         for role in ("reviewer", "curator"):
             for n, week in enumerate(weeks):
                 current = self.state.rotation.get(week, {}).get(role, [])
-                names = " ".join("@" + self._handle(m) for m in current) or "nobody yet"
+                names = " ".join("@" + handle_of(self.state, m) for m in current) or "nobody yet"
                 when = "this week" if n == 0 else f"in {n} week{'s' if n > 1 else ''}"
                 label = member_line(f"{role}s {week} ({when}): {names}")
                 choices.append((f"{role}|{week}", label))
@@ -745,7 +745,7 @@ class MilestonesScreen(CohortScreen):
             if self.write(op):
                 self.notify(f"{role.title()}s for {week} set.")
 
-        value = " ".join("@" + self._handle(m) for m in current)
+        value = " ".join("@" + handle_of(self.state, m) for m in current)
         prompt = PromptScreen(f"{role.title()}s for {week}", value=value, placeholder="@lin @sam")
         self.app.push_screen(prompt, given)
 
@@ -764,11 +764,11 @@ class MilestonesScreen(CohortScreen):
                 if message and message.strip():
                     op = k.ShoutoutCreate(shoutout=new_id("h"), to=member, message=message.strip())
                     if self.write(op):
-                        self.notify(f"Thanks sent to @{self._handle(member)}.")
+                        self.notify(f"Thanks sent to @{handle_of(self.state, member)}.")
 
             self.app.push_screen(
                 PromptScreen(
-                    f"Thank @{self._handle(member)} for…",
+                    f"Thank @{handle_of(self.state, member)} for…",
                     placeholder="the venv fix that saved my evening",
                     max_length=2000,
                 ),

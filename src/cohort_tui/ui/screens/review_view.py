@@ -44,13 +44,13 @@ from cohort_tui.domain.submissions import (
 from cohort_tui.domain.teams import author_label
 from cohort_tui.store.drafts import Drafts, SavedDraft
 from cohort_tui.ui import palette
+from cohort_tui.ui.review_looks import STATUS_LOOK, VERDICT_WORDS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.compose import ComposeScreen, ComposeSetup, Draft
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
-from cohort_tui.ui.screens.reviews import STATUS_LOOK, VERDICT_WORDS, handle
 from cohort_tui.ui.screens.rubric_form import ReviewForm, RubricScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, SubmitSetup
-from cohort_tui.ui.text import member_block, member_line, plain
+from cohort_tui.ui.text import at_handle, member_block, member_line, plain
 from cohort_tui.ui.widgets.code_view import CodeFile, CodeView
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
@@ -296,14 +296,14 @@ class ReviewScreen(CohortScreen):
                     texts.append(
                         plain(
                             ("▸ ", palette.INFO),
-                            (handle(state, c.reviewer), palette.INFO_STRONG),
+                            (at_handle(state, c.reviewer), palette.INFO_STRONG),
                             ": ",
                         )
                         + member_block(c.comment.body)
                     )
                     for reply in c.replies:
                         texts.append(
-                            plain(("  ↳ ", "dim"), (handle(state, reply.author), "bold"), ": ")
+                            plain(("  ↳ ", "dim"), (at_handle(state, reply.author), "bold"), ": ")
                             + member_block(reply.body)
                         )
         if index == len(sub.revisions) - 1 and rv.may_review(state, self.me, sub):
@@ -322,7 +322,7 @@ class ReviewScreen(CohortScreen):
         out: list[Text] = []
         if revision.message:
             out.append(
-                plain(("Note from ", "dim"), handle(state, revision.author or sub.author), ": ")
+                plain(("Note from ", "dim"), at_handle(state, revision.author or sub.author), ": ")
                 + member_block(revision.message, "italic")
             )
         rubric = rubric_for(state, sub)
@@ -333,7 +333,7 @@ class ReviewScreen(CohortScreen):
             for reply in review.replies:
                 if reply.comment is None:
                     out.append(
-                        plain(("  ↳ ", "dim"), (handle(state, reply.author), "bold"), ": ")
+                        plain(("  ↳ ", "dim"), (at_handle(state, reply.author), "bold"), ": ")
                         + member_block(reply.body)
                     )
         if not reviews:
@@ -352,7 +352,7 @@ class ReviewScreen(CohortScreen):
         look = palette.OK_STRONG if review.verdict == "approve" else palette.BAD_STRONG
         text = plain(
             ("● ", look),
-            (handle(self.state, review.reviewer), "bold"),
+            (at_handle(self.state, review.reviewer), "bold"),
             " · ",
             (VERDICT_WORDS.get(review.verdict, review.verdict), look),
         )
@@ -631,7 +631,8 @@ class ReviewScreen(CohortScreen):
             choices.append(
                 (
                     key,
-                    plain(handle(state, c.reviewer), ": ") + member_line(c.comment.body, limit=60),
+                    plain(at_handle(state, c.reviewer), ": ")
+                    + member_line(c.comment.body, limit=60),
                 )
             )
         if not choices:
@@ -642,7 +643,7 @@ class ReviewScreen(CohortScreen):
                 choices.append(
                     (
                         key,
-                        plain(handle(state, review.reviewer), " · review: ")
+                        plain(at_handle(state, review.reviewer), " · review: ")
                         + member_line(review.comment or review.verdict, limit=60),
                     )
                 )
@@ -716,7 +717,7 @@ class ReviewScreen(CohortScreen):
                 r.id,
                 plain(
                     ("★ " if r.helpful else "  ", palette.STAR),
-                    handle(state, r.reviewer),
+                    at_handle(state, r.reviewer),
                     f" · {VERDICT_WORDS.get(r.verdict, r.verdict)}",
                 ),
             )

@@ -19,15 +19,15 @@ from textual.widgets import Static, Tab, Tabs
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain import review_view as rv
-from cohort_tui.domain.model import State, Submission
+from cohort_tui.domain.model import Submission
 from cohort_tui.domain.review_upkeep import stale_for
-from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.domain.teams import author_label, team_of
 from cohort_tui.ui import palette
+from cohort_tui.ui.review_looks import BAND_LOOK, STATUS_LOOK, VERDICT_WORDS
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, SubmitSetup
-from cohort_tui.ui.text import ago, member_block, member_line, plain
+from cohort_tui.ui.text import ago, at_handle, member_block, member_line, plain
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
@@ -37,27 +37,10 @@ TABS: list[tuple[str, str]] = [
     ("mine", "My submissions"),
     ("done", "Done"),
 ]
-BAND_LOOK: dict[str, tuple[str, str]] = {
-    "fresh": ("○", palette.OK),
-    "due": ("◐", palette.WARN),
-    "overdue": ("●", palette.BAD_STRONG),
-}
-STATUS_LOOK: dict[str, tuple[str, str, str]] = {
-    "awaiting": ("…", "awaiting review", palette.WARN),
-    "changes": ("✗", "changes requested", palette.BAD_STRONG),
-    "approved": ("✓", "approved", palette.OK_STRONG),
-}
-VERDICT_WORDS = {"approve": "approved", "changes": "changes requested"}
 
 
 def _binding(key: str, action: str, label: str, name: str, tip: str, show: bool = True) -> Binding:
     return Binding(key, action, label, show=show, id=f"reviews.{name}", tooltip=tip)
-
-
-def handle(state: State, member_id: str) -> str:
-    """``@handle`` of a member, sanitised (the id when the member is unknown)."""
-    member = state.members.get(member_id)
-    return "@" + clean_line(member.handle if member else member_id)
 
 
 class ReviewsScreen(CohortScreen):
@@ -255,12 +238,12 @@ class ReviewsScreen(CohortScreen):
         if open_:
             text.append("waiting on ", style="dim")
             for n, a in enumerate(open_):
-                who = handle(state, a.reviewer)
+                who = at_handle(state, a.reviewer)
                 claimed = a.claimed_until is not None and a.claimed_until > now
                 text.append(("" if n == 0 else ", ") + who + (" (claimed)" if claimed else ""))
             text.append("\n")
         for review in q.latest_reviews(state, sub):
-            who = handle(state, review.reviewer)
+            who = at_handle(state, review.reviewer)
             look = palette.OK if review.verdict == "approve" else palette.BAD
             text.append(f"{who}: ")
             text.append(VERDICT_WORDS.get(review.verdict, review.verdict), style=look)

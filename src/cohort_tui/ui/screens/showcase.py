@@ -25,7 +25,7 @@ from cohort_tui.domain.permissions import STAFF
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.ui.markdown_lite import style_block
 from cohort_tui.ui.screens.base import CohortScreen
-from cohort_tui.ui.text import local_time, member_line, plain
+from cohort_tui.ui.text import at_handle, local_time, member_line, plain
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
@@ -116,7 +116,7 @@ class ShowcaseScreen(CohortScreen):
                 if entry.featured
                 else "  "
             )
-            authors = ", ".join("@" + self._handle(a) for a in entry.authors)
+            authors = ", ".join(at_handle(self.state, a) for a in entry.authors)
             return plain(
                 star,
                 member_line(entry.title, limit=50),
@@ -125,10 +125,6 @@ class ShowcaseScreen(CohortScreen):
             )
 
         return build
-
-    def _handle(self, member_id: str) -> str:
-        member = self.state.members.get(member_id)
-        return clean_line(member.handle if member else member_id)
 
     def _entry(self) -> ShowcaseEntry | None:
         row = self.query_one("#showcase-list", RowList).highlighted_id
@@ -150,7 +146,7 @@ class ShowcaseScreen(CohortScreen):
             text.append("★ Featured\n", self.get_component_rich_style("showcase--featured"))
         text.append_text(member_line(entry.title, "bold"))
         text.append("\n")
-        authors = ", ".join("@" + self._handle(a) for a in entry.authors)
+        authors = ", ".join(at_handle(self.state, a) for a in entry.authors)
         text.append_text(
             plain(
                 Text(f"by {authors} · ", style=muted),
@@ -172,7 +168,7 @@ class ShowcaseScreen(CohortScreen):
         text.append("  ".join(reactions) if reactions else "No reactions yet (r)", muted)
         text.append(f"\n\nThanks ({len(entry.thanks)})\n", style="bold")
         for thanks in entry.thanks:
-            text.append_text(member_line("@" + self._handle(thanks.author), "bold"))
+            text.append_text(member_line(at_handle(self.state, thanks.author), "bold"))
             text.append(": ")
             text.append_text(member_line(thanks.text))
             text.append("\n")
