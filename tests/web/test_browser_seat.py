@@ -247,7 +247,18 @@ def test_a_reply_written_in_the_browser_reaches_the_store_and_the_other_seat(
     wait_for(lambda: screen.shows("Hello from the browser seat", since), 30, page)
     page.screenshot(path=str(tmp_path / "sam.png"))
     priya_page, priya_screen = pages["priya"]
-    wait_for(lambda: priya_screen.shows("Hello from the browser seat"), 30, priya_page)
+    # Priya has the thread open with her cursor on the first new post: the reply arrives
+    # below it (the view follows the end only when the cursor is on the last post), and
+    # she steps through the new posts with ] until it is on her screen.
+    wait_for(lambda: priya_screen.shows("just now"), 30, priya_page)
+
+    def reached_by_next() -> bool:
+        if priya_screen.shows("Hello from the browser seat"):
+            return True
+        priya_page.keyboard.press("]")
+        return False
+
+    wait_for(reached_by_next, 30, priya_page)
     priya_page.screenshot(path=str(tmp_path / "priya.png"))
 
 
