@@ -6,24 +6,16 @@ rotation closes every active pod (kept as history) before forming the new ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.handlers import Handler, Reason, registrar
 from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.pods import Pod, PodChange, PodChangeKind, pod_of
 
-Reason = str | None
-HANDLERS: dict[str, Callable[[State, Op, Any], Reason]] = {}
-
-
-def _handles(kind: type[k.Data]) -> Callable[[Any], Any]:
-    def register(fn: Any) -> Any:
-        HANDLERS[kind.KIND] = fn
-        return fn
-
-    return register
+HANDLERS: dict[str, Handler] = {}
+_handles = registrar(HANDLERS)
 
 
 def _note(pod: Pod, op: Op, member: str, change: PodChangeKind) -> None:

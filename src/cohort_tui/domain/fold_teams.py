@@ -7,24 +7,14 @@ not reviewing the team's own submission) live here; who may write each kind live
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.handlers import Handler, Reason, registrar
 from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.teams import Team, TeamChange, TeamChangeKind, team_of, team_size
 
-Reason = str | None
-HANDLERS: dict[str, Callable[[State, Op, Any], Reason]] = {}
-
-
-def _handles(kind: type[k.Data]) -> Callable[[Any], Any]:
-    def register(fn: Any) -> Any:
-        HANDLERS[kind.KIND] = fn
-        return fn
-
-    return register
+HANDLERS: dict[str, Handler] = {}
+_handles = registrar(HANDLERS)
 
 
 def _note(team: Team, op: Op, member: str, change: TeamChangeKind) -> None:

@@ -16,12 +16,13 @@ which the sync server asks too.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from cohort_tui.domain import chat, fold_pods, fold_teams, queries, showcase
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.allocation import choose_reviewers
+from cohort_tui.domain.handlers import Handler, Reason, registrar
 from cohort_tui.domain.model import (
     DAY_MS,
     HOUR_MS,
@@ -59,17 +60,8 @@ from cohort_tui.domain.ops import InvalidData, Op, encode_op
 from cohort_tui.domain.permissions import role_problem
 from cohort_tui.domain.pods import may_post_in_pod
 
-Reason = str | None
-Handler = Callable[[State, Op, Any], Reason]
 _HANDLERS: dict[str, Handler] = {}
-
-
-def _handles(kind: type[k.Data]) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[kind.KIND] = fn
-        return fn
-
-    return register
+_handles = registrar(_HANDLERS)
 
 
 _HANDLERS.update(fold_teams.HANDLERS)
