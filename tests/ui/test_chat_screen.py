@@ -14,7 +14,7 @@ from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.widgets.chat_view import ChatView
 from tests.ui.helpers import demo_replica, make_app
-from tests.ui.hostile import HOSTILE_LINE, LONE, MARKUP, assert_inert
+from tests.ui.hostile import HOSTILE_LINE, LONE, MARKUP, assert_inert, screen_text
 
 
 async def _wait(pilot: object, condition: object, tries: int = 50) -> None:
@@ -105,7 +105,8 @@ async def test_hostile_messages_are_inert(tmp_path: Path) -> None:
         other.write(k.ChatSend(message=f"c_evil{n}", text=text), author="m_priya")
     async with app.run_test(size=(100, 30)) as pilot:
         await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
-        await pilot.pause()
+        # The messages are drawn once the view has laid them out: wait for the last one.
+        await _wait(pilot, lambda: "multi line message" in screen_text(app))
         text = assert_inert(app)
         assert "[@click=app.quit]q[/]" in text
         assert "⟪U+202E⟫evil" in text

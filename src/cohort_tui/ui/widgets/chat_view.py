@@ -23,12 +23,12 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cohort_tui.domain.model import State
 from cohort_tui.domain.sanitize import clean_line
 from cohort_tui.ui.markdown_lite import wrap_offsets
+from cohort_tui.ui.widgets.line_view import LineView
 
 GUTTER = 2
 """The cursor / selection mark column."""
@@ -63,7 +63,7 @@ def _plain(text: str) -> bool:
     return text.isascii() and text.isprintable() and "  " not in text
 
 
-class ChatView(ScrollView, can_focus=True):
+class ChatView(LineView, can_focus=True):
     """Messages one under another; the cursor is a whole message.
 
     | Key | Action |
@@ -454,13 +454,8 @@ class ChatView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self._total)
         self._strips.clear()
 
-    def on_focus(self) -> None:
+    def forget_drawn(self) -> None:
         self._strips.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._strips.clear()
-        self.refresh()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name)

@@ -23,12 +23,12 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cohort_tui.domain.sanitize import clean_line, clean_text
 from cohort_tui.ui.markdown_lite import wrap_offsets
 from cohort_tui.ui.palette import INVISIBLE, syntax_name
+from cohort_tui.ui.widgets.line_view import LineView
 
 TAB = 4
 MARK = re.compile("⟪U\\+[0-9A-F]{4,6}⟫|[\u2400-\u2421\ufffd]")
@@ -139,7 +139,7 @@ def code_line(raw: str, lexer: Any) -> Text:
     return mark_invisibles(highlight(lexer, shown))
 
 
-class CodeView(ScrollView, can_focus=True):
+class CodeView(LineView, can_focus=True):
     """Files one under another with line numbers; the cursor is a code line.
 
     | Key | Action |
@@ -449,22 +449,11 @@ class CodeView(ScrollView, can_focus=True):
                 self.call_after_refresh(self._show_row, target)
         self._strips.clear()
 
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+    def forget_drawn(self) -> None:
+        self._strips.clear()
 
-    def _theme_changed(self, _theme: object) -> None:
-        """Lines were drawn in the old theme's colours: draw them again."""
+    def forget_styled(self) -> None:
         self._styled.clear()
-        self._strips.clear()
-        self.refresh()
-
-    def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._strips.clear()
-        self.refresh()
 
     def _code_text(self, entry: Entry) -> Text:
         key = (entry.file, entry.pos)

@@ -20,11 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cohort_tui.ui import timings
 from cohort_tui.ui.markdown_lite import code_flags, style_line, wrap_offsets
+from cohort_tui.ui.widgets.line_view import LineView
 
 
 class PostSource(Protocol):
@@ -80,7 +80,7 @@ def _chunk(body: list[str], shape: tuple[bool, bool], markdown: bool, width: int
     return _Chunk(body, shape, markdown, code, places)
 
 
-class PostView(ScrollView, can_focus=True):
+class PostView(LineView, can_focus=True):
     """Posts one under another; the cursor is a whole post.
 
     | Key | Action |
@@ -374,22 +374,11 @@ class PostView(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_post, self._index[keep])
         self.refresh()
 
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+    def forget_drawn(self) -> None:
+        self._strips.clear()
 
-    def _theme_changed(self, _theme: object) -> None:
-        """Lines were drawn in the old theme's colours: draw them again."""
+    def forget_styled(self) -> None:
         self._styled.clear()
-        self._strips.clear()
-        self.refresh()
-
-    def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._strips.clear()
-        self.refresh()
 
     def _styled_line(self, line: Line) -> Text:
         key = (line.post, line.line)

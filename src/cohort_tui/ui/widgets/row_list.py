@@ -18,8 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from cohort_tui.ui.widgets.line_view import LineView
 
 
 class Row(NamedTuple):
@@ -41,7 +42,7 @@ class Row(NamedTuple):
         return self.text if isinstance(self.text, Text) else self.text()
 
 
-class RowList(ScrollView, can_focus=True):
+class RowList(LineView, can_focus=True):
     """A keyboard-first list of one-line rows, virtualised.
 
     | Key | Action |
@@ -134,7 +135,7 @@ class RowList(ScrollView, can_focus=True):
 
     def redraw(self) -> None:
         """Same rows, but what lazy rows show may have changed: draw them again."""
-        self._cache.clear()
+        self.forget_drawn()
         self.refresh()
 
     def highlight(self, row_id: str) -> bool:
@@ -208,20 +209,8 @@ class RowList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._rows))
         self._cache.clear()
 
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _theme_changed(self, _theme: object) -> None:
-        """Rows were drawn in the old theme's colours: draw them again."""
-        self.redraw()
-
-    def on_focus(self) -> None:
+    def forget_drawn(self) -> None:
         self._cache.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._cache.clear()
-        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
