@@ -279,3 +279,29 @@ def role_problem(state: Facts, op: Op) -> str | None:
     if rule is None or not isinstance(op.data, k.Data):
         return None
     return rule(state, op, op.data)
+
+
+class ReviewedSubmission(Submitted, Protocol):
+    """A submission with the reviews written of it (their ids)."""
+
+    @property
+    def reviews(self) -> Sequence[str]: ...
+
+
+def credited(sub: Submitted, member: str) -> bool:
+    """Whether the submission is ``member``'s work (one of its credited authors): who
+    revises it, marks its reviews helpful, and may not review it. Screens ask this to
+    show or hide those keys; the fold's rules above stay more lenient for ops that
+    arrive late (a team member who has since left)."""
+    return member in sub.authors
+
+
+def may_reply_on(state: Facts, member: str, sub: ReviewedSubmission) -> bool:
+    """Whether ``member`` takes part in the review talk of ``sub`` as a screen offers
+    it: an author, one of its reviewers, or a moderator (:func:`_review_reply` decides
+    each reply op)."""
+    return (
+        credited(sub, member)
+        or any(state.reviews[r].reviewer == member for r in sub.reviews)
+        or state.has_role(member, *MODERATORS)
+    )
