@@ -14,20 +14,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
 from cohort_tui.domain import review_view as rv
 from cohort_tui.domain.model import Submission
+from cohort_tui.domain.permissions import credited
 from cohort_tui.domain.review_upkeep import stale_for
 from cohort_tui.domain.teams import author_label, team_of
 from cohort_tui.ui import palette
-from cohort_tui.ui.review_looks import BAND_LOOK, STATUS_LOOK, VERDICT_WORDS
+from cohort_tui.ui.review_looks import BAND_LOOK, STATUS_LOOK
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
+from cohort_tui.ui.screens.review.details import SubmissionDetails
 from cohort_tui.ui.screens.submit_files import SubmitScreen, SubmitSetup
-from cohort_tui.ui.text import ago, at_handle, member_block, member_line, plain
+from cohort_tui.ui.text import ago, member_line, plain
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.row_list import Row, RowList
@@ -54,7 +56,6 @@ class ReviewsScreen(CohortScreen):
     ReviewsScreen #reviews-tabs { height: 2; }
     ReviewsScreen #review-list { height: 1fr; }
     ReviewsScreen #reviews-right { width: 2fr; }
-    ReviewsScreen #review-details { padding: 0 1; height: auto; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,7 +84,7 @@ class ReviewsScreen(CohortScreen):
                 yield RowList(id="review-list")
             with VerticalScroll(id="reviews-right", classes="panel") as right:
                 right.border_title = "Details"
-                yield Static(id="review-details")
+                yield SubmissionDetails(id="review-details")
         yield CohortFooter()
 
     # -- upkeep ----------------------------------------------------------------------
@@ -207,58 +208,8 @@ class ReviewsScreen(CohortScreen):
         self._fill_details(event.row_id)
 
     def _fill_details(self, sub_id: str | None) -> None:
-        details = self.query_one("#review-details", Static)
         sub = self.state.submissions.get(sub_id or "")
-        details.update(self._details(sub) if sub else Text("Nothing highlighted.", style="italic"))
-
-    def _details(self, sub: Submission) -> Text:
-        state = self.state
-        now = self.now()
-        lesson = state.lessons.get(sub.lesson)
-        status = q.submission_status(state, sub)
-        glyph, word, colour = STATUS_LOOK[status]
-        revision = sub.revisions[-1]
-        text = plain(member_line(sub.title, "bold"), "\n")
-        text.append_text(
-            plain(
-                ("by ", "dim"),
-                author_label(state, sub),
-                (f" · {ago(sub.created_at, now)}\n", "dim"),
-            )
-        )
-        if lesson is not None:
-            text.append_text(plain(("lesson ", "dim"), member_line(lesson.title), "\n"))
-        text.append(f"{glyph} {word}", style=colour)
-        files = len(revision.files) + (1 if revision.diff else 0)
-        text.append(
-            f" · revision {len(sub.revisions)} · {files} file{'s' if files != 1 else ''}\n",
-            style="dim",
-        )
-        open_ = [a for a in sub.assignments if a.active]
-        if open_:
-            text.append("waiting on ", style="dim")
-            for n, a in enumerate(open_):
-                who = at_handle(state, a.reviewer)
-                claimed = a.claimed_until is not None and a.claimed_until > now
-                text.append(("" if n == 0 else ", ") + who + (" (claimed)" if claimed else ""))
-            text.append("\n")
-        for review in q.latest_reviews(state, sub):
-            who = at_handle(state, review.reviewer)
-            look = palette.OK if review.verdict == "approve" else palette.BAD
-            text.append(f"{who}: ")
-            text.append(VERDICT_WORDS.get(review.verdict, review.verdict), style=look)
-            if review.lines:
-                text.append(f" · {len(review.lines)} line comment", style="dim")
-                text.append("s" if len(review.lines) != 1 else "", style="dim")
-            if review.helpful:
-                text.append(" · ★ helpful", style=palette.STAR)
-            text.append("\n")
-        if revision.message:
-            text.append("\n")
-            text.append_text(member_block(revision.message, "italic"))
-            text.append("\n")
-        text.append("\nEnter opens it.", style="dim")
-        return text
+        self.query_one(SubmissionDetails).show(self.state, sub, self.now())
 
     # -- actions ---------------------------------------------------------------------
 
@@ -360,7 +311,7 @@ def claim_review(screen: CohortScreen, sub: Submission) -> None:
     from cohort_tui.domain.reduce import active_assignment, reviewed_latest_revision
 
     state, me, now = screen.state, screen.me, screen.now()
-    if me in sub.authors:
+    if credited(sub, me):
         screen.notify("You cannot review your own submission.", severity="warning")
         return
     mine = active_assignment(state, sub, me)
