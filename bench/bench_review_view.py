@@ -166,7 +166,7 @@ async def measure(root: Path) -> None:
         difflib_time = time.perf_counter() - t
         start = time.perf_counter()
         await pilot.press("greater_than_sign", "d")
-        while not screen._changes_files:  # the worker's result, then drawn
+        while not screen.code._changes_files:  # the worker's result, then drawn
             await pilot.pause(0.01)
         await pilot.pause()
         changes = time.perf_counter() - start

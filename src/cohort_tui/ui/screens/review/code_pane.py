@@ -58,14 +58,14 @@ class ReviewCode(CodeView):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._changes: dict[tuple[str, str], list[CodeFile]] = {}
+        self._changes_files: dict[tuple[str, str], list[CodeFile]] = {}
         self.comments: dict[str, dict[int, list[AnchoredComment]]] = {}
         """The shown revision's line comments: path -> line number -> comments."""
 
     def changes(self, before: Revision, after: Revision) -> list[CodeFile] | None:
         """The changes from ``before`` to ``after``; None while they are worked out
         (a :class:`ChangesReady` follows)."""
-        found = self._changes.get((before.id, after.id))
+        found = self._changes_files.get((before.id, after.id))
         if found is None:
             self._work_out_changes(before, after)
         return found
@@ -76,7 +76,7 @@ class ReviewCode(CodeView):
 
     @on(ChangesReady)
     def _changes_ready(self, event: ChangesReady) -> None:
-        self._changes[event.key] = event.files  # and on to the screen, which redraws
+        self._changes_files[event.key] = event.files  # and on to the screen, which redraws
 
     def cursor_line(self) -> tuple[str, int] | None:
         """``(path, line number)`` under the cursor; None off a numbered line."""
