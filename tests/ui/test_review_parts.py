@@ -10,9 +10,11 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from cohort_tui.domain.model import Reply, Review, ReviewLine, Revision, SubmittedFile
+from cohort_tui.domain.op_kinds import RubricExample
 from cohort_tui.domain.submissions import line_comments_by_line
+from cohort_tui.ui.palette import Palette
 from cohort_tui.ui.screens.review.code_pane import ChangesReady, ReviewCode, revision_files
-from cohort_tui.ui.screens.review.facts import HiddenCharsBanner
+from cohort_tui.ui.screens.review.facts import HiddenCharsBanner, ReviewFacts
 
 BEFORE = Revision(id="r1", created_at=1, files=[SubmittedFile(path="a.py", content="x = 1\n")])
 AFTER = Revision(
@@ -82,7 +84,11 @@ async def test_the_code_pane_works_out_changes_and_finds_the_comments_under_the_
 
 class BannerApp(App[None]):
     def compose(self) -> ComposeResult:
+        yield ReviewFacts(id="facts")
         yield HiddenCharsBanner(id="banner")
+
+    def on_mount(self) -> None:
+        Palette(self).apply()  # the looks the parts name (cohort.warn ...), as the app does
 
 
 async def test_the_banner_shows_only_over_code_with_hidden_characters() -> None:
@@ -98,3 +104,19 @@ async def test_the_banner_shows_only_over_code_with_hidden_characters() -> None:
         banner.show_for(revision_files([("fine.py", "ok = 1\n")], ""))
         await pilot.pause()
         assert not banner.display
+
+
+async def test_the_facts_show_a_calibration_example_as_plain_text() -> None:
+    app = BannerApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        facts = app.query_one(ReviewFacts)
+        title = "[bold red]boom[/] \x1b[31mred"
+        example = RubricExample(title=title, path="ex.py", content="x = 1\n", scores={})
+        facts.show_calibration(example)
+        await pilot.pause()
+        shown = str(facts.render())
+        assert shown.startswith("Calibration: [bold red]boom[/]")  # markup stays text
+        assert "\x1b" not in shown and "score this example" in shown
+        facts.show_missing("This rubric has no example to calibrate on.")
+        await pilot.pause()
+        assert str(facts.render()) == "This rubric has no example to calibrate on."
