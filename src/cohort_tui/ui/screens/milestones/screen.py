@@ -119,13 +119,16 @@ class MilestonesScreen(CohortScreen):
         if focused is not None and old in focused.ancestors:
             refocus = focused.id if focused.id in ("ms-list", "ms-scroll") else "ms-list"
         new = self._shown = BY_ID[section]()
-        self.query_one(Tabs).active = f"tab-{section}"
-        old.display = False  # not drawn beside the new one while it mounts
-        await self.query_one("#ms-body").mount(new)
-        new.refill(keep=old.listing.highlighted_id)
-        if refocus is not None:
-            new.query_one(f"#{refocus}").focus()
-        await old.remove()
+        # One frame for the swap, not one per step (the old section hidden, the new one
+        # mounted, filled, the old one gone): drawing those cost more than the swap.
+        with self.app.batch_update():
+            self.query_one(Tabs).active = f"tab-{section}"
+            old.display = False
+            await self.query_one("#ms-body").mount(new)
+            new.refill(keep=old.listing.highlighted_id)
+            if refocus is not None:
+                new.query_one(f"#{refocus}").focus()
+            await old.remove()
         self.refresh_bindings()
 
     def refresh_view(self) -> None:
