@@ -113,3 +113,16 @@ async def test_a_section_runs_on_its_own(tmp_path: Path) -> None:
         await pilot.press("n")  # another section's key: nothing here binds it
         await pilot.pause()
         assert isinstance(app.screen, _Alone)
+
+
+async def test_clicking_a_tab_shows_its_section(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", member="m_ada", open_target="milestones")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MilestonesScreen))
+        screen = app.screen
+        assert isinstance(screen, MilestonesScreen)
+        await pilot.click("#tab-sessions")
+        await wait_for(pilot, lambda: screen.section == "sessions")
+        await pilot.press("g")  # a key while the click's swap may still be settling
+        await wait_for(pilot, lambda: screen.section == "grid")
+        assert [type(s).__name__ for s in screen.query(TrackerSection)] == ["GridSection"]

@@ -12,6 +12,7 @@ nothing, and the screen has one list and one details pane to query, whichever it
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
@@ -78,6 +79,7 @@ class MilestonesScreen(CohortScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown: TrackerSection = SECTIONS[0]()
+        self._swapping = asyncio.Lock()  # a key and a tab click must not swap at once
 
     def compose(self) -> ComposeResult:
         yield CohortHeader()
@@ -111,18 +113,23 @@ class MilestonesScreen(CohortScreen):
         """Mount ``section`` in place of the one shown; its list keeps the cursor on the
         same id when it has that row (a member from the grid to the roster)."""
         if section == self.section or section not in BY_ID:
-            return
+            return  # also the tabs telling us of a swap under way
+        async with self._swapping:
+            if section != self.section:
+                await self._swap(BY_ID[section])
+
+    async def _swap(self, section: type[TrackerSection]) -> None:
         old = self._shown
         focused = self.focused
         # The new section's list (or details) takes the focus the old one had.
         refocus = None
         if focused is not None and old in focused.ancestors:
             refocus = focused.id if focused.id in ("ms-list", "ms-scroll") else "ms-list"
-        new = self._shown = BY_ID[section]()
+        new = self._shown = section()
         # One frame for the swap, not one per step (the old section hidden, the new one
         # mounted, filled, the old one gone): drawing those cost more than the swap.
         with self.app.batch_update():
-            self.query_one(Tabs).active = f"tab-{section}"
+            self.query_one(Tabs).active = f"tab-{section.SECTION_ID}"
             old.display = False
             await self.query_one("#ms-body").mount(new)
             new.refill(keep=old.listing.highlighted_id)
