@@ -3,6 +3,7 @@ the cohort's completion over time, and the facilitator's member x milestone grid
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,3 +108,9 @@ def sparkline(values: list[int], top: int) -> str:
     if top <= 0:
         return SPARKS[0] * len(values)
     return "".join(SPARKS[min(len(SPARKS) - 1, v * (len(SPARKS) - 1) // top)] for v in values)
+
+
+def iso_week(ms: int) -> str:
+    """``2026-W48`` for an instant (UTC): the week a rotation is set for."""
+    year, week, _ = dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isocalendar()
+    return f"{year}-W{week:02d}"

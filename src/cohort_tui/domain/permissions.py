@@ -27,6 +27,9 @@ CURRICULUM_ROLES = ("facilitator", "curator")
 """Roles that may change the curriculum and milestones."""
 MODERATORS = ("facilitator", "mentor")
 """Roles that may moderate discussions and reviews."""
+FIGURE_READERS = MODERATORS
+"""Roles that see the whole cohort's figures: the milestone grid, the metrics and every
+member's reviewer figures (a member always sees their own)."""
 
 
 class Authored(Protocol):
@@ -219,17 +222,36 @@ def _review_helpful(state: Facts, op: Op, d: k.ReviewHelpful) -> str | None:
 
 _CURRICULUM = "only a curator or facilitator may change the curriculum"
 
+ROLE_RULES: dict[str, tuple[tuple[str, ...], str]] = {
+    k.CohortUpdate.KIND: (STAFF, "only a facilitator may change the cohort"),
+    k.MemberAdd.KIND: (STAFF, "only a facilitator may add members"),
+    k.MemberRoles.KIND: (STAFF, "only a facilitator may assign roles"),
+    k.RotationSet.KIND: (STAFF, "only a facilitator may set the rotation"),
+    k.CurriculumSet.KIND: (CURRICULUM_ROLES, _CURRICULUM),
+    k.ModuleUpsert.KIND: (CURRICULUM_ROLES, _CURRICULUM),
+    k.LessonUpsert.KIND: (CURRICULUM_ROLES, _CURRICULUM),
+    k.RubricUpsert.KIND: (CURRICULUM_ROLES, _CURRICULUM),
+    k.ThreadPin.KIND: (STAFF, "only a facilitator may pin threads"),
+    k.MilestoneUpsert.KIND: (
+        CURRICULUM_ROLES,
+        "only a facilitator or curator may change milestones",
+    ),
+    k.MilestoneExtend.KIND: (STAFF, "only a facilitator may extend a due date"),
+    k.SessionUpsert.KIND: (STAFF, "only a facilitator may schedule sessions"),
+    k.SessionNotes.KIND: (MODERATORS, "only a mentor or facilitator may attach session notes"),
+    k.TeamSet.KIND: (STAFF, "only a facilitator may change a team"),
+    k.PodCreate.KIND: (STAFF, "only a facilitator may form pods"),
+    k.PodUpdate.KIND: (STAFF, "only a facilitator may change a pod"),
+    k.PodRotate.KIND: (STAFF, "only a facilitator may rotate pods"),
+    k.ShowcaseFeature.KIND: (STAFF, "only a facilitator may feature showcase entries"),
+}
+"""Op kind -> the roles its author needs (any one of them) and the refusal, for the kinds
+whose rule is a role alone: screens ask :func:`may_write` before offering the action."""
+
 RULES: dict[str, Rule] = {
+    **{kind: _needs(roles, reason) for kind, (roles, reason) in ROLE_RULES.items()},
     k.CohortCreate.KIND: _cohort_create,
-    k.CohortUpdate.KIND: _needs(STAFF, "only a facilitator may change the cohort"),
-    k.MemberAdd.KIND: _needs(STAFF, "only a facilitator may add members"),
     k.MemberUpdate.KIND: _member_update,
-    k.MemberRoles.KIND: _needs(STAFF, "only a facilitator may assign roles"),
-    k.RotationSet.KIND: _needs(STAFF, "only a facilitator may set the rotation"),
-    k.CurriculumSet.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
-    k.ModuleUpsert.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
-    k.LessonUpsert.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
-    k.RubricUpsert.KIND: _needs(CURRICULUM_ROLES, _CURRICULUM),
     k.ThreadUpdate.KIND: _owner_or(
         _thread_author, MODERATORS, "only the thread's author or a moderator may edit it"
     ),
@@ -237,7 +259,6 @@ RULES: dict[str, Rule] = {
     k.PostHide.KIND: _owner_or(
         _post_author, MODERATORS, "only the author or a mentor or facilitator may hide a post"
     ),
-    k.ThreadPin.KIND: _needs(STAFF, "only a facilitator may pin threads"),
     k.ThreadAnswer.KIND: _owner_or(
         _thread_author,
         MODERATORS,
@@ -248,22 +269,9 @@ RULES: dict[str, Rule] = {
     k.ReviewSubmit.KIND: _not_own_submission,
     k.ReviewReply.KIND: _review_reply,
     k.ReviewHelpful.KIND: _review_helpful,
-    k.MilestoneUpsert.KIND: _needs(
-        CURRICULUM_ROLES, "only a facilitator or curator may change milestones"
-    ),
-    k.MilestoneExtend.KIND: _needs(STAFF, "only a facilitator may extend a due date"),
-    k.SessionUpsert.KIND: _needs(STAFF, "only a facilitator may schedule sessions"),
-    k.SessionNotes.KIND: _needs(
-        MODERATORS, "only a mentor or facilitator may attach session notes"
-    ),
-    k.TeamSet.KIND: _needs(STAFF, "only a facilitator may change a team"),
-    k.PodCreate.KIND: _needs(STAFF, "only a facilitator may form pods"),
-    k.PodUpdate.KIND: _needs(STAFF, "only a facilitator may change a pod"),
-    k.PodRotate.KIND: _needs(STAFF, "only a facilitator may rotate pods"),
     k.ChatHide.KIND: _owner_or(
         _chat_author, MODERATORS, "only the author or a mentor or facilitator may hide a message"
     ),
-    k.ShowcaseFeature.KIND: _needs(STAFF, "only a facilitator may feature showcase entries"),
 }
 """Op kind -> the rule its author must pass; kinds not listed only need membership."""
 
@@ -305,3 +313,13 @@ def may_reply_on(state: Facts, member: str, sub: ReviewedSubmission) -> bool:
         or any(state.reviews[r].reviewer == member for r in sub.reviews)
         or state.has_role(member, *MODERATORS)
     )
+def may_write(state: Facts, member: str, kind: str) -> bool:
+    """Whether ``member`` holds a role :data:`ROLE_RULES` asks of ``kind`` (True for a
+    kind with no role rule): what a screen asks before it offers an action."""
+    needed = ROLE_RULES.get(kind)
+    return needed is None or state.has_role(member, *needed[0])
+
+
+def sees_figures(state: Facts, member: str) -> bool:
+    """Whether ``member`` sees the whole cohort's figures (:data:`FIGURE_READERS`)."""
+    return state.has_role(member, *FIGURE_READERS)
