@@ -313,6 +313,8 @@ def may_reply_on(state: Facts, member: str, sub: ReviewedSubmission) -> bool:
         or any(state.reviews[r].reviewer == member for r in sub.reviews)
         or state.has_role(member, *MODERATORS)
     )
+
+
 def may_write(state: Facts, member: str, kind: str) -> bool:
     """Whether ``member`` holds a role :data:`ROLE_RULES` asks of ``kind`` (True for a
     kind with no role rule): what a screen asks before it offers an action."""
