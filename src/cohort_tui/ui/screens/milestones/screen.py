@@ -134,7 +134,9 @@ class MilestonesScreen(CohortScreen):
             await self.query_one("#ms-body").mount(new)
             new.refill(keep=old.listing.highlighted_id)
             if refocus is not None:
-                new.query_one(f"#{refocus}").focus()
+                # Now, inside the batch: Widget.focus would wait for the next turn and
+                # restyle and draw the new section a second time after it.
+                self.set_focus(new.query_one(f"#{refocus}"))
             await old.remove()
         self.refresh_bindings()
 
