@@ -4,23 +4,17 @@ with nothing of the curriculum screen around it (issue 14, structure)."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
-from textual import on
-from textual.app import App, ComposeResult
-from textual.message import Message
 from textual.widgets import Input
 
 from cohort_tui.checks import CheckOutcome
 from cohort_tui.domain import op_kinds as k
-from cohort_tui.domain.ops import Op
 from cohort_tui.domain.stuck_ladder import LadderView
-from cohort_tui.ui.palette import Palette
 from cohort_tui.ui.widgets.check_panel import CheckPanel
 from cohort_tui.ui.widgets.lesson_list import LessonList
 from cohort_tui.ui.widgets.lesson_pane import LessonPane
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import NOW, demo_replica
+from tests.ui.widget_host import Host
 
 FAILED = CheckOutcome(
     passed=False,
@@ -33,40 +27,6 @@ FAILED = CheckOutcome(
 PASSED = CheckOutcome(
     passed=True, returncode=0, timed_out=False, cancelled=False, output=["ok"], seconds=0.1
 )
-
-
-class Host(App[None]):
-    """Just what the widgets ask of the app (see ``ui/host.py``), over the demo store."""
-
-    def __init__(self, root: Path, *widgets: object) -> None:
-        super().__init__()
-        self.replica = demo_replica(root)
-        self.member_id = "m_sam"
-        self.work_dir = root / "work"
-        self.presence = SimpleNamespace(seats=[])
-        self.widgets = widgets
-        self.heard: list[Message] = []
-
-    def on_mount(self) -> None:
-        Palette(self).apply()  # the cohort.* style names, as the real app puts them
-
-    def now_ms(self) -> int:
-        return NOW
-
-    def write(self, data: k.Data) -> Op | None:
-        ops = self.write_many([data])
-        return ops[0] if ops else None
-
-    def write_many(self, items: list[k.Data]) -> list[Op]:
-        return self.replica.write_many(items, author=self.member_id)
-
-    def compose(self) -> ComposeResult:
-        yield from self.widgets  # type: ignore[misc]
-
-    @on(CheckPanel.Recorded)
-    @on(LessonList.Filtered)
-    def _heard(self, message: Message) -> None:
-        self.heard.append(message)
 
 
 async def test_the_check_panel_records_a_failure_and_its_ladder_then_a_pass(
