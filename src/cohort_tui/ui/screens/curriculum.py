@@ -107,40 +107,43 @@ class CurriculumScreen(CohortScreen):
         self._ladder_view: LadderView | None = None
         self._pane_timer: object | None = None
         self._bindings_signature: tuple[bool, ...] = ()
+        # Kept, not queried: check_action asks for them several times a frame.
+        self._lessons = LessonList(id="cur-left", classes="panel")
+        self._pane = LessonPane(id="lesson-pane")
+        self._checks = CheckPanel(id="check-log")
 
     def compose(self) -> ComposeResult:
         yield CohortHeader()
         yield Static(id="cur-summary")
         with Horizontal(id="cur-body"):
-            yield LessonList(id="cur-left", classes="panel")
+            yield self._lessons
             with Vertical(id="cur-right", classes="panel") as right:
                 right.border_title = "Lesson"
-                yield LessonPane(id="lesson-pane")
-                yield CheckPanel(id="check-log")
+                yield self._pane
+                yield self._checks
         yield CohortFooter()
 
     @property
     def lessons(self) -> LessonList:
         """The module and lesson list."""
-        return self.query_one(LessonList)
+        return self._lessons
 
     @property
     def pane(self) -> LessonPane:
         """The highlighted lesson."""
-        return self.query_one(LessonPane)
+        return self._pane
 
     @property
     def checks(self) -> CheckPanel:
         """The check output and the stuck ladder's state."""
-        return self.query_one(CheckPanel)
+        return self._checks
 
     # -- state -> view -------------------------------------------------------------
 
     @property
     def lesson(self) -> Lesson | None:
         """The highlighted lesson."""
-        listing = next(self.query(LessonList).results(), None)  # None: unmounting
-        lesson_id = listing.highlighted_lesson if listing is not None else None
+        lesson_id = self._lessons.highlighted_lesson  # None while unmounting too
         return self.state.lessons.get(lesson_id) if lesson_id is not None else None
 
     def refresh_view(self) -> None:

@@ -62,22 +62,27 @@ class DiscussionsScreen(CohortScreen):
         OWN_BINDINGS,
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._list = ThreadList(id="disc-left", classes="panel")
+        self._pane = ThreadPane(id="disc-right", classes="panel")
+
     def compose(self) -> ComposeResult:
         yield CohortHeader()
         with Horizontal(id="disc-body"):
-            yield ThreadList(id="disc-left", classes="panel")
-            yield ThreadPane(id="disc-right", classes="panel")
+            yield self._list
+            yield self._pane
         yield CohortFooter()
 
     @property
     def thread_list(self) -> ThreadList:
         """The threads, their filter and search."""
-        return self.query_one(ThreadList)
+        return self._list
 
     @property
     def thread_pane(self) -> ThreadPane:
         """The open thread."""
-        return self.query_one(ThreadPane)
+        return self._pane
 
     @property
     def drafts(self) -> Drafts:
