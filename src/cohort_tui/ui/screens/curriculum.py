@@ -3,8 +3,9 @@
 The screen composes three widgets and runs their keys: the lesson list
 (:mod:`~cohort_tui.ui.widgets.lesson_list`), the lesson pane
 (:mod:`~cohort_tui.ui.widgets.lesson_pane`) and the check panel
-(:mod:`~cohort_tui.ui.widgets.check_panel`). Its own keys open other screens about the
-highlighted lesson: rate it, ask about it, its threads, the FAQ, a team project.
+(:mod:`~cohort_tui.ui.widgets.check_panel`), and the dialogs about the highlighted lesson
+(:mod:`~cohort_tui.ui.screens.lesson_dialogs`: rate it, a team project). Its own keys
+ask about the lesson, show its threads and the FAQ.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cohort_tui.ui import palette
 from cohort_tui.ui.keys import gather
 from cohort_tui.ui.messages import PresenceChanged
 from cohort_tui.ui.modes import SCREENS
+from cohort_tui.ui.screens import lesson_dialogs
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.lesson_dialogs import choose_team, rate_skill
 from cohort_tui.ui.text import member_line, plain, progress_bar
@@ -37,14 +39,6 @@ from cohort_tui.ui.widgets.lesson_pane import LessonPane
 from cohort_tui.ui.widgets.row_list import RowList
 
 OWN_BINDINGS = [
-    Binding(
-        "r",
-        "rate",
-        "Rate skill",
-        id="curriculum.rate",
-        show=False,
-        tooltip="Rate your skill for this lesson, before or after (1-5)",
-    ),
     Binding(
         "a",
         "ask",
@@ -68,16 +62,8 @@ OWN_BINDINGS = [
         show=False,
         tooltip="Answered questions, this lesson's first",
     ),
-    Binding(
-        "T",
-        "team",
-        "Team",
-        id="curriculum.team",
-        show=False,
-        tooltip="A team project: form a team, answer an invitation, or leave",
-    ),
 ]
-"""The keys that open other screens about the highlighted lesson."""
+"""The keys that open discussions about the highlighted lesson."""
 
 
 class CurriculumScreen(CohortScreen):
@@ -99,6 +85,7 @@ class CurriculumScreen(CohortScreen):
         lesson_list.BINDINGS,
         lesson_pane.BINDINGS,
         check_panel.BINDINGS,
+        lesson_dialogs.BINDINGS,
         OWN_BINDINGS,
     )
 

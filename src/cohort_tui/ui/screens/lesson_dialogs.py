@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
+
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.clock import new_id
 from cohort_tui.domain.model import Lesson
@@ -12,6 +14,26 @@ from cohort_tui.domain.teams import team_actions
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from cohort_tui.ui.text import member_line
+
+BINDINGS = [
+    Binding(
+        "r",
+        "rate",
+        "Rate skill",
+        id="curriculum.rate",
+        show=False,
+        tooltip="Rate your skill for this lesson, before or after (1-5)",
+    ),
+    Binding(
+        "T",
+        "team",
+        "Team",
+        id="curriculum.team",
+        show=False,
+        tooltip="A team project: form a team, answer an invitation, or leave",
+    ),
+]
+"""The keys of these dialogs, declared on the curriculum screen."""
 
 
 def rate_skill(screen: CohortScreen, lesson: Lesson, done: bool) -> None:
