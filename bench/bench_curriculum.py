@@ -71,7 +71,7 @@ async def measure(root: Path) -> None:
         await app.switch_mode("curriculum")
         await pilot.pause()
         reopened = time.perf_counter() - start
-    rows = len(screen._rows)
+    rows = len(screen.lessons.row_ids)
     print(f"curriculum map, {rows} rows (50 modules x 20 lessons, 300 members)")
     print(
         f"open the map, first time (imports the screen, parses its CSS): {fmt_ms(opened)} "

@@ -109,7 +109,7 @@ async def measure(root: Path) -> None:
             handler.append(time.perf_counter() - t)
 
         queries = ["python", "pyth", "terminal lesson", "zzzz", "review code test"]
-        index = screen._index
+        index = screen.thread_list.index
         start = time.perf_counter()
         index.search(state, "warm")
         build = time.perf_counter() - start
@@ -119,8 +119,8 @@ async def measure(root: Path) -> None:
             index.search(state, query)
             searches.append(time.perf_counter() - t)
         start = time.perf_counter()
-        screen._query = "python terminal"
-        screen._fill_list()
+        screen.thread_list.query_text = "python terminal"
+        screen.thread_list.fill()
         await pilot.pause()
         search_redraw = time.perf_counter() - start
     posts = len(state.posts)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cohort_tui.checks import CheckOutcome
-from cohort_tui.ui.screens.curriculum import CheckFinished
+from cohort_tui.ui.widgets.check_panel import CheckPanel
 from tests.ui.helpers import make_app
 
 SIZES = [(100, 30), (80, 24)]
@@ -24,13 +24,19 @@ FAILED = CheckOutcome(
 """A fixed failure (a real run would print the machine's paths)."""
 
 
+def post_failure(pilot: Any) -> None:
+    """The check panel hears that the lesson's check failed, as its worker would say."""
+    panel = pilot.app.screen.query_one(CheckPanel)
+    panel.post_message(CheckPanel.Finished("core-functions", FAILED))
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_stuck_ladder(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     """The check failed, one hint read: the learner is on rung 1, an answer matches."""
 
     async def fail(pilot: Any) -> None:
         await pilot.pause(0.2)
-        pilot.app.screen.post_message(CheckFinished("core-functions", FAILED))
+        post_failure(pilot)
         await pilot.pause(0.1)
         await pilot.press("h")
         await pilot.pause(0.2)
@@ -47,7 +53,7 @@ def test_stuck_ladder_on_the_answers(
 
     async def fail(pilot: Any) -> None:
         await pilot.pause(0.2)
-        pilot.app.screen.post_message(CheckFinished("core-functions", FAILED))
+        post_failure(pilot)
         await pilot.pause(0.1)
         await pilot.press("h", "h", "h")
         await pilot.pause(0.2)

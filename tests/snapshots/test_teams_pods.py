@@ -26,7 +26,7 @@ def test_pod_channel(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -
         app = pilot.app
         pod = pod_of(app.replica.state, "m_sam")
         assert pod is not None
-        app.screen._set_filter(ThreadFilter("pod", pod.id))
+        app.screen.thread_list.set_filter(ThreadFilter("pod", pod.id))
         await pilot.pause(0.1)
         await pilot.press("enter")
         await pilot.pause(0.1)

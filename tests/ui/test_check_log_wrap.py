@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import RichLog
 
 from cohort_tui.ui.screens.curriculum import CurriculumScreen
+from cohort_tui.ui.widgets.check_panel import CheckPanel
 from tests.ui.helpers import make_app
 
 LONG = "AssertionError: expected ['1', '2', 'Fizz', '4', 'Buzz'] but got " + "x" * 90 + " END"
@@ -20,10 +20,10 @@ async def test_a_long_check_line_wraps(tmp_path: Path, size: tuple[int, int]) ->
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
-        log = screen.query_one("#check-log", RichLog)
+        log = screen.query_one("#check-log", CheckPanel)
         log.add_class("-shown")
         await pilot.pause()
-        screen._check_line(LONG)
+        log.add_line(LONG)
         await pilot.pause()
         width = log.scrollable_content_region.width
         texts = ["".join(s.text for s in line).rstrip() for line in log.lines]

@@ -193,7 +193,7 @@ async def _check_until(pilot: object, app: object, passed: bool) -> None:
     for _ in range(400):  # the check runs in a real process
         await pilot.pause(0.05)  # type: ignore[attr-defined]
         result = app.replica.state.checks.get("m_sam", {}).get("core-functions")  # type: ignore[attr-defined]
-        if result is not None and result.passed is passed and app.screen._check is None:  # type: ignore[attr-defined]
+        if result is not None and result.passed is passed and app.screen.checks.running is None:  # type: ignore[attr-defined]
             break
     await settle(pilot)
 

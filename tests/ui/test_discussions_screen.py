@@ -91,7 +91,8 @@ async def test_next_and_previous_new_post_keys(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_thread(app, pilot, welcome_thread(app))
         view = screen.query_one(PostView)
-        new = screen._source.new_posts() if screen._source else []
+        source = screen.thread_pane.source
+        new = source.new_posts() if source else []
         assert len(new) >= 3
         assert view.highlighted_id == new[0]
         await pilot.press("right_square_bracket")
@@ -546,14 +547,14 @@ async def test_reading_a_streaming_thread_writes_one_marker_per_interval_and_one
             await settle(pilot)
             assert body in posts_text(app)
         assert my_read_ops(tmp_path / "s", thread) == opened  # none within the interval
-        screen._reads.every = 0.2  # the interval passes: one marker, and only one
+        screen.thread_pane.reads.every = 0.2  # the interval passes: one marker, and only one
         other.write(k.PostCreate(post="p_last", thread=thread, body="last"), author="m_lin")
         app.poll_store()
         await settle(pilot)
         await pilot.pause(0.4)
         assert my_read_ops(tmp_path / "s", thread) == opened + 1
         assert q.unread_count(app.replica.state, "m_sam", thread) == 0
-        screen._reads.every = 10.0
+        screen.thread_pane.reads.every = 10.0
         other.write(k.PostCreate(post="p_after", thread=thread, body="after"), author="m_lin")
         app.poll_store()
         await settle(pilot)

@@ -111,6 +111,10 @@ async def test_hostile_thread_at_80x24_and_a_huge_post_scrolls(tmp_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(PostView)
+        for _ in range(200):  # laid out once the pane has its size: later on a busy machine
+            if view.line_count():
+                break
+            await pilot.pause(0.05)
         assert view.line_count() > 3000
         await pilot.press("end", "pagedown", "pageup")
         await pilot.pause()

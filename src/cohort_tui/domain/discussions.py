@@ -9,10 +9,8 @@ from dataclasses import dataclass
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import Post, State, Thread
+from cohort_tui.domain.permissions import MODERATORS, STAFF
 from cohort_tui.domain.pods import may_see_pod, may_see_thread
-
-STAFF = frozenset({"facilitator", "mentor"})
-
 
 # -- filters ------------------------------------------------------------------------------
 
@@ -114,27 +112,26 @@ def ordered_threads(state: State, me: str | None = None) -> list[Thread]:
     return sorted(threads, key=lambda t: (not t.pinned, -t.last_activity, t.id))
 
 
-# -- who may do what (the fold enforces the same rules; these only decide what to offer) --
-
-
-def roles_of(state: State, member: str) -> set[str]:
-    found = state.members.get(member)
-    return set(found.roles) if found else set()
+# -- who may do what: the roles of the fold's rules (permissions), to decide what to offer --
 
 
 def can_accept(state: State, me: str, thread: Thread) -> bool:
-    return thread.author == me or bool(roles_of(state, me) & STAFF)
+    """Whether I may mark an answer in ``thread`` (ThreadAnswer's rule)."""
+    return thread.author == me or state.has_role(me, *MODERATORS)
 
 
 def can_pin(state: State, me: str) -> bool:
-    return "facilitator" in roles_of(state, me)
+    """Whether I may pin threads (ThreadPin's rule)."""
+    return state.has_role(me, *STAFF)
 
 
 def can_hide(state: State, me: str, post: Post) -> bool:
-    return post.author == me or bool(roles_of(state, me) & STAFF)
+    """Whether I may hide ``post`` (PostHide's rule)."""
+    return post.author == me or state.has_role(me, *MODERATORS)
 
 
 def can_edit(me: str, post: Post) -> bool:
+    """Whether I may edit ``post`` (PostEdit's rule: its author), while it is shown."""
     return post.author == me and post.hidden is None
 
 
