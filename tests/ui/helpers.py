@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from cohort_tui.config import UserConfig
 from cohort_tui.demo.seed import write_demo_store
@@ -36,3 +42,37 @@ def make_app(
     )
     app.work_dir = Path("/home/learner/pod")  # the same in every snapshot, on every machine
     return app
+
+
+POLL = 0.01
+"""Seconds between looks at a condition that did not hold after messages settled."""
+
+
+def _describe(condition: Callable[[], object]) -> str:
+    try:
+        return inspect.getsource(condition).strip()
+    except (OSError, TypeError):
+        return repr(condition)
+
+
+async def wait_for(
+    pilot: Pilot[Any],
+    condition: Callable[[], object],
+    *,
+    timeout: float = 5.0,
+    what: str | None = None,
+) -> None:
+    """Let the app run until ``condition()`` is true; fail after ``timeout`` seconds.
+
+    Each look first lets pending messages settle (``pilot.pause()``), then, while the
+    condition is still false, gives workers and timers a short slice of time. The
+    failure names what was awaited (``what``, or the condition's source line).
+    """
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for: {what or _describe(condition)}"
+            )
+        await pilot.pause(POLL)
