@@ -76,3 +76,18 @@ async def wait_for(
                 f"timed out after {timeout}s waiting for: {what or _describe(condition)}"
             )
         await pilot.pause(POLL)
+
+
+async def lesson_pane_shown(pilot: Pilot[Any]) -> None:
+    """Wait until the curriculum's lesson pane shows the highlighted lesson (it is filled
+    on a short timer, once the cursor rests)."""
+    from cohort_tui.ui.screens.curriculum import CurriculumScreen
+
+    def shown() -> bool:
+        screen = pilot.app.screen
+        if not isinstance(screen, CurriculumScreen):
+            return False
+        title = screen.query_one("#cur-right").border_title
+        return screen.lesson is None or screen.lesson.title in str(title)
+
+    await wait_for(pilot, shown, what="the lesson pane showing the highlighted lesson")
