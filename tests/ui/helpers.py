@@ -91,3 +91,15 @@ async def lesson_pane_shown(pilot: Pilot[Any]) -> None:
         return screen.lesson is None or screen.lesson.title in str(title)
 
     await wait_for(pilot, shown, what="the lesson pane showing the highlighted lesson")
+
+
+async def workers_done(pilot: Pilot[Any], *, timeout: float = 10.0) -> None:
+    """Wait until no worker is running (file listings, diffs, folds) and the messages
+    they posted are handled."""
+    await wait_for(
+        pilot,
+        lambda: not any(worker.is_running for worker in pilot.app.workers),
+        timeout=timeout,
+        what="every worker to finish",
+    )
+    await pilot.pause()
