@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual.content import Content
 from textual.pilot import Pilot
 
 from cohort_tui.config import UserConfig
@@ -82,13 +83,15 @@ async def lesson_pane_shown(pilot: Pilot[Any]) -> None:
     """Wait until the curriculum's lesson pane shows the highlighted lesson (it is filled
     on a short timer, once the cursor rests)."""
     from cohort_tui.ui.screens.curriculum import CurriculumScreen
+    from cohort_tui.ui.text import member_line
 
     def shown() -> bool:
         screen = pilot.app.screen
         if not isinstance(screen, CurriculumScreen):
             return False
-        title = screen.query_one("#cur-right").border_title
-        return screen.lesson is None or screen.lesson.title in str(title)
+        title = Content.from_markup(screen.query_one("#cur-right").border_title or "")
+        lesson = screen.lesson
+        return lesson is None or title.plain == member_line(lesson.title).plain
 
     await wait_for(pilot, shown, what="the lesson pane showing the highlighted lesson")
 
