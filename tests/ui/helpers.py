@@ -106,3 +106,20 @@ async def workers_done(pilot: Pilot[Any], *, timeout: float = 10.0) -> None:
         what="every worker to finish",
     )
     await pilot.pause()
+
+
+async def mode_shown(pilot: Pilot[Any], mode: str) -> None:
+    """Wait until ``mode``'s screen is the one on top and its workers are done."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: getattr(app, "current_mode", None) == mode and app.screen.is_mounted,
+        what=f"the {mode} screen",
+    )
+    await workers_done(pilot)
+
+
+async def screen_shown(pilot: Pilot[Any], screen: type[object]) -> None:
+    """Wait until a screen of this type is on top and its workers are done."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen), what=f"a {screen.__name__}")
+    await workers_done(pilot)
