@@ -5,8 +5,8 @@ the width and the cursor's state), and the posts and code views also keep the st
 text behind them. Both caches are :class:`textual.cache.LRUCache` with a fixed size, as
 Textual's own ``Log``, ``TextArea`` and ``OptionList`` do: a pane streaming thousands of
 posts keeps the lines drawn lately, never every line it ever showed. The strip cache
-holds a few screens of rows (a screen is some 50 rows, drawn with and without the
-cursor), so scrolling back over what was just shown stays cheap.
+holds about twenty screens of 50 rows, so scrolling back over what was just shown stays
+cheap.
 
 The cursor's look depends on focus and every colour on the theme, so focus moving draws
 the lines again (:meth:`LineView.forget_drawn`), and a theme switch also forgets the
@@ -31,7 +31,7 @@ class LineView(ScrollView):
     """A scroll view drawn line by line from bounded caches (see the module)."""
 
     DRAWN_LINES: ClassVar[int] = 1024
-    """How many drawn lines (strips) are kept: a few screens' worth."""
+    """How many drawn lines (strips) are kept: about twenty screens' worth."""
 
     STYLED_LINES: ClassVar[int] = 4096
     """How many styled source lines (before cropping to a row) are kept."""
