@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, mode_shown, workers_done
 
 SIZES = [(100, 30), (80, 24)]
 VIEWS = [
@@ -30,10 +30,10 @@ def test_tracker(
     keys: list[str],
 ) -> None:
     async def go(pilot: Any) -> None:
-        await pilot.pause(0.1)
+        await mode_shown(pilot, "milestones")
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.1)
+        await workers_done(pilot)
 
     app = make_app(tmp_path / "s", member=member, open_target="milestones")
     assert snap_compare(app, terminal_size=size, run_before=go)

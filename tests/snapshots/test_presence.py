@@ -9,7 +9,7 @@ import pytest
 
 from cohort_tui.domain.presence import Seen
 from cohort_tui.store.presence_file import beat
-from tests.ui.helpers import NOW, demo_replica, make_app
+from tests.ui.helpers import NOW, demo_replica, make_app, wait_for, workers_done
 
 SIZES = [(100, 30), (80, 24)]
 
@@ -23,11 +23,8 @@ def others_here(root: Path) -> None:
 
 
 async def seen_three(pilot: Any) -> None:
-    for _ in range(100):
-        if len(pilot.app.presence.seats) == 3:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause(0.2)
+    await wait_for(pilot, lambda: len(pilot.app.presence.seats) == 3)
+    await workers_done(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.ui.helpers import make_app
+from cohort_tui.ui.widgets.post_view import PostView
+from tests.ui.helpers import lesson_pane_shown, make_app, mode_shown, wait_for
 
 SIZES = [(100, 30), (80, 24)]
 
@@ -31,7 +32,7 @@ def test_help(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
 def test_curriculum(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     # Sam's map has done, in-progress, open and locked lessons.
     async def settle(pilot: Any) -> None:
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
 
     assert snap_compare(
         make_app(tmp_path / "s", open_target="curriculum"), terminal_size=size, run_before=settle
@@ -40,7 +41,7 @@ def test_curriculum(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) ->
 
 def test_curriculum_locked_lesson_with_hint(snap_compare: Any, tmp_path: Path) -> None:
     async def settle(pilot: Any) -> None:
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
 
     assert snap_compare(
         make_app(tmp_path / "s", open_target="lesson:core-functions"),
@@ -65,9 +66,9 @@ def test_discussions_list_filtered(
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_discussions_thread(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     async def open_first(pilot: Any) -> None:
-        await pilot.pause(0.1)
+        await mode_shown(pilot, "discussions")
         await pilot.press("down", "enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one(PostView).post_ids)
 
     assert snap_compare(
         make_app(tmp_path / "s", open_target="discussions"),
@@ -79,9 +80,9 @@ def test_discussions_thread(snap_compare: Any, tmp_path: Path, size: tuple[int, 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_discussions_composer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     async def compose(pilot: Any) -> None:
-        await pilot.pause(0.1)
+        await mode_shown(pilot, "discussions")
         await pilot.press("n", *"Help with venv", "tab", *"venv", "tab", "tab", *"It fails, @li")
-        await pilot.pause(0.1)
+        await pilot.pause()
 
     assert snap_compare(
         make_app(tmp_path / "s", open_target="discussions"), terminal_size=size, run_before=compose

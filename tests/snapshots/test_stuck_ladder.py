@@ -9,7 +9,8 @@ import pytest
 
 from cohort_tui.checks import CheckOutcome
 from cohort_tui.ui.widgets.check_panel import CheckPanel
-from tests.ui.helpers import make_app
+from cohort_tui.ui.widgets.stuck_ladder import StuckLadder
+from tests.ui.helpers import lesson_pane_shown, make_app, wait_for
 
 SIZES = [(100, 30), (80, 24)]
 
@@ -35,11 +36,11 @@ def test_stuck_ladder(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) 
     """The check failed, one hint read: the learner is on rung 1, an answer matches."""
 
     async def fail(pilot: Any) -> None:
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
         post_failure(pilot)
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one(StuckLadder).display)
         await pilot.press("h")
-        await pilot.pause(0.2)
+        await pilot.pause()
 
     app = make_app(tmp_path / "s", open_target="lesson:core-functions")
     assert snap_compare(app, terminal_size=size, run_before=fail)
@@ -52,11 +53,11 @@ def test_stuck_ladder_on_the_answers(
     """Every hint read: the learner is on rung 2, ``m`` opens the matching answer."""
 
     async def fail(pilot: Any) -> None:
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
         post_failure(pilot)
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one(StuckLadder).display)
         await pilot.press("h", "h", "h")
-        await pilot.pause(0.2)
+        await pilot.pause()
 
     app = make_app(tmp_path / "s", open_target="lesson:core-functions")
     assert snap_compare(app, terminal_size=size, run_before=fail)

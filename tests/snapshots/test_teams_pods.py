@@ -11,7 +11,8 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.discussions import ThreadFilter
 from cohort_tui.domain.pods import pod_of
 from cohort_tui.store.workspace import Replica
-from tests.ui.helpers import demo_replica, make_app
+from cohort_tui.ui.widgets.post_view import PostView
+from tests.ui.helpers import demo_replica, lesson_pane_shown, make_app, mode_shown, wait_for
 
 SIZES = [(100, 30), (80, 24)]
 PROJECT = "quality-notes-project"
@@ -22,16 +23,16 @@ def test_pod_channel(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -
     """Discussions narrowed to my pod's channel, its thread open."""
 
     async def open_channel(pilot: Any) -> None:
-        await pilot.pause(0.1)
+        await mode_shown(pilot, "discussions")
         app = pilot.app
         pod = pod_of(app.replica.state, "m_sam")
         assert pod is not None
         app.screen.thread_list.set_filter(ThreadFilter("pod", pod.id))
-        await pilot.pause(0.1)
+        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: app.screen.query_one(PostView).post_ids)
         app.clear_notifications()
-        await pilot.pause(0.1)
+        await pilot.pause()
 
     assert snap_compare(
         make_app(tmp_path / "s", open_target="discussions"),
@@ -58,10 +59,11 @@ def test_team_line_in_the_lesson_pane(
     """The project's lesson says I was invited and which key answers."""
 
     async def scroll(pilot: Any) -> None:
-        for _ in range(3):  # the pane fills in steps: scroll once it has
-            await pilot.pause(0.2)
-            pilot.app.screen.query_one("#lesson-pane").scroll_end(animate=False)
-        await pilot.pause(0.1)
+        await lesson_pane_shown(pilot)
+        pane = pilot.app.screen.query_one("#lesson-pane")
+        await wait_for(pilot, lambda: pane.max_scroll_y > 0)  # the pane filled past its height
+        pane.scroll_end(animate=False)
+        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y)
 
     app = make_app(_invited(tmp_path), open_target=f"lesson:{PROJECT}")
     assert snap_compare(app, terminal_size=size, run_before=scroll)
@@ -72,9 +74,9 @@ def test_team_dialog(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -
     """T on a team project: accept, decline or form a team."""
 
     async def open_dialog(pilot: Any) -> None:
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
         await pilot.press("T")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: len(pilot.app.screen_stack) > 1)
 
     app = make_app(_invited(tmp_path), open_target=f"lesson:{PROJECT}")
     assert snap_compare(app, terminal_size=size, run_before=open_dialog)

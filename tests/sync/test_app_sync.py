@@ -16,6 +16,7 @@ from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from tests.sync.test_end_to_end import ServerProcess, cli, server  # noqa: F401  (fixture)
+from tests.ui.helpers import wait_for
 
 
 def two_members(srv: ServerProcess, tmp_path: Path, capsys: Any) -> tuple[Path, Path]:
@@ -36,12 +37,12 @@ def app_for(root: Path) -> CohortApp:
 
 
 async def wait_until(pilot: Any, condition: Any, seconds: float = 15) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.1)
-    return False
+    """Whether ``condition()`` came to hold within ``seconds`` (see ``wait_for``)."""
+    try:
+        await wait_for(pilot, condition, timeout=seconds)
+    except AssertionError:
+        return False
+    return True
 
 
 async def test_a_post_in_one_app_reaches_the_other_app(

@@ -13,30 +13,22 @@ from cohort_tui.ui.screens.chat import ChatScreen
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import ChoiceScreen
 from cohort_tui.ui.widgets.chat_view import ChatView
-from tests.ui.helpers import demo_replica, make_app
+from tests.ui.helpers import demo_replica, make_app, wait_for
 from tests.ui.hostile import HOSTILE_LINE, LONE, MARKUP, assert_inert, screen_text
-
-
-async def _wait(pilot: object, condition: object, tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
-    assert condition()  # type: ignore[operator]
 
 
 async def test_opens_at_the_newest_with_the_unread_marker_and_marks_read(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         view = app.screen.query_one(ChatView)
-        await _wait(pilot, lambda: view.message_ids)
+        await wait_for(pilot, lambda: view.message_ids)
         assert view.cursor == len(view.message_ids) - 1
         text = view.document_text()
         assert "── new messages ──" in text
         assert text.index("oh that's neat") < text.index("new messages") < text.index("saving")
         state = app.replica.state
-        await _wait(pilot, lambda: chat.unread_count(app.replica.state, "m_sam", "cohort") == 0)
+        await wait_for(pilot, lambda: chat.unread_count(app.replica.state, "m_sam", "cohort") == 0)
         assert app.screen.query_one(Input).has_focus
         del state
 
@@ -45,7 +37,7 @@ async def test_typing_and_enter_sends_and_another_pane_sees_it(tmp_path: Path) -
     root = tmp_path / "s"
     app = make_app(root, open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         await pilot.press(*"is the live session recorded?", "enter")
         view = app.screen.query_one(ChatView)
         ids = chat.messages(app.replica.state, "cohort")
@@ -60,14 +52,14 @@ async def test_typing_and_enter_sends_and_another_pane_sees_it(tmp_path: Path) -
             k.ChatSend(message="c_answer", text="yes, in the session notes"), author="m_ada"
         )
         app.poll_store()
-        await _wait(pilot, lambda: view.highlighted_id == "c_answer")
+        await wait_for(pilot, lambda: view.highlighted_id == "c_answer")
         assert view.document_text().rstrip().endswith("ada  yes, in the session notes")
 
 
 async def test_an_empty_enter_sends_nothing(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         before = len(chat.messages(app.replica.state, "cohort"))
         await pilot.press("space", "space", "enter")
         assert len(chat.messages(app.replica.state, "cohort")) == before
@@ -77,16 +69,16 @@ async def test_an_empty_enter_sends_nothing(tmp_path: Path) -> None:
 async def test_selected_messages_become_a_thread_on_the_lesson_picked(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         view = app.screen.query_one(ChatView)
         await pilot.press("up")  # from the input to the messages
         assert view.has_focus
         await pilot.press("v", "up", "up")
         assert len(view.selected_ids()) == 3
         await pilot.press("t")
-        await _wait(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("down", "enter")  # the first lesson
-        await _wait(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         composer = app.screen
         title = composer.query_one("#compose-title", Input).value
         assert title == "the corrupt-file handling is a nice touch"
@@ -104,9 +96,9 @@ async def test_hostile_messages_are_inert(tmp_path: Path) -> None:
     for n, text in enumerate([HOSTILE_LINE, MARKUP, LONE, "multi\nline\r\nmessage\x00"]):
         other.write(k.ChatSend(message=f"c_evil{n}", text=text), author="m_priya")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         # The messages are drawn once the view has laid them out: wait for the last one.
-        await _wait(pilot, lambda: "multi line message" in screen_text(app))
+        await wait_for(pilot, lambda: "multi line message" in screen_text(app))
         text = assert_inert(app)
         assert "[@click=app.quit]q[/]" in text
         assert "⟪U+202E⟫evil" in text
@@ -132,37 +124,37 @@ async def test_a_long_channel_lays_out_older_messages_as_they_come_into_view(
     other.write(k.ChatRead(channel="cohort", upto=newest), author="m_sam")  # no marker
     app = make_app(root, open_target="chat")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         view = app.screen.query_one(ChatView)
-        await _wait(pilot, lambda: len(view.message_ids) > 1500)
+        await wait_for(pilot, lambda: len(view.message_ids) > 1500)
         assert view._cut > 0  # only the newest are laid out
         view.focus()
         await pilot.press("home")
-        await _wait(pilot, lambda: view._cut == 0)
+        await wait_for(pilot, lambda: view._cut == 0)
         await pilot.pause()
         assert view.highlighted_id == view.message_ids[0]
         assert view.scroll_offset.y == 0
         await pilot.press("end")
-        await _wait(pilot, lambda: view.scroll_offset.y > 0)
+        await wait_for(pilot, lambda: view.scroll_offset.y > 0)
         assert "message 1499" in view.document_text().splitlines()[-1]
 
 
 async def test_hiding_a_message_redraws_it_as_hidden(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         await pilot.press(*"oops wrong channel", "enter", "up")
         view = app.screen.query_one(ChatView)
         assert view.has_focus
         await pilot.press("x")
-        await _wait(pilot, lambda: "(message hidden)" in view.document_text())
+        await wait_for(pilot, lambda: "(message hidden)" in view.document_text())
         assert "oops wrong channel" not in view.document_text()
 
 
 async def test_c_switches_to_my_pod_channel_and_sends_there(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         screen = app.screen
         assert isinstance(screen, ChatScreen)
         await pilot.press("up", "c")
@@ -184,11 +176,11 @@ async def test_a_hostile_message_turned_into_a_thread_is_inert_in_the_composer(
     replica.write(k.ChatSend(message="c_evil", text=HOSTILE_LINE), author="m_priya")
     app = make_app(root, open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         await pilot.press("up", "t")
-        await _wait(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("enter")
-        await _wait(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         await pilot.pause()
         text = assert_inert(app)
         assert "[@click=app.quit]q[/]" in text

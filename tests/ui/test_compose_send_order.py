@@ -8,7 +8,7 @@ from pathlib import Path
 from textual import events
 
 from cohort_tui.ui.screens.compose import ComposeScreen
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, wait_for
 
 BODY = "Typed in one burst, then ctrl+s at once"
 
@@ -25,9 +25,6 @@ async def test_keys_typed_just_before_ctrl_s_are_all_posted(tmp_path: Path) -> N
         for char in BODY:
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("ctrl+s", None))
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not isinstance(app.screen, ComposeScreen):
-                break
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposeScreen))
         last = app.replica.state.posts[app.replica.state.threads[thread].posts[-1]]
         assert last.author == "m_sam" and last.body == BODY

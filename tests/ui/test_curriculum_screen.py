@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import RichLog
 
 from cohort_tui.domain import op_kinds as k
@@ -12,7 +14,7 @@ from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.curriculum import CurriculumScreen
 from cohort_tui.ui.screens.rating import RatingScreen
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import make_app
+from tests.ui.helpers import lesson_pane_shown, make_app, wait_for
 
 SIZE = (100, 30)
 
@@ -22,15 +24,10 @@ def status(app: object, lesson: str, member: str = "m_sam") -> str | None:
     return p.status if p else None
 
 
-async def settle(pilot: object) -> None:
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause(0.15)  # type: ignore[attr-defined]
-
-
 async def test_opens_on_the_lesson_i_am_on_with_every_state(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="curriculum")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         assert screen.lesson is not None and screen.lesson.id == "core-collections"
@@ -43,7 +40,7 @@ async def test_opens_on_the_lesson_i_am_on_with_every_state(tmp_path: Path) -> N
 async def test_open_target_lesson_and_jk_navigation(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:io-json")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         assert screen.lesson is not None and screen.lesson.id == "io-json"
@@ -56,7 +53,7 @@ async def test_open_target_lesson_and_jk_navigation(tmp_path: Path) -> None:
 async def test_start_done_and_undo(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:quality-pytest")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         await pilot.press("s")
         assert status(app, "quality-pytest") == "doing"
         await pilot.press("d")
@@ -70,7 +67,7 @@ async def test_start_done_and_undo(tmp_path: Path) -> None:
 async def test_locked_lesson_cannot_be_started(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:io-json")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         await pilot.press("s")
         assert status(app, "io-json") is None
         assert any("prerequisites" in n.message for n in app._notifications)
@@ -79,7 +76,7 @@ async def test_locked_lesson_cannot_be_started(tmp_path: Path) -> None:
 async def test_hints_one_at_a_time(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:core-functions")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         await pilot.press("h")
@@ -92,7 +89,7 @@ async def test_hints_one_at_a_time(tmp_path: Path) -> None:
 async def test_rate_skill_before_and_after(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:quality-pytest")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         await pilot.press("r")
         assert isinstance(app.screen, RatingScreen)
         await pilot.press("2")
@@ -110,7 +107,7 @@ async def _run_check(
         (work / "fizzbuzz.py").write_text(solution)
     app = make_app(tmp_path / "s", open_target="lesson:core-functions")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         # Sam already did this lesson in the demo; start it again to see the check mark
@@ -119,7 +116,7 @@ async def _run_check(
         app.work_dir = work
         await pilot.press("c")
         await app.workers.wait_for_complete()
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         log_text = "\n".join(
             str(line.text) for line in screen.query_one("#check-log", RichLog).lines
         )
@@ -147,24 +144,24 @@ async def test_failing_check_keeps_output_and_records_the_run(tmp_path: Path) ->
 async def test_search_filters_and_escape_clears(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="curriculum")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         listing = screen.query_one("#lesson-list", RowList)
         before = len(listing.rows)
         await pilot.press("slash", *"json")
-        await settle(pilot)
+        await wait_for(pilot, lambda: len(listing.rows) < before)
         ids = [row.id for row in listing.rows]
         assert "lesson:io-json" in ids and len(ids) < before
         await pilot.press("enter")
         assert listing.has_focus
         await pilot.press("escape")
-        await settle(pilot)
+        await pilot.pause()
 
 
 async def test_progress_from_another_process_shows_and_keeps_my_cursor(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:io-files")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         listing = screen.query_one("#lesson-list", RowList)
@@ -177,8 +174,8 @@ async def test_progress_from_another_process_shows_and_keeps_my_cursor(tmp_path:
             k.ProgressSet(lesson="quality-pytest", status="done"), author="m_mei"
         )
         app.poll_store()
-        await settle(pilot)
-        assert peers_prompt() != before and "3/7" in peers_prompt()
+        await wait_for(pilot, lambda: "3/7" in peers_prompt())
+        assert peers_prompt() != before
         assert screen.lesson is not None and screen.lesson.id == "io-files"
 
 
@@ -188,14 +185,15 @@ GOOD_FIZZBUZZ = (
 )
 
 
-async def _check_until(pilot: object, app: object, passed: bool) -> None:
-    await pilot.press("c")  # type: ignore[attr-defined]
-    for _ in range(400):  # the check runs in a real process
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
-        result = app.replica.state.checks.get("m_sam", {}).get("core-functions")  # type: ignore[attr-defined]
-        if result is not None and result.passed is passed and app.screen.checks.running is None:  # type: ignore[attr-defined]
-            break
-    await settle(pilot)
+async def _check_until(pilot: Pilot[Any], app: Any, passed: bool) -> None:
+    await pilot.press("c")
+
+    def recorded() -> bool:
+        result = app.replica.state.checks.get("m_sam", {}).get("core-functions")
+        return result is not None and result.passed is passed and app.screen.checks.running is None
+
+    await wait_for(pilot, recorded, timeout=20, what="the check's run recorded")
+    await lesson_pane_shown(pilot)
 
 
 async def test_stuck_ladder_hints_then_an_answer_then_the_pass_is_recorded(tmp_path: Path) -> None:
@@ -205,7 +203,7 @@ async def test_stuck_ladder_hints_then_an_answer_then_the_pass_is_recorded(tmp_p
     work.mkdir()
     app = make_app(tmp_path / "s", open_target="lesson:core-functions")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
         ladder = screen.query_one(StuckLadder)
@@ -218,15 +216,12 @@ async def test_stuck_ladder_hints_then_an_answer_then_the_pass_is_recorded(tmp_p
         assert "fizzbuzz check fails on n=15" in shown  # the demo's answered thread matches
         assert app.replica.state.stuck["m_sam"]["core-functions"].passed_at is None
         await pilot.press("h", "h", "h")
-        await settle(pilot)
-        shown = str(ladder.render())
-        assert "✓ 1 Next hint · 3/3 shown" in shown and "▸ 2 Answered" in shown
+        await wait_for(pilot, lambda: "✓ 1 Next hint · 3/3 shown" in str(ladder.render()))
+        assert "▸ 2 Answered" in str(ladder.render())
         await pilot.press("m")  # opens the thread at its answer, in Discussions
-        await settle(pilot)
-        assert app.current_mode == "discussions"
+        await wait_for(pilot, lambda: app.current_mode == "discussions")
         app.switch_mode("curriculum")
-        await settle(pilot)
-        assert "▸ 3 Ask the cohort" in str(ladder.render())
+        await wait_for(pilot, lambda: "▸ 3 Ask the cohort" in str(ladder.render()))
         (work / "fizzbuzz.py").write_text(GOOD_FIZZBUZZ)
         await _check_until(pilot, app, passed=True)
         state = app.replica.state
@@ -247,15 +242,12 @@ async def test_stuck_ladder_asking_prefills_what_was_tried_and_counts_the_thread
     work.mkdir()
     app = make_app(tmp_path / "s", open_target="lesson:core-functions")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         app.work_dir = work
         await _check_until(pilot, app, passed=False)
         await pilot.press("h")
         await pilot.press("f")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ComposeScreen):
-                break
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         body = app.screen.query_one("#compose-body", TextArea).text
         assert "(fizzbuzz.py) failed (exit 1)" in body
@@ -270,7 +262,7 @@ async def test_stuck_ladder_asking_prefills_what_was_tried_and_counts_the_thread
         )
         app.screen.action_cancel()
         app.switch_mode("curriculum")
-        await settle(pilot)
+        await lesson_pane_shown(pilot)
         (work / "fizzbuzz.py").write_text(GOOD_FIZZBUZZ)
         await _check_until(pilot, app, passed=True)
         assert app.replica.state.unstuck == {"core-functions": {"thread": 1}}

@@ -21,14 +21,14 @@ from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cohort_tui.ui.screens.discussions import DiscussionsScreen
 from cohort_tui.ui.widgets.post_view import PostView
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, wait_for
 
 SIZE = (100, 30)
 
 
 async def settle(pilot: Any) -> None:
+    """Let messages settle (what a test waits for longer, it names with wait_for)."""
     await pilot.pause()
-    await pilot.pause(0.05)
 
 
 def shown(app: CohortApp) -> Screen[Any]:
@@ -339,9 +339,13 @@ async def test_draft_is_saved_while_typing(tmp_path: Path) -> None:
         await open_thread(app, pilot, pathlib_thread(app))
         await pilot.press("r")
         await pilot.press(*"typed")
-        await pilot.pause(0.6)  # past the save delay; no escape, as if the app crashed now
-        (draft,) = (tmp_path / "s" / "drafts" / "m_sam").glob("*.json")
-        assert "typed" in draft.read_text()
+        drafts = tmp_path / "s" / "drafts" / "m_sam"
+
+        def saved() -> bool:  # after the save delay; no escape, as if the app crashed now
+            return any("typed" in draft.read_text() for draft in drafts.glob("*.json"))
+
+        await wait_for(pilot, saved)
+        assert len(list(drafts.glob("*.json"))) == 1
 
 
 async def test_preview_toggle_shows_the_post_as_it_will_read(tmp_path: Path) -> None:
@@ -550,8 +554,7 @@ async def test_reading_a_streaming_thread_writes_one_marker_per_interval_and_one
         screen.thread_pane.reads.every = 0.2  # the interval passes: one marker, and only one
         other.write(k.PostCreate(post="p_last", thread=thread, body="last"), author="m_lin")
         app.poll_store()
-        await settle(pilot)
-        await pilot.pause(0.4)
+        await wait_for(pilot, lambda: my_read_ops(tmp_path / "s", thread) > opened)
         assert my_read_ops(tmp_path / "s", thread) == opened + 1
         assert q.unread_count(app.replica.state, "m_sam", thread) == 0
         screen.thread_pane.reads.every = 10.0

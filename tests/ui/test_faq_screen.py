@@ -15,7 +15,7 @@ from cohort_tui.ui.screens.discussions import DiscussionsScreen
 from cohort_tui.ui.screens.faq import FaqScreen
 from cohort_tui.ui.widgets.post_view import PostView
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import demo_replica, make_app
+from tests.ui.helpers import demo_replica, make_app, wait_for
 from tests.ui.test_hostile_discussions import (
     ESCAPES,
     INVISIBLE,
@@ -25,15 +25,6 @@ from tests.ui.test_hostile_discussions import (
 )
 
 SIZE = (100, 30)
-
-
-async def until(pilot: Any, condition: Any, tries: int = 50) -> None:
-    """Pause until ``condition()`` holds (or fail after ``tries`` short pauses)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
 
 
 def listed(app: Any) -> list[str]:
@@ -62,9 +53,9 @@ async def test_f_on_discussions_lists_answers_by_lesson_and_enter_opens_the_answ
     app = make_app(tmp_path / "s", open_target="discussions")
     threads = answered(tmp_path / "s")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, FaqScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FaqScreen))
         # Curriculum order: toolbox, core language, files, quality.
         assert listed(app) == [
             threads[lesson]
@@ -78,59 +69,57 @@ async def test_f_on_discussions_lists_answers_by_lesson_and_enter_opens_the_answ
         assert "✓ Accepted answer by @lin" in detail(app)
         await pilot.press("down")
         wanted = threads["core-functions"]
-        await until(pilot, lambda: "fizzbuzz" in detail(app))
+        await wait_for(pilot, lambda: "fizzbuzz" in detail(app))
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
         answer = app.replica.state.threads[wanted].answer
         view = app.screen.query_one(PostView)
-        await until(pilot, lambda: view.highlighted_id == answer)
-        assert (
-            isinstance(app.screen, DiscussionsScreen) and app.screen.thread_pane.open_id == wanted
-        )
+        await wait_for(pilot, lambda: view.highlighted_id == answer)
+        assert isinstance(app.screen, DiscussionsScreen) and app.screen.thread_pane.open_id == wanted
 
 
 async def test_search_narrows_and_escape_clears_then_closes(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="discussions")
     threads = answered(tmp_path / "s")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, FaqScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FaqScreen))
         await pilot.press("slash", *"ENSURE_ascii")  # words anywhere, any case
-        await until(pilot, lambda: listed(app) == [threads["io-json"]])
+        await wait_for(pilot, lambda: listed(app) == [threads["io-json"]])
         assert "Answered questions (1)" in str(app.screen.query_one("#faq-left").border_title)
         await pilot.press("enter")  # back to the list
         assert app.screen.query_one("#faq-list", RowList).has_focus
         search = app.screen.query_one("#faq-search", Input)
         search.value = "nothing like this anywhere"
-        await until(pilot, lambda: listed(app) == [])
+        await wait_for(pilot, lambda: listed(app) == [])
         assert lines(app) == ["No answered question matches."]
         await pilot.press("escape")  # clears the search
-        await until(pilot, lambda: len(listed(app)) == 4)
+        await wait_for(pilot, lambda: len(listed(app)) == 4)
         await pilot.press("escape")  # closes
-        await until(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
 
 
 async def test_from_a_lesson_its_answers_come_first(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:io-json")
     threads = answered(tmp_path / "s")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, CurriculumScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, CurriculumScreen))
         screen = app.screen
         assert isinstance(screen, CurriculumScreen)
-        await until(pilot, lambda: screen.lesson is not None and screen.lesson.id == "io-json")
+        await wait_for(pilot, lambda: screen.lesson is not None and screen.lesson.id == "io-json")
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, FaqScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FaqScreen))
         assert listed(app)[0] == threads["io-json"]
         assert lines(app)[:2] == [
             "Files, JSON and the command line",
             "  JSON: saving structured data (1)",
         ]
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, CurriculumScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, CurriculumScreen))
         screen.query_one(RowList).highlight("lesson:io-files")  # nothing answered there
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, FaqScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FaqScreen))
         assert lines(app)[0] == "None answered yet on Files and paths"
         assert len(listed(app)) == 4
 
@@ -141,9 +130,9 @@ async def test_answers_marked_or_hidden_elsewhere_show_up_live(tmp_path: Path) -
     other = Replica(root)
     app = make_app(root, open_target="discussions")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DiscussionsScreen))
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, FaqScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FaqScreen))
         assert len(listed(app)) == 4
         other.write(
             k.ThreadCreate(
@@ -154,10 +143,10 @@ async def test_answers_marked_or_hidden_elsewhere_show_up_live(tmp_path: Path) -
         other.write(k.PostCreate(post="p_a", thread="t_new", body="tests/"), author="m_lin")
         other.write(k.ThreadAnswer(thread="t_new", post="p_a"), author="m_sam")
         app.poll_store()
-        await until(pilot, lambda: "t_new" in listed(app))
+        await wait_for(pilot, lambda: "t_new" in listed(app))
         other.write(k.PostHide(post="p_a", hidden=True, reason="wrong"), author="m_lin")
         app.poll_store()
-        await until(pilot, lambda: "t_new" not in listed(app))
+        await wait_for(pilot, lambda: "t_new" not in listed(app))
 
 
 async def test_hostile_titles_and_answers_render_literally(tmp_path: Path) -> None:
@@ -182,9 +171,9 @@ async def test_hostile_titles_and_answers_render_literally(tmp_path: Path) -> No
     for size in (SIZE, (80, 24)):
         app = make_app(root, open_target="discussions")
         async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda app=app: isinstance(app.screen, DiscussionsScreen))
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, DiscussionsScreen))
             await pilot.press("F")
-            await until(pilot, lambda app=app: isinstance(app.screen, FaqScreen))
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FaqScreen))
             assert listed(app)[0] == "h:0"  # setup-terminal is the first lesson
             await pilot.pause()
             shown = screen_text(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import RichLog, Select, TextArea
 
 from cohort_tui.domain import op_kinds as k
@@ -25,8 +26,8 @@ from cohort_tui.ui.screens.milestones import MilestonesScreen
 from cohort_tui.ui.screens.rating import RatingScreen
 from cohort_tui.ui.screens.review_view import ReviewScreen
 from cohort_tui.ui.screens.rubric_form import RubricScreen
-from tests.ui.helpers import demo_replica, make_app
-from tests.ui.hostile import assert_inert, hostile_curriculum, import_curriculum
+from tests.ui.helpers import demo_replica, lesson_pane_shown, make_app, wait_for, workers_done
+from tests.ui.hostile import assert_inert, hostile_curriculum, import_curriculum, screen_text
 
 SIZES = [(100, 30), (80, 24), (120, 400)]
 """The two sizes the app is laid out for, and one tall enough to show a whole lesson."""
@@ -53,7 +54,7 @@ async def test_lesson_pane_is_inert(store: Path, size: tuple[int, int]) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CurriculumScreen)
         await pilot.press("h", "h")  # both hints
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
         text = assert_inert(app)
         assert "[reverse]L[/reverse]" in text  # the title, in the list and the pane
         if size[1] > 100:  # everything is on screen
@@ -73,7 +74,7 @@ async def test_every_lesson_and_module_is_inert(store: Path) -> None:
         assert isinstance(screen, CurriculumScreen)
         for lesson in list(app.replica.state.lessons):
             screen.open_target("lesson", lesson)
-            await pilot.pause(0.12)
+            await lesson_pane_shown(pilot)
             text = assert_inert(app)
             assert "[reverse]L[/reverse]" in text
 
@@ -84,10 +85,9 @@ async def test_hostile_check_output_is_inert_and_so_is_asking_about_it(store: Pa
         await pilot.pause()
         await pilot.press("c")
         log = app.screen.query_one("#check-log", RichLog)
-        for _ in range(300):  # the check runs in a real process
-            await pilot.pause(0.05)
-            if any("failed" in line.text for line in log.lines):
-                break
+        await wait_for(  # the check runs in a real process
+            pilot, lambda: any("failed" in line.text for line in log.lines), timeout=20
+        )
         lines = "\n".join(line.text for line in log.lines)
         assert "failed (exit 1)" in lines
         assert "FAIL [reverse]out[/reverse]" in lines  # stdout, markup as typed
@@ -97,7 +97,7 @@ async def test_hostile_check_output_is_inert_and_so_is_asking_about_it(store: Pa
         assert "pwned title" not in lines
         assert_inert(app)
         await pilot.press("f")  # ask the cohort: the composer, prefilled with the output
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         assert_inert(app)
         body = app.screen.query_one("#compose-body", TextArea).text
@@ -114,7 +114,7 @@ async def test_lesson_dialogs_are_inert(store: Path) -> None:
         assert isinstance(app.screen, RatingScreen)
         assert_inert(app)
         await pilot.press("escape", "a")  # ask: the composer, anchored to the lesson
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         assert_inert(app)
         select = app.screen.query_one("#compose-lesson", Select)
@@ -146,7 +146,8 @@ async def test_rubric_texts_and_the_example_are_inert(store: Path) -> None:
         await pilot.pause()
         app.pop_screen()
         app.push_screen(ReviewScreen(rv.calibration_id(rubric.id)))  # the example's code
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await workers_done(pilot)
         assert_inert(app)
 
 
@@ -158,7 +159,7 @@ async def test_milestones_from_the_curriculum_and_their_form_are_inert(store: Pa
         text = assert_inert(app)
         assert "[reverse]rev[/reverse]" in text
         await pilot.press("e")  # edit: the title, lessons and description in fields
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, MilestoneForm))
         assert isinstance(app.screen, MilestoneForm)
         text = assert_inert(app)
         assert "[reverse]L[/reverse]" in text  # lesson titles in the selection list
@@ -173,17 +174,21 @@ async def test_every_screen_and_the_palette_are_inert_with_the_curriculum(
     app = hostile_app(store, member="m_ada")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        for key in ("1", "2", "3", "4", "5"):
+        modes = ("home", "curriculum", "discussions", "reviews", "milestones")
+        for key, mode in zip("12345", modes, strict=True):
             await pilot.press(key)
-            await pilot.pause(0.2)
+            await wait_for(pilot, lambda: app.current_mode == mode)  # noqa: B023 (awaited here)
+            await workers_done(pilot)
             assert_inert(app)
         await pilot.press("question_mark")
         await pilot.pause()
         assert_inert(app)
         await pilot.press("escape", "ctrl+p")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"theme")
-        await pilot.pause(0.3)
+        hits = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: hits.option_count > 0)
+        await workers_done(pilot)  # the hits are gathered in batches
         assert_inert(app)
         assert app.is_running
 
@@ -210,23 +215,20 @@ async def test_the_stuck_ladder_is_inert(store: Path, size: tuple[int, int]) -> 
         await pilot.pause()
         await pilot.press("c")
         ladder = app.screen.query_one(StuckLadder)
-        for _ in range(300):  # the check runs in a real process
-            await pilot.pause(0.05)
-            if ladder.display:
-                break
+        await wait_for(pilot, lambda: ladder.display, timeout=20)  # a real process
         await pilot.press("h", "h")
-        await pilot.pause(0.2)
+        hint = "reverse progress [reverse]rev[/reverse]"  # markup as typed
+        await wait_for(pilot, lambda: hint in str(ladder.render()))
         shown = str(ladder.render())
-        assert "reverse progress [reverse]rev[/reverse]" in shown  # markup as typed
         assert "\x1b" not in shown and "\u202e" not in shown
         assert_inert(app)
         await pilot.press("m")  # the thread, at its answer
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.current_mode == "discussions")
         assert_inert(app)
         app.switch_mode("curriculum")
-        await pilot.pause(0.2)
+        await lesson_pane_shown(pilot)
         await pilot.press("f")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         assert_inert(app)
         body = app.screen.query_one("#compose-body", TextArea).text
@@ -251,17 +253,15 @@ async def test_who_is_here_now_is_inert(store: Path, size: tuple[int, int]) -> N
     (store / PRESENCE_NAME).write_text(raw.replace('"panes":{', '"panes":{' + hostile, 1))
     app = hostile_app(store)
     async with app.run_test(size=size) as pilot:
-        for _ in range(100):
-            if len(app.presence.seats) == 2:
-                break
-            await pilot.pause(0.05)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: len(app.presence.seats) == 2)
+        await wait_for(pilot, lambda: "here now:" in screen_text(app))
         assert {s.member for s in app.presence.seats} == {"m_lin", "m_zoe"}
         text = assert_inert(app)
         assert "here now:" in text and "[reverse]L[/reverse]" in text
         panel = str(app.screen.query_one("#here-now", Static).render())
         assert "\x1b" not in panel and "\u202e" not in panel
         app.go("lesson:core-functions")
-        await pilot.pause(0.3)
+        await lesson_pane_shown(pilot)
+        await wait_for(pilot, lambda: "● here now: @lin, @zoe" in screen_text(app))
         text = assert_inert(app)
         assert "● here now: @lin, @zoe" in text

@@ -22,8 +22,8 @@ from cohort_tui.ui.screens.discussions import DiscussionsScreen
 from cohort_tui.ui.screens.milestone_forms import SessionForm
 from cohort_tui.ui.screens.submit_files import SubmitScreen
 from cohort_tui.ui.widgets.post_view import PostView
-from tests.ui.helpers import demo_replica, make_app
-from tests.ui.hostile import ESCAPES, HOSTILE_LINE, INVISIBLE, MARKUP, assert_inert
+from tests.ui.helpers import demo_replica, make_app, wait_for, workers_done
+from tests.ui.hostile import ESCAPES, HOSTILE_LINE, INVISIBLE, MARKUP, assert_inert, screen_text
 
 SIZE = (100, 30)
 BODY = f"{MARKUP}\n{ESCAPES}\n{INVISIBLE}"
@@ -51,7 +51,8 @@ async def test_file_names_in_the_submit_dialog_are_inert(tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
+        await workers_done(pilot)  # the files are listed in a thread
         dialog = app.screen
         assert isinstance(dialog, SubmitScreen)
         text = assert_inert(app)
@@ -77,7 +78,7 @@ async def test_quoting_a_hostile_post_puts_inert_text_in_the_composer(tmp_path: 
         assert isinstance(app.screen, DiscussionsScreen)
         app.screen.query_one(PostView).select("p_e")
         await pilot.press(">")  # reply quoting the post
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         text = assert_inert(app)
         assert "[reverse]rev[/reverse]" in text
@@ -96,7 +97,7 @@ async def test_editing_my_own_hostile_post_shows_it_inert(tmp_path: Path) -> Non
         await pilot.pause()
         app.screen.query_one(PostView).select("p_m")
         await pilot.press("e")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         assert "[reverse]rev[/reverse]" in assert_inert(app)
 
@@ -110,7 +111,7 @@ async def test_a_draft_file_and_a_paste_are_inert(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("r")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen) and app.screen.restored
         assert "[reverse]rev[/reverse]" in assert_inert(app)
         area = app.screen.query_one(TextArea)
@@ -141,7 +142,7 @@ async def test_a_session_being_edited_is_inert_in_its_fields(tmp_path: Path) -> 
         await pilot.pause()
         app.screen.query_one("RowList").highlight("s_e")  # type: ignore[attr-defined]
         await pilot.press("e")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionForm))
         assert isinstance(app.screen, SessionForm)
         assert "[reverse]Live[/reverse]" in assert_inert(app)
 
@@ -154,7 +155,7 @@ async def test_toasts_are_inert_whoever_raises_them(tmp_path: Path) -> None:
         await pilot.pause()
         app.notify(f"Could not save: {HOSTILE_LINE}", title=f"Title {ESCAPES}")
         app.screen.notify(f"from a screen: {MARKUP}")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "from a screen:" in screen_text(app))
         text = assert_inert(app)
         assert "[reverse]rev[/reverse]" in text and "from a screen:" in text
         assert "Title " in text
@@ -172,7 +173,7 @@ async def test_a_hostile_user_theme_is_refused_with_an_inert_toast(tmp_path: Pat
     )
     app = CohortApp(demo_replica(tmp_path / "s"), "m_sam", poll_interval=0, save_settings=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: screen_text(app).count("Theme skipped") == 2)
         text = assert_inert(app)
         assert text.count("Theme skipped") == 2
         assert not any("click" in name or name == "css" for name in app.available_themes)
@@ -186,7 +187,7 @@ async def test_a_hostile_keymap_is_refused_and_help_stays_inert(tmp_path: Path) 
     )
     app = CohortApp(demo_replica(tmp_path / "s"), "m_sam", poll_interval=0, save_settings=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "using defaults" in screen_text(app))
         assert "using defaults" in assert_inert(app)
         assert app.user_config.keymap == {}
         await pilot.press("question_mark")

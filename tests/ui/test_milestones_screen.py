@@ -20,8 +20,8 @@ SIZE = (100, 30)
 
 
 async def settle(pilot: Any) -> None:
+    """Let messages settle (the screen has no timers or workers to wait for)."""
     await pilot.pause()
-    await pilot.pause(0.05)
 
 
 def detail(app: Any) -> str:

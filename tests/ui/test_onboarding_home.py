@@ -10,7 +10,7 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.screens.compose import ComposeScreen
 from cohort_tui.ui.screens.dialogs import TextScreen
-from tests.ui.helpers import NOW, demo_replica, make_app
+from tests.ui.helpers import NOW, demo_replica, make_app, wait_for
 
 
 def agenda(app: object) -> list[str]:
@@ -41,7 +41,7 @@ async def test_new_member_checklist(tmp_path: Path) -> None:
         options = app.screen.query_one("#agenda", OptionList)
         options.highlighted = 1  # introduce yourself
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         assert isinstance(app.screen, ComposeScreen)
         app.screen.query_one(TextArea).insert("Hi, I'm new here!")
         await pilot.press("ctrl+s")

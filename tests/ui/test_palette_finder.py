@@ -16,18 +16,10 @@ from cohort_tui.ui.screens.curriculum import CurriculumScreen
 from cohort_tui.ui.screens.discussions import DiscussionsScreen
 from cohort_tui.ui.screens.milestones import MilestonesScreen
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, wait_for
 from tests.ui.hostile import ESCAPES, INVISIBLE, MARKUP, assert_inert
 
 SIZE = (100, 30)
-
-
-async def wait_for(pilot: Any, condition: Any, tries: int = 100) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
 
 
 async def find(app: Any, pilot: Any, query: str) -> CommandPalette:
@@ -44,7 +36,7 @@ async def find(app: Any, pilot: Any, query: str) -> CommandPalette:
     await wait_for(
         pilot,
         lambda: not any(w.is_running for w in palette.workers if w.node is palette),
-        tries=200,
+        timeout=10,
     )
     await pilot.pause()
     return palette

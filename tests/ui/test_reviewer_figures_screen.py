@@ -11,18 +11,10 @@ from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.screens.milestones import MilestonesScreen
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import demo_replica, make_app
+from tests.ui.helpers import demo_replica, make_app, wait_for
 from tests.ui.test_hostile_discussions import ESCAPES, MARKUP, assert_safe
 
 SIZE = (100, 30)
-
-
-async def until(pilot: Any, condition: Any, tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
 
 
 def detail(app: Any) -> str:
@@ -34,7 +26,7 @@ def selectable(app: Any) -> list[str]:
 
 
 async def section(app: Any, pilot: Any, key: str) -> None:
-    await until(pilot, lambda: isinstance(app.screen, MilestonesScreen))
+    await wait_for(pilot, lambda: isinstance(app.screen, MilestonesScreen))
     await pilot.press(key)
     await pilot.pause()
 
@@ -51,7 +43,7 @@ async def test_insights_list_each_reviewer_with_their_figures(tmp_path: Path) ->
         row = next(r for r in listing.rows if r.id == "reviewer:m_lin")
         assert row.content().plain == "@lin  2/3 done · median 28h 00m · 100% on target · ★1"
         listing.highlight("reviewer:m_sam")
-        await until(pilot, lambda: "Reviewing" in detail(app))
+        await wait_for(pilot, lambda: "Reviewing" in detail(app))
         assert detail(app).splitlines() == [
             "@sam  Sam Rivera",
             "",
@@ -64,7 +56,7 @@ async def test_insights_list_each_reviewer_with_their_figures(tmp_path: Path) ->
             "  helpful    0 of 2 reviews",
         ]
         listing.highlight("report")
-        await until(pilot, lambda: "Reviewers (assignment to review" in detail(app))
+        await wait_for(pilot, lambda: "Reviewers (assignment to review" in detail(app))
 
 
 async def test_people_page_shows_my_own_figures_only(tmp_path: Path) -> None:
@@ -73,16 +65,16 @@ async def test_people_page_shows_my_own_figures_only(tmp_path: Path) -> None:
         await section(app, pilot, "p")
         listing = app.screen.query_one(RowList)
         listing.highlight("m_sam")
-        await until(pilot, lambda: "Reviewing (target 48h)" in detail(app))
+        await wait_for(pilot, lambda: "Reviewing (target 48h)" in detail(app))
         assert "  done       2 · 1 waiting" in detail(app)
         listing.highlight("m_lin")  # a learner does not see a peer's figures
-        await until(pilot, lambda: "@lin" in detail(app))
+        await wait_for(pilot, lambda: "@lin" in detail(app))
         assert "Reviewing" not in detail(app)
     app = make_app(tmp_path / "s", member="m_lin", open_target="milestones")
     async with app.run_test(size=SIZE) as pilot:  # a mentor sees everyone's
         await section(app, pilot, "p")
         app.screen.query_one(RowList).highlight("m_tomas")
-        await until(pilot, lambda: "@tomas" in detail(app))
+        await wait_for(pilot, lambda: "@tomas" in detail(app))
         assert "Reviewing (target 48h)\n  not asked to review yet" in detail(app)
 
 
@@ -97,7 +89,7 @@ async def test_figures_follow_the_store_and_names_stay_text(tmp_path: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await section(app, pilot, "i")
         app.screen.query_one(RowList).highlight("reviewer:m_lin")
-        await until(pilot, lambda: "Reviewing" in detail(app))
+        await wait_for(pilot, lambda: "Reviewing" in detail(app))
         shown = detail(app)
         assert_safe(shown)
         assert "[bold]b[/bold]" in shown and "⟪U+202E⟫X" in shown
@@ -112,4 +104,4 @@ async def test_figures_follow_the_store_and_names_stay_text(tmp_path: Path) -> N
         author = app.replica.state.submissions[review.submission].author
         other.write(k.ReviewHelpful(review=review.id), author=author)
         app.poll_store()
-        await until(pilot, lambda: "  helpful    2 of 2 reviews" in detail(app))
+        await wait_for(pilot, lambda: "  helpful    2 of 2 reviews" in detail(app))

@@ -24,14 +24,14 @@ from cohort_tui.ui.screens.rubric_form import RubricScreen
 from cohort_tui.ui.screens.submit_files import SubmitScreen, text_files
 from cohort_tui.ui.widgets.code_view import CodeView
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, wait_for, workers_done
 
 SIZE = (100, 30)
 
 
 async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.pause(0.05)
+    """Until the file listings and diffs worked out in threads are in."""
+    await workers_done(pilot)
 
 
 def by_title(state: State, words: str) -> Submission:
@@ -181,10 +181,10 @@ async def test_submit_files_from_the_app(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, SubmitScreen)
-        await pilot.pause(0.2)
         files = dialog.query_one(SelectionList)
         assert [files.get_option_at_index(i).value for i in range(files.option_count)] == [
             "README.md",
@@ -231,7 +231,8 @@ async def test_submit_shows_a_binary_refusal_by_name(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, SubmitScreen)
         dialog.query_one(SelectionList).select("a.py")
@@ -442,7 +443,6 @@ async def test_diff_between_revisions(tmp_path: Path) -> None:
         await settle(pilot)
         await open_review(app, pilot, jonas(app.replica.state).id)
         await pilot.press("d")
-        await pilot.pause(0.2)
         await settle(pilot)
         assert "changes since revision 1" in static_text(app, "#review-meta")
         text = code_text(app)
@@ -464,7 +464,8 @@ async def test_author_revises_from_the_app(tmp_path: Path) -> None:
         sub_id = jonas(app.replica.state).id
         await open_review(app, pilot, sub_id)
         await pilot.press("R")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, SubmitScreen)
         assert list(dialog.query_one(SelectionList).selected) == ["notes.py"]  # preselected

@@ -12,16 +12,8 @@ from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from cohort_tui.ui.screens.showcase import ShowcaseScreen
 from cohort_tui.ui.screens.showcase_form import ShowcaseForm
-from tests.ui.helpers import demo_replica, make_app
+from tests.ui.helpers import demo_replica, make_app, wait_for
 from tests.ui.hostile import HOSTILE_LINE, MARKUP, assert_inert
-
-
-async def _wait(pilot: object, condition: object, tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
-    assert condition()  # type: ignore[operator]
 
 
 def _entry(app: object) -> object:
@@ -31,18 +23,18 @@ def _entry(app: object) -> object:
 async def test_react_and_thank_as_a_member(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="showcase")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
         await pilot.pause()
         text = "\n".join(s.text for s in app.screen._compositor.render_strips())
         assert "notes: a tiny notes CLI" in text and "★" in text
         await pilot.press("r")
-        await _wait(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("down", "enter")  # 🎉
-        await _wait(pilot, lambda: "m_sam" in _entry(app).reactions.get("🎉", []))  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "m_sam" in _entry(app).reactions.get("🎉", []))  # type: ignore[attr-defined]
         await pilot.press("t")
-        await _wait(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press(*"the error message idea is great", "enter")
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
         thanks = _entry(app).thanks[-1]  # type: ignore[attr-defined]
         assert (thanks.author, thanks.text) == ("m_sam", "the error message idea is great")
         assert app.screen.check_action("feature", ()) is None  # not a facilitator
@@ -53,18 +45,18 @@ async def test_a_facilitator_features_and_the_author_edits(tmp_path: Path) -> No
     root = tmp_path / "s"
     app = make_app(root, "m_ada", open_target="showcase")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
         await pilot.press("f")
-        await _wait(pilot, lambda: not _entry(app).featured)  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: not _entry(app).featured)  # type: ignore[attr-defined]
     app = make_app(root, "m_jonas", open_target="showcase")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
         await pilot.press("e")
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseForm))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseForm))
         title = app.screen.query_one("#form-title", Input)
         title.value = ""
         await pilot.press(*"notes, the CLI", "enter", "enter", "enter")
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
         assert _entry(app).title == "notes, the CLI"  # type: ignore[attr-defined]
 
 
@@ -89,7 +81,7 @@ async def test_hostile_write_ups_and_thanks_are_inert(tmp_path: Path) -> None:
     Replica(root).write(k.ShowcaseReact(entry=entry.id, emoji="\x1b[2J\u202e"), author="m_mei")
     app = make_app(root, open_target="showcase")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ShowcaseScreen))
         await pilot.pause()
         text = assert_inert(app)
         assert "[reverse]rev[/reverse]" in text

@@ -9,10 +9,8 @@ every list and count it shows with a fresh app on a copy of the same store.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,19 +26,9 @@ from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from cohort_tui.ui.widgets.post_view import PostView
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, wait_for, workers_done
 
 SIZE = (100, 30)
-
-
-async def until(condition: Callable[[], bool], seconds: float = 20.0) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            return False
-        await asyncio.sleep(0.005)
-    return True
 
 
 def late(op_maker: Replica, data: k.Data, author: str, behind_ms: int, n: int) -> Op:
@@ -120,8 +108,7 @@ def shown(app: CohortApp) -> dict[str, object]:
 async def snapshot_of_fresh_app(root: Path, target: str, tail: bool) -> dict[str, object]:
     app = make_app(root, open_target=target)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause(0.1)
+        await workers_done(pilot)
         if tail:
             await pilot.press("end")
             await pilot.pause()
@@ -137,17 +124,16 @@ async def test_a_screen_fed_op_by_op_shows_what_a_fresh_app_shows(
     thread = max(app.replica.state.threads.values(), key=lambda t: len(t.posts)).id
     app.open_target = f"thread:{thread}" if target == "thread" else target
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause(0.1)
+        await workers_done(pilot)
         if target == "thread":
             await pilot.press("end")  # follow the thread's tail
         for step in range(6):
             stream(root, thread, step)
             app.poll_store()
-            assert await until(lambda: not app.folding)
+            await wait_for(pilot, lambda: not app.folding, timeout=20)
             await pilot.pause()
         app.poll_store()
-        assert await until(lambda: not app.folding)
+        await wait_for(pilot, lambda: not app.folding, timeout=20)
         await pilot.pause()
         if target == "thread":
             # A fresh app opening the thread writes its read marker; this one holds it

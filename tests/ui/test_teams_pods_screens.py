@@ -14,26 +14,12 @@ from cohort_tui.domain.pods import pod_of
 from cohort_tui.domain.teams import team_of
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import demo_replica, make_app
+from tests.ui.helpers import demo_replica, lesson_pane_shown, make_app, wait_for, workers_done
 from tests.ui.hostile import ESCAPES, INVISIBLE, MARKUP, assert_inert, screen_text
 
 SIZE = (100, 30)
 PROJECT = "quality-notes-project"
 HOSTILE_NAME = f"{MARKUP} {ESCAPES}"[:80]
-
-
-async def until(pilot: Any, check: Any, tries: int = 200) -> None:
-    """Pause until ``check()`` holds (a bounded number of times)."""
-    for _ in range(tries):
-        if check():
-            return
-        await pilot.pause(0.05)
-    assert check(), screen_text(pilot.app)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.pause(0.15)
 
 
 def pane_text(app: Any, selector: str) -> str:
@@ -43,7 +29,7 @@ def pane_text(app: Any, selector: str) -> str:
 async def test_home_shows_my_pod_and_its_activity(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "@jonas" in screen_text(app))
+        await wait_for(pilot, lambda: "@jonas" in screen_text(app))
         text = screen_text(app)
         assert "My pod: Kestrels" in text and "@sam @jonas @omar" in text
         assert "Kestrels: review swap" in text
@@ -52,7 +38,7 @@ async def test_home_shows_my_pod_and_its_activity(tmp_path: Path) -> None:
 async def test_home_hides_the_pod_panel_without_a_pod(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", member="m_lin")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "Cohort pulse" in screen_text(app))
+        await wait_for(pilot, lambda: "Cohort pulse" in screen_text(app))
         assert "My pod" not in screen_text(app)
 
 
@@ -60,47 +46,47 @@ async def test_form_a_team_from_the_lesson_pane_and_accept_from_home(tmp_path: P
     root = tmp_path / "s"
     app = make_app(root, open_target=f"lesson:{PROJECT}")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "lesson", None) is not None)
-        await settle(pilot)
+        await wait_for(pilot, lambda: getattr(app.screen, "lesson", None) is not None)
+        await lesson_pane_shown(pilot)
         await pilot.press("T")
-        await until(pilot, lambda: "Form a new team" in screen_text(app))
+        await wait_for(pilot, lambda: "Form a new team" in screen_text(app))
         await pilot.press("enter")
-        await until(pilot, lambda: "Invite whom?" in screen_text(app))
+        await wait_for(pilot, lambda: "Invite whom?" in screen_text(app))
         await pilot.press(*"@tomas", "enter")
         state = app.replica.state
-        await until(pilot, lambda: team_of(state, "m_sam", PROJECT) is not None)
+        await wait_for(pilot, lambda: team_of(state, "m_sam", PROJECT) is not None)
         team = team_of(state, "m_sam", PROJECT)
         assert team is not None and team.invited == ["m_tomas"] and team.name == "sam & tomas"
-        await until(pilot, lambda: "invited @tomas" in pane_text(app, "#lesson-extra"))
+        await wait_for(pilot, lambda: "invited @tomas" in pane_text(app, "#lesson-extra"))
     other = make_app(root, member="m_tomas")
     async with other.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "Team invite" in screen_text(other))
+        await wait_for(pilot, lambda: "Team invite" in screen_text(other))
         assert "Team invite from @sam: sam & tomas" in screen_text(other)
     tomas = Replica(root)
     tomas.write(k.TeamAccept(team=team.id), author="m_tomas")
     again = make_app(root, open_target=f"lesson:{PROJECT}")
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: getattr(again.screen, "lesson", None) is not None)
-        await settle(pilot)
+        await wait_for(pilot, lambda: getattr(again.screen, "lesson", None) is not None)
+        await lesson_pane_shown(pilot)
         await pilot.press("T")
-        await until(pilot, lambda: "Leave team sam & tomas" in screen_text(again))
+        await wait_for(pilot, lambda: "Leave team sam & tomas" in screen_text(again))
 
 
 async def test_solo_lesson_refuses_a_team(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="lesson:setup-terminal")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "lesson", None) is not None)
-        await settle(pilot)
+        await wait_for(pilot, lambda: getattr(app.screen, "lesson", None) is not None)
+        await lesson_pane_shown(pilot)
         await pilot.press("T")
-        await until(pilot, lambda: any("solo project" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("solo project" in n.message for n in app._notifications))
 
 
 async def test_pod_channel_filter_and_a_new_thread_in_it(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="discussions")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "Kestrels: review swap" in screen_text(app))
+        await wait_for(pilot, lambda: "Kestrels: review swap" in screen_text(app))
         await pilot.press("f")
-        await until(pilot, lambda: "pod channel: Kestrels" in screen_text(app))
+        await wait_for(pilot, lambda: "pod channel: Kestrels" in screen_text(app))
         listing = app.screen.query_one("OptionList")
         ids = [str(o.id) for o in listing.options]  # type: ignore[attr-defined]
         pod = pod_of(app.replica.state, "m_sam")
@@ -108,14 +94,14 @@ async def test_pod_channel_filter_and_a_new_thread_in_it(tmp_path: Path) -> None
         listing.highlighted = ids.index(f"pod:{pod.id}")  # type: ignore[attr-defined]
         await pilot.pause()
         await pilot.press("enter")
-        await until(pilot, lambda: len(app.screen.query_one(RowList).rows) == 1)
+        await wait_for(pilot, lambda: len(app.screen.query_one(RowList).rows) == 1)
         await pilot.press("n")
-        await until(pilot, lambda: "New thread in pod Kestrels" in screen_text(app))
+        await wait_for(pilot, lambda: "New thread in pod Kestrels" in screen_text(app))
         await pilot.press(*"pod plan")
         app.screen.query_one(TextArea).insert("hello pod")
         await pilot.press("ctrl+s")
         state = app.replica.state
-        await until(pilot, lambda: any(t.title == "pod plan" for t in state.threads.values()))
+        await wait_for(pilot, lambda: any(t.title == "pod plan" for t in state.threads.values()))
         made = next(t for t in state.threads.values() if t.title == "pod plan")
         assert made.pod == pod.id
 
@@ -123,7 +109,7 @@ async def test_pod_channel_filter_and_a_new_thread_in_it(tmp_path: Path) -> None
 async def test_pod_threads_are_not_listed_for_others(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", member="m_priya", open_target="discussions")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "Threads (" in screen_text(app))
+        await wait_for(pilot, lambda: "Threads (" in screen_text(app))
         text = screen_text(app)
         assert "Kestrels: review swap" not in text
         assert "Otters: study together" in text  # her pod last week: history stays readable
@@ -134,9 +120,9 @@ async def test_team_submission_names_the_team(tmp_path: Path) -> None:
     async with app.run_test(size=(140, 30)) as pilot:
         # Done counts submissions, not revisions (issue 14): the team's two revisions
         # reviewed are one row.
-        await until(pilot, lambda: "Done (1)" in screen_text(app))
+        await wait_for(pilot, lambda: "Done (1)" in screen_text(app))
         await pilot.press("right", "right")
-        await until(pilot, lambda: "team Bash Refugees (@jonas, @omar)" in screen_text(app))
+        await wait_for(pilot, lambda: "team Bash Refugees (@jonas, @omar)" in screen_text(app))
 
 
 async def test_hostile_team_and_pod_names_are_inert(tmp_path: Path) -> None:
@@ -154,21 +140,21 @@ async def test_hostile_team_and_pod_names_are_inert(tmp_path: Path) -> None:
     )
     app = make_app(root)
     async with app.run_test(size=(140, 30)) as pilot:
-        await until(pilot, lambda: "Team invite" in screen_text(app))
+        await wait_for(pilot, lambda: "Team invite" in screen_text(app))
         text = assert_inert(app)
         assert "[reverse]rev[/reverse]" in text and "⟪U+202E⟫" in text, text
         await pilot.press("3")
-        await until(pilot, lambda: "Threads (" in screen_text(app))
+        await wait_for(pilot, lambda: "Threads (" in screen_text(app))
         await pilot.press("f")
-        await until(pilot, lambda: "pod channel" in screen_text(app))
+        await wait_for(pilot, lambda: "pod channel" in screen_text(app))
         assert_inert(app)
         await pilot.press("escape")
         await pilot.press("2")
-        await until(pilot, lambda: app.screen.query("#lesson-list"))
+        await wait_for(pilot, lambda: app.screen.query("#lesson-list"))
         app.screen.query_one(RowList).highlight(f"lesson:{PROJECT}")
         await pilot.pause()
         await pilot.press("T")
-        await until(pilot, lambda: "Accept the invitation" in screen_text(app))
+        await wait_for(pilot, lambda: "Accept the invitation" in screen_text(app))
         assert "[reverse]rev[/reverse]" in assert_inert(app)
 
 
@@ -176,17 +162,17 @@ async def _submit_from_the_app(app: Any, pilot: Any, work: Path, title: str) -> 
     from textual.widgets import Input, SelectionList
 
     app.work_dir = work
-    await until(pilot, lambda: "Inbox" in screen_text(app))
-    await settle(pilot)
+    await wait_for(pilot, lambda: "Inbox" in screen_text(app))
+    await workers_done(pilot)
     await pilot.press("s")
-    await until(pilot, lambda: app.screen.query("#submit-files"))
+    await wait_for(pilot, lambda: app.screen.query("#submit-files"))
     dialog = app.screen
     files = dialog.query_one(SelectionList)
-    await until(pilot, lambda: files.option_count > 0)
+    await wait_for(pilot, lambda: files.option_count > 0)
     files.select("notes.py")
     dialog.query_one("#submit-title", Input).value = title
     await pilot.press("ctrl+s")
-    await settle(pilot)
+    await workers_done(pilot)
 
 
 async def test_submitting_in_a_team_submits_for_the_team(tmp_path: Path) -> None:
@@ -204,12 +190,12 @@ async def test_submitting_in_a_team_submits_for_the_team(tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await _submit_from_the_app(app, pilot, work, "owls v1")
         state = app.replica.state
-        await until(pilot, lambda: any(s.title == "owls v1" for s in state.submissions.values()))
+        await wait_for(pilot, lambda: any(s.title == "owls v1" for s in state.submissions.values()))
         sub = next(s for s in state.submissions.values() if s.title == "owls v1")
         assert sub.team == "t_owls" and sub.authors == ["m_mei", "m_sam"]
         assert not {"m_mei", "m_sam"} & {a.reviewer for a in sub.assignments}
         await _submit_from_the_app(app, pilot, work, "owls again")
-        await until(
+        await wait_for(
             pilot, lambda: any("submitted already" in n.message for n in app._notifications)
         )
         assert not any(s.title == "owls again" for s in state.submissions.values())
@@ -223,5 +209,5 @@ async def test_opening_another_pods_thread_is_refused(tmp_path: Path) -> None:
     thread = next(t for t in replica.state.threads.values() if t.pod == pod.id)
     app = make_app(root, member="m_priya", open_target=f"thread:{thread.id}")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: any("another pod" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("another pod" in n.message for n in app._notifications))
         assert "Omar and I revised" not in screen_text(app)

@@ -172,7 +172,8 @@ async def test_quitting_with_the_composer_open_keeps_what_was_just_typed(tmp_pat
     """The draft is saved 0.4 s after the last key; quitting sooner used to lose it."""
     from textual.widgets import TextArea
 
-    from tests.ui.helpers import make_app
+    from cohort_tui.ui.screens.compose import ComposeScreen
+    from tests.ui.helpers import make_app, wait_for
 
     root = tmp_path / "s"
     thread = demo_replica(root).state.cohort.welcome_thread  # type: ignore[union-attr]
@@ -181,7 +182,7 @@ async def test_quitting_with_the_composer_open_keeps_what_was_just_typed(tmp_pat
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
         app.screen.query_one(TextArea).insert(TYPED)
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -197,7 +198,7 @@ async def test_quitting_keeps_the_rubric_form_and_a_line_comment(tmp_path: Path)
     from cohort_tui.ui.screens.review_view import ReviewScreen
     from cohort_tui.ui.screens.rubric_form import RubricScreen
     from cohort_tui.ui.widgets.code_view import CodeView
-    from tests.ui.helpers import make_app
+    from tests.ui.helpers import make_app, wait_for, workers_done
 
     root = tmp_path / "s"
     app = make_app(root)
@@ -205,12 +206,13 @@ async def test_quitting_keeps_the_rubric_form_and_a_line_comment(tmp_path: Path)
         await pilot.pause()
         sub = next(s for s in app.replica.state.submissions.values() if "tags and" in s.title)
         app.go(f"submission:{sub.id}")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await workers_done(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
         drafts, key = review.drafts, review.draft_key
         await pilot.press("v")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, RubricScreen))
         assert isinstance(app.screen, RubricScreen)
         app.screen.query_one("#rubric-comment", TextArea).insert("half a review")
         await pilot.press("ctrl+q")
@@ -222,10 +224,11 @@ async def test_quitting_keeps_the_rubric_form_and_a_line_comment(tmp_path: Path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.go(f"submission:{sub.id}")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await workers_done(pilot)
         app.screen.query_one(CodeView).go_to("notes.py", 12)
         await pilot.press("c")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one(Input).value = "What if the file is empty?"
         await pilot.press("ctrl+q")

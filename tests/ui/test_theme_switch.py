@@ -17,7 +17,7 @@ from cohort_tui.ui import palette
 from cohort_tui.ui.screens.discussions import DiscussionsScreen
 from cohort_tui.ui.widgets.post_view import PostView
 from cohort_tui.ui.widgets.row_list import RowList
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, wait_for
 
 SIZE = (100, 30)
 
@@ -34,14 +34,6 @@ def row_styles(listing: RowList) -> set[Style]:
 
 def foregrounds(styles: set[Style]) -> set[str]:
     return {str(s.color.triplet or s.color.name) for s in styles if s.color is not None}
-
-
-async def wait_for(pilot: Any, condition: Any, tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
 
 
 async def test_switching_theme_recolours_the_thread_list_without_restart(tmp_path: Path) -> None:

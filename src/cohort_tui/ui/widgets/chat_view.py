@@ -19,7 +19,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -146,7 +145,6 @@ class ChatView(LineView, can_focus=True):
         self._last_day: int | None = None
         self._extending = False
         self._handles: dict[str, str] = {}
-        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self.selection_anchor: int | None = None
         """Where the selection started (a message index), or None: no selection."""
 
@@ -222,7 +220,7 @@ class ChatView(LineView, can_focus=True):
         self.set_reactive(ChatView.cursor, target)
         if self.selection_anchor is not None and self.selection_anchor >= len(ids):
             self.selection_anchor = None
-        self._strips.clear()
+        self.forget_drawn()
         self.refresh()
         if following:
             self._extending = True  # not before it is at the end: the top is not in view
@@ -283,7 +281,7 @@ class ChatView(LineView, can_focus=True):
         near them extends the layout, see :meth:`_extend`), so opening a channel of
         50,000 messages costs the newest few hundred.
         """
-        self._strips.clear()
+        self.forget_drawn()
         width = self._content_width()
         if width != self._layout_width:
             self._laid.clear()
@@ -375,7 +373,7 @@ class ChatView(LineView, can_focus=True):
     # -- cursor --------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._strips.clear()
+        self.forget_drawn()
         self.refresh()
         if 0 <= new < len(self._ids):
             self._scroll_to_message(new)
@@ -424,7 +422,7 @@ class ChatView(LineView, can_focus=True):
     def action_select(self) -> None:
         """Start a selection at the cursor, or drop the one there is."""
         self.selection_anchor = None if self.selection_anchor is not None else self.cursor
-        self._strips.clear()
+        self.forget_drawn()
         self.refresh()
 
     def clear_selection(self) -> bool:
@@ -432,7 +430,7 @@ class ChatView(LineView, can_focus=True):
         if self.selection_anchor is None:
             return False
         self.selection_anchor = None
-        self._strips.clear()
+        self.forget_drawn()
         self.refresh()
         return True
 
@@ -452,10 +450,7 @@ class ChatView(LineView, can_focus=True):
             if 0 <= keep < len(self._ids):
                 self.call_after_refresh(self._scroll_to_message, keep)
         self.virtual_size = Size(self.size.width, self._total)
-        self._strips.clear()
-
-    def forget_drawn(self) -> None:
-        self._strips.clear()
+        self.forget_drawn()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name)

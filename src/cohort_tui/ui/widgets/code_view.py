@@ -220,8 +220,6 @@ class CodeView(LineView, can_focus=True):
         self._number_width = 1
         self._layout_width = 0
         self._wide = 0
-        self._styled: dict[tuple[int, int], Text] = {}
-        self._strips: dict[tuple[int, int, bool], Strip] = {}
 
     # -- content -------------------------------------------------------------------
 
@@ -245,7 +243,7 @@ class CodeView(LineView, can_focus=True):
         self._files = files
         self._notes = notes or {}
         self._preface = preface or []
-        self._styled.clear()
+        self.forget_styled()
         biggest = max(
             (n for f in files for n, _ in (f.rows if f.diff else f.rows[-1:]) if n is not None),
             default=1,
@@ -279,7 +277,7 @@ class CodeView(LineView, can_focus=True):
         return max(10, width - self._gutter_width())
 
     def _layout(self) -> None:
-        self._strips.clear()
+        self.forget_drawn()
         width = self._content_width()
         self._layout_width = width
         entries: list[Entry] = []
@@ -378,8 +376,7 @@ class CodeView(LineView, can_focus=True):
         return -1
 
     def watch_cursor(self, old: int, new: int) -> None:
-        for key in [key for key in self._strips if key[0] in (old, new)]:
-            del self._strips[key]
+        self.forget_rows(old, new)
         self.refresh()
         if new >= 0:
             self._show_row(new)
@@ -447,13 +444,7 @@ class CodeView(LineView, can_focus=True):
             if target >= 0:
                 self.set_reactive(CodeView.cursor, target)
                 self.call_after_refresh(self._show_row, target)
-        self._strips.clear()
-
-    def forget_drawn(self) -> None:
-        self._strips.clear()
-
-    def forget_styled(self) -> None:
-        self._styled.clear()
+        self.forget_drawn()
 
     def _code_text(self, entry: Entry) -> Text:
         key = (entry.file, entry.pos)
@@ -462,8 +453,6 @@ class CodeView(LineView, can_focus=True):
             f = self._files[entry.file]
             number, raw = f.rows[entry.pos]
             text = self._diff_line(f, number, raw) if f.diff else code_line(raw, lexer_for(f.path))
-            if len(self._styled) > 4096:
-                self._styled.clear()
             self._styled[key] = text
         return text
 
@@ -539,8 +528,6 @@ class CodeView(LineView, can_focus=True):
             ]
             full = max(width, self.virtual_size.width)
             strip = Strip(segments).extend_cell_length(full, style)
-            if len(self._strips) > 2048:
-                self._strips.clear()
             self._strips[key] = strip
         x = self.scroll_offset.x
         return strip.crop(x, x + width)

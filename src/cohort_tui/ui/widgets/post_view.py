@@ -137,8 +137,6 @@ class PostView(LineView, can_focus=True):
         self._total = 0
         self._first_line: list[int] = []  # per post: its header's row
         self._layout_width = 0
-        self._styled: dict[tuple[int, int], Text] = {}
-        self._strips: dict[tuple[int, int, bool], Strip] = {}
         self._code: dict[int, list[bool]] = {}
         self._chunks: dict[str, _Chunk] = {}
 
@@ -172,8 +170,8 @@ class PostView(LineView, can_focus=True):
         """Place every post's lines. A post's lines are kept between calls while its
         body, shape and the width stay the same, so a refresh after one new post only
         wraps that post."""
-        self._styled.clear()
-        self._strips.clear()
+        self.forget_styled()
+        self.forget_drawn()
         self._code.clear()
         source = self._source
         width = self._content_width()
@@ -241,8 +239,8 @@ class PostView(LineView, can_focus=True):
             return
         following = kept > 0 and self.cursor == kept - 1 and len(ids) > kept
         self._source = source
-        self._styled.clear()
-        self._strips.clear()
+        self.forget_styled()
+        self.forget_drawn()
         width = self._layout_width
         start = kept
         for post_id in changed:
@@ -298,7 +296,7 @@ class PostView(LineView, can_focus=True):
     # -- cursor --------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._strips = {key: s for key, s in self._strips.items() if key[2] is False}
+        self.forget_drawn_where(lambda key: bool(key[2]))  # the lines drawn with the cursor
         self.refresh()
         if 0 <= new < len(self._ids):
             self._scroll_to_post(new)
@@ -327,7 +325,7 @@ class PostView(LineView, can_focus=True):
             if self._first_line[post] < top and post + 1 < len(self._ids) and direction > 0:
                 post += 1
             self.set_reactive(PostView.cursor, post)
-            self._strips.clear()
+            self.forget_drawn()
             self.refresh()
             self.post_message(self.Highlighted(self, self._ids[post]))
 
@@ -347,7 +345,7 @@ class PostView(LineView, can_focus=True):
     def on_resize(self) -> None:
         self._rewrap()
         self.virtual_size = Size(self.size.width, self._total)
-        self._strips.clear()
+        self.forget_drawn()
 
     def watch_show_vertical_scrollbar(self) -> None:
         # A thread longer than the view brings a scrollbar, which narrows the text
@@ -369,16 +367,10 @@ class PostView(LineView, can_focus=True):
             return
         keep = self.highlighted_id
         self._layout()
-        self._strips.clear()
+        self.forget_drawn()
         if keep is not None:
             self.call_after_refresh(self._scroll_to_post, self._index[keep])
         self.refresh()
-
-    def forget_drawn(self) -> None:
-        self._strips.clear()
-
-    def forget_styled(self) -> None:
-        self._styled.clear()
 
     def _styled_line(self, line: Line) -> Text:
         key = (line.post, line.line)
@@ -392,8 +384,6 @@ class PostView(LineView, can_focus=True):
                 text = style_line(raw, bool(flags and flags[line.line]))
             else:
                 text = Text(raw, style="dim italic", end="")
-            if len(self._styled) > 4096:
-                self._styled.clear()
             self._styled[key] = text
         return text
 
@@ -449,7 +439,5 @@ class PostView(LineView, can_focus=True):
             if s.text != "\n"
         ]
         strip = Strip(segments).extend_cell_length(width, base).crop(0, width)
-        if len(self._strips) > 2048:
-            self._strips.clear()
         self._strips[key] = strip
         return strip

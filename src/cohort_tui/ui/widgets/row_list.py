@@ -104,7 +104,6 @@ class RowList(LineView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._rows: list[Row] = []
         self._index: dict[str, int] = {}
-        self._cache: dict[tuple[int, int, bool], Strip] = {}
 
     # -- content -------------------------------------------------------------------
 
@@ -123,7 +122,7 @@ class RowList(LineView, can_focus=True):
         wanted = keep if keep is not None else self.highlighted_id
         self._rows = rows
         self._index = {row.id: i for i, row in enumerate(rows)}
-        self._cache.clear()
+        self.forget_drawn()
         self.virtual_size = Size(self.size.width, len(rows))
         target = self._index.get(wanted, -1) if wanted is not None else -1
         if target < 0 or not rows[target].selectable:
@@ -159,7 +158,7 @@ class RowList(LineView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         for index in (old, new):
             if 0 <= index < len(self._rows):
-                self._cache = {key: s for key, s in self._cache.items() if key[0] != index}
+                self.forget_rows(index)
                 self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
         self._scroll_to_cursor()
         if 0 <= new < len(self._rows):
@@ -207,10 +206,7 @@ class RowList(LineView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self._rows))
-        self._cache.clear()
-
-    def forget_drawn(self) -> None:
-        self._cache.clear()
+        self.forget_drawn()
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
@@ -220,7 +216,7 @@ class RowList(LineView, can_focus=True):
             return Strip.blank(width, base)
         selected = index == self.cursor
         key = (index, width, selected)
-        strip = self._cache.get(key)
+        strip = self._strips.get(key)
         if strip is None:
             text = self._rows[index].content(max(0, width - 1)).copy()
             text.no_wrap = True
@@ -242,5 +238,5 @@ class RowList(LineView, can_focus=True):
                 strip = Strip(
                     [Segment(s.text, base + s.style if s.style else base, s.control) for s in strip]
                 )
-            self._cache[key] = strip
+            self._strips[key] = strip
         return strip
