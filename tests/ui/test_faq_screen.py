@@ -75,7 +75,9 @@ async def test_f_on_discussions_lists_answers_by_lesson_and_enter_opens_the_answ
         answer = app.replica.state.threads[wanted].answer
         view = app.screen.query_one(PostView)
         await wait_for(pilot, lambda: view.highlighted_id == answer)
-        assert isinstance(app.screen, DiscussionsScreen) and app.screen.thread_pane.open_id == wanted
+        assert (
+            isinstance(app.screen, DiscussionsScreen) and app.screen.thread_pane.open_id == wanted
+        )
 
 
 async def test_search_narrows_and_escape_clears_then_closes(tmp_path: Path) -> None:
