@@ -1,11 +1,12 @@
 """The quick-help chat at scale: a channel of 50,000 messages (target: opens in <= 150 ms).
 
 Two stores made the same way in this run: the cohort with 50,000 chat messages, and the
-same cohort with 50 (the baseline). For each, the Chat screen is opened five times, from
-being pushed until its first frame is drawn, and the view's layout is timed on its own;
-then a message arriving (folded and drawn) and a jump to the oldest message. Prints
-medians and ranges, and the ratio to the baseline: the machine is shared, so ratios mean
-more than absolute figures.
+same cohort with 50 (the baseline). For each, the Chat screen is opened seven times as a
+person opens it (key ``6`` on Home, the first visit: the screen is built anew each run),
+from the key until the frame is drawn and the app is idle, in wall time and in the
+process's CPU time (which load on a shared machine inflates far less); the view's layout
+is timed on its own; then a message arriving (folded and drawn) and a jump to the oldest
+message. Prints medians and ranges, and the ratio to the baseline.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from cohort_tui.domain import op_kinds as k
 
 BIG = 50_000
 BASELINE = 50
-RUNS = 5
+RUNS = 7
 
 
 def chat_store(root: Path, messages: int) -> Path:
@@ -63,6 +64,7 @@ async def measure(root: Path) -> dict[str, list[float]]:
     replica = Replica(root)
     figures: dict[str, list[float]] = {
         "open": [],
+        "open_cpu": [],
         "layout": [],
         "layout_all": [],
         "arrive": [],
@@ -71,12 +73,15 @@ async def measure(root: Path) -> dict[str, list[float]]:
     app = CohortApp(replica, "m_1", config=UserConfig(), poll_interval=0, save_settings=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(1.0)  # as a person would: the app warms up while idle
+        build = CohortApp.MODES["chat"]
         for run in range(RUNS):
-            t = time.perf_counter()
-            screen = ChatScreen()
-            await app.push_screen(screen)
+            t, cpu = time.perf_counter(), time.process_time()
+            await pilot.press("6")  # as from Home: a new Chat screen, its first visit
             await pilot.pause()
             figures["open"].append(time.perf_counter() - t)
+            figures["open_cpu"].append(time.process_time() - cpu)
+            screen = app.screen
+            assert isinstance(screen, ChatScreen)
             view = screen.query_one(ChatView)
             assert len(view.message_ids) == len(replica.state.chat.get("cohort", []))
             view._layout_width = 0  # lay out again, as on a new width
@@ -96,7 +101,9 @@ async def measure(root: Path) -> dict[str, list[float]]:
             view.focus()
             await pilot.press("home")
             figures["oldest"].append(time.perf_counter() - t)
-            app.pop_screen()
+            await app.switch_mode("home")
+            await app.remove_mode("chat")  # the next run builds the screen again
+            app.add_mode("chat", build)  # type: ignore[arg-type]
             await pilot.pause()
     return figures
 
@@ -113,7 +120,8 @@ def main() -> None:
     base, big = results["baseline"], results["big"]
     print(f"chat: {BIG:,} messages in one channel, baseline {BASELINE} ({RUNS} runs each)")
     for key, what in (
-        ("open", "open the Chat screen until drawn"),
+        ("open", "open the Chat screen (key 6) until drawn"),
+        ("open_cpu", "the same, CPU time of the process"),
         ("layout", "lay out on opening (the newest messages)"),
         ("layout_all", "lay out every message (after scrolling to the top)"),
         ("arrive", "a message sent, folded and drawn"),
@@ -121,12 +129,11 @@ def main() -> None:
     ):
         ratio = statistics.median(big[key]) / max(statistics.median(base[key]), 1e-9)
         print(f"{what}: {_range(big[key])}; baseline {_range(base[key])}; ratio {ratio:.1f}x")
-    extra = statistics.median(big["open"]) - statistics.median(base["open"])
-    verdict = "meets" if extra <= 0.150 else "MISSES"
+    opened = statistics.median(big["open"])
+    verdict = "meets" if opened <= 0.150 else "MISSES"
     print(
-        f"target: {BIG:,} messages open in <= 150 ms more than an almost empty channel: "
-        f"{verdict} ({fmt_ms(max(extra, 0.0))} more; the screen itself takes "
-        f"{fmt_ms(statistics.median(base['open']))} on this machine now)"
+        f"target: {BIG:,} messages open in <= 150 ms: {verdict} ({fmt_ms(opened)}; an almost "
+        f"empty channel opens in {fmt_ms(statistics.median(base['open']))} on this machine now)"
     )
 
 

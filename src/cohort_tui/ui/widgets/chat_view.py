@@ -20,9 +20,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.strip import Strip
 
 from cohort_tui.domain.model import State
@@ -215,7 +217,7 @@ class ChatView(LineView, can_focus=True):
             following = True
         if appended and self._layout_width == self._content_width():
             self._lay_from(len(old))
-            self.virtual_size = Size(self.size.width, self._total)
+            self.virtual_size = self._virtual_size()
         else:
             self._layout(self._cut if same_channel else None)
         target = len(ids) - 1 if following or wanted is None else self._find(wanted)
@@ -226,6 +228,10 @@ class ChatView(LineView, can_focus=True):
         self.refresh()
         if following:
             self._extending = True  # not before it is at the end: the top is not in view
+            # At the end now (before the first layout, as far as it goes: the layout
+            # keeps the offset in range, so the first frame shows the newest messages),
+            # and again once drawn, should the size have changed.
+            self._scroll_to_end()
             self.call_after_refresh(self._follow)
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
@@ -241,8 +247,32 @@ class ChatView(LineView, can_focus=True):
             return len(ids) - 1
 
     def _content_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width or 80
+        width = self.scrollable_content_region.width or self.size.width or self._width_to_come()
         return max(10, width - GUTTER - TIME)
+
+    def _width_to_come(self) -> int:
+        """Before the view's first layout (the screen is being built): the width it will
+        get, from the terminal's less the borders, padding and margins around it and the
+        scrollbar, so the messages are laid out once, before the screen's first frame. A
+        wrong guess costs a second layout when the size is known (see :meth:`on_resize`).
+
+        With more messages than the terminal has rows the scrollbar is certain: it is
+        shown now (Textual would decide so after the first layout, then lay out again)."""
+        size = self.app.size
+        width = size.width
+        node: DOMNode | None = self
+        while node is not None and not isinstance(node, Screen):
+            width -= node.styles.gutter.width + node.styles.margin.width
+            node = node.parent
+        if len(self._ids) >= size.height and self.styles.overflow_y != "hidden":
+            width -= self.styles.scrollbar_size_vertical
+            self.show_vertical_scrollbar = True
+        return width
+
+    def _virtual_size(self) -> Size:
+        # No width: lines are cropped to the view, never scrolled sideways, and the
+        # virtual size stays the same when the view gets its real size.
+        return Size(0, self._total)
 
     def _handle(self, member: str) -> str:
         handle = self._handles.get(member)
@@ -294,7 +324,7 @@ class ChatView(LineView, can_focus=True):
         self._total = self._cut
         self._last_day = None
         self._lay_from(self._cut)
-        self.virtual_size = Size(self.size.width, self._total)
+        self.virtual_size = self._virtual_size()
 
     def _lay_from(self, begin: int) -> None:
         """Add the rows of messages ``begin`` to the newest after what is laid out."""
@@ -451,8 +481,8 @@ class ChatView(LineView, can_focus=True):
             self._layout(self._cut)
             if 0 <= keep < len(self._ids):
                 self.call_after_refresh(self._scroll_to_message, keep)
-        self.virtual_size = Size(self.size.width, self._total)
-        self._strips.clear()
+        # Drawn lines are kept per width (a new height draws the new rows only).
+        self.virtual_size = self._virtual_size()
 
     def forget_drawn(self) -> None:
         self._strips.clear()
