@@ -147,6 +147,34 @@ async def test_a_long_channel_lays_out_older_messages_as_they_come_into_view(
         assert "message 1499" in view.document_text().splitlines()[-1]
 
 
+async def test_an_unread_marker_far_back_is_laid_out_when_it_comes_into_view(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "s"
+    other = demo_replica(root)
+    before = chat.messages(other.state, "cohort")[-1]
+    other.write(
+        k.ChatRead(channel="cohort", upto=other.state.chat_messages[before].clock), author="m_sam"
+    )
+    other.write_many(
+        [k.ChatSend(message=f"c_back{n:04d}", text=f"backlog {n}") for n in range(1500)],
+        author="m_priya",
+    )
+    app = make_app(root, open_target="chat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        view = app.screen.query_one(ChatView)
+        await _wait(pilot, lambda: len(view.message_ids) > 1500)
+        assert view._cut > 0  # opening lays out the newest only, not back to the marker
+        assert "new messages" not in view.document_text()
+        view.focus()
+        await pilot.press("home")
+        await _wait(pilot, lambda: view._cut == 0)
+        lines = view.document_text().splitlines()
+        marker = next(i for i, line in enumerate(lines) if "── new messages ──" in line)
+        assert "backlog 0" in lines[marker + 1]
+
+
 async def test_hiding_a_message_redraws_it_as_hidden(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -181,7 +181,7 @@ class ChatScreen(CohortScreen):
         if (
             newest is not None
             and (mark is None or tuple(newest) > tuple(mark))
-            and chat.unread_count(self.state, self.me, self.channel)
+            and chat.has_unread(self.state, self.me, self.channel)
         ):
             self.write(k.ChatRead(channel=self.channel, upto=newest))
 

@@ -42,8 +42,6 @@ MARKER = -1
 DAY_MS = 86_400_000
 CHUNK = 400
 """Messages laid out on opening a channel (and at least this many more per extension)."""
-MAX_FIRST = 5_000
-"""Most messages laid out on opening, however far back the unread marker is."""
 
 
 def _day_row(index: int) -> int:
@@ -300,11 +298,10 @@ class ChatView(LineView, can_focus=True):
         return _Laid(message.hidden, text, len(handle), rows)
 
     def _first_cut(self) -> int:
-        """Where exact layout starts on opening: the newest messages, back to the unread
-        marker if it is near (older ones are laid out as they come into view)."""
-        n = len(self._ids)
-        unread = self._unread_from if self._unread_from is not None else n
-        return max(0, n - MAX_FIRST, min(n - CHUNK, unread))
+        """Where exact layout starts on opening: the newest messages (the view opens at
+        the newest; older ones, and the unread marker if it is further back, are laid
+        out as they come into view). A backlog of thousands costs no more to open."""
+        return max(0, len(self._ids) - CHUNK)
 
     def _layout(self, cut: int | None = None) -> None:
         """Lay out messages from ``cut`` (default :meth:`_first_cut`) to the newest.
