@@ -3,11 +3,12 @@
 Two stores made the same way in this run: the cohort with 50,000 chat messages, and the
 same cohort with 50 (the baseline). For each, the Chat screen is opened seven times as a
 person opens it (key ``6`` on Home, the first visit: the screen is built anew each run),
-from the key until the frame is drawn and the app is idle, in wall time and in the
-process's CPU time (which load on a shared machine inflates far less); the view's layout
-is timed on its own; then a message arriving (folded and drawn) and a jump to the oldest
-message; and, as this bench measured before, the screen pushed onto Home. Prints medians
-and ranges, and the ratio to the baseline.
+from the key until its first frame is drawn (what a person waits for; ``run_test`` writes
+no terminal, so the frame is noted where the app would write it), in wall time and in the
+process's CPU time (which load on a shared machine inflates far less), and until the pilot
+finds the app idle; the view's layout is timed on its own; then a message arriving (folded
+and drawn) and a jump to the oldest message; and, as this bench measured before, the
+screen pushed onto Home. Prints medians and ranges, and the ratio to the baseline.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def _range(values: list[float]) -> str:
 
 
 async def measure(root: Path) -> dict[str, list[float]]:
+    from textual.screen import Screen
+
     from cohort_tui.config import UserConfig
     from cohort_tui.store.workspace import Replica
     from cohort_tui.ui.app import CohortApp
@@ -66,23 +69,38 @@ async def measure(root: Path) -> dict[str, list[float]]:
     figures: dict[str, list[float]] = {
         "open": [],
         "open_cpu": [],
+        "open_idle": [],
         "push": [],
-        "push_cpu": [],
+        "push_drawn": [],
         "layout": [],
         "layout_all": [],
         "arrive": [],
         "oldest": [],
     }
     app = CohortApp(replica, "m_1", config=UserConfig(), poll_interval=0, save_settings=False)
+    # When the chat's first frame goes to the terminal (run_test has none to write to):
+    # what a person waits for. The pilot's own waits for idle come after it.
+    drawn: list[tuple[float, float]] = []
+    display = app._display
+
+    def display_and_note(screen: Screen[object], renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        chat_frame = isinstance(screen, ChatScreen) and renderable is not None
+        if chat_frame and not app._batch_count and not drawn:
+            drawn.append((time.perf_counter(), time.process_time()))
+
+    app._display = display_and_note  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(1.0)  # as a person would: the app warms up while idle
         build = CohortApp.MODES["chat"]
         for run in range(RUNS):
+            drawn.clear()
             t, cpu = time.perf_counter(), time.process_time()
             await pilot.press("6")  # as from Home: a new Chat screen, its first visit
             await pilot.pause()
-            figures["open"].append(time.perf_counter() - t)
-            figures["open_cpu"].append(time.process_time() - cpu)
+            figures["open"].append(drawn[0][0] - t)
+            figures["open_cpu"].append(drawn[0][1] - cpu)
+            figures["open_idle"].append(time.perf_counter() - t)
             screen = app.screen
             assert isinstance(screen, ChatScreen)
             view = screen.query_one(ChatView)
@@ -109,11 +127,12 @@ async def measure(root: Path) -> dict[str, list[float]]:
             app.add_mode("chat", build)  # type: ignore[arg-type]
             await pilot.pause()
             # As this bench measured before: the screen pushed onto Home.
+            drawn.clear()
             t, cpu = time.perf_counter(), time.process_time()
             await app.push_screen(ChatScreen())
             await pilot.pause()
             figures["push"].append(time.perf_counter() - t)
-            figures["push_cpu"].append(time.process_time() - cpu)
+            figures["push_drawn"].append(drawn[0][0] - t)
             app.pop_screen()
             await pilot.pause()
     return figures
@@ -131,10 +150,11 @@ def main() -> None:
     base, big = results["baseline"], results["big"]
     print(f"chat: {BIG:,} messages in one channel, baseline {BASELINE} ({RUNS} runs each)")
     for key, what in (
-        ("open", "open the Chat screen (key 6) until drawn"),
+        ("open", "open the Chat screen (key 6) until its first frame is drawn"),
         ("open_cpu", "the same, CPU time of the process"),
-        ("push", "the Chat screen pushed onto Home until drawn (as measured before)"),
-        ("push_cpu", "the same, CPU time of the process"),
+        ("open_idle", "the same, until the pilot finds the app idle"),
+        ("push", "the screen pushed onto Home, until idle (as measured before)"),
+        ("push_drawn", "the same, until its first frame is drawn"),
         ("layout", "lay out on opening (the newest messages)"),
         ("layout_all", "lay out every message (after scrolling to the top)"),
         ("arrive", "a message sent, folded and drawn"),

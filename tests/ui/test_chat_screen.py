@@ -220,3 +220,27 @@ async def test_a_hostile_message_turned_into_a_thread_is_inert_in_the_composer(
         await pilot.pause()
         text = assert_inert(app)
         assert "[@click=app.quit]q[/]" in text
+
+
+def _looks(view: ChatView, y: int) -> list[str]:
+    return [str(segment.style) for segment in view.render_line(y)]
+
+
+async def test_a_theme_switch_and_focus_redraw_the_chat_in_their_colours(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", open_target="chat")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        view = app.screen.query_one(ChatView)
+        await _wait(pilot, lambda: view.message_ids and not view._extending)
+        cursor_y = view._first_row(view.cursor) - view.scroll_offset.y
+        before = _looks(view, 0), _looks(view, cursor_y)
+        view.focus()  # the cursor's row is marked while the view has focus
+        await pilot.pause()
+        assert _looks(view, 0) == before[0]
+        assert _looks(view, cursor_y) != before[1]
+        focused = _looks(view, cursor_y)
+        app.theme = "cohort-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert _looks(view, 0) != before[0]
+        assert _looks(view, cursor_y) != focused

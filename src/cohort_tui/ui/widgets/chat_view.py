@@ -147,6 +147,7 @@ class ChatView(LineView, can_focus=True):
         self._extending = False
         self._handles: dict[str, str] = {}
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._looks: dict[str, Style] = {}
         self.selection_anchor: int | None = None
         """Where the selection started (a message index), or None: no selection."""
 
@@ -483,9 +484,16 @@ class ChatView(LineView, can_focus=True):
 
     def forget_drawn(self) -> None:
         self._strips.clear()
+        self._looks.clear()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name)
+        """A component class's style (``""``: the view's own), kept until focus or the
+        theme changes (they are looked up for every line drawn)."""
+        style = self._looks.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._looks[name] = style
+        return style
 
     def _row_text(self, row: int) -> Text:
         """One row's text, styled (no gutter)."""
@@ -523,9 +531,8 @@ class ChatView(LineView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = y + self.scroll_offset.y
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
         if not 0 <= row < self._total:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style(""))
         index, _ = self._row(row)
         current = index == self.cursor and index >= 0
         low, high = self.selection() if self.selection_anchor is not None else (-1, -2)
@@ -534,7 +541,7 @@ class ChatView(LineView, can_focus=True):
         strip = self._strips.get(key)
         if strip is not None:
             return strip
-        line_style = base
+        line_style = self._style("")
         if selected:
             line_style = line_style + self._style("chat-view--selected")
         if current and self.has_focus:
