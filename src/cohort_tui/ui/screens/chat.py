@@ -105,8 +105,8 @@ class ChatScreen(CohortScreen):
         # A full repaint of the screen is due (Textual draws one when its update timer
         # next runs, which clears the flag), so a frame drawn now would be drawn again
         # at once, or thrown away if the app is holding updates back (a mode switch does,
-        # for 50 ms). On a slow or busy machine opening the chat drew the whole screen
-        # four or five times; now twice. (Private to Textual, which is pinned.)
+        # for 50 ms). Opening the chat drew the whole screen five times; now twice.
+        # (Private to Textual, which is pinned.)
         if self._repaint_required and self.is_current:
             return
         super()._compositor_refresh()
