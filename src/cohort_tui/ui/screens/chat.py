@@ -108,6 +108,7 @@ class ChatScreen(CohortScreen):
         # for 50 ms). Opening the chat drew the whole screen five times; now twice.
         # (Private to Textual, which is pinned.)
         if self._repaint_required and self.is_current:
+            self.check_idle()  # the screen's idle handler runs that timer (out of a batch)
             return
         super()._compositor_refresh()
 
