@@ -370,7 +370,9 @@ class ChatView(LineView, can_focus=True):
         from_end = self._total - top
         index, part = self._row(top) if top < self._total else (-1, 0)
         laid = len(self._ids) - self._cut
-        self._layout(max(0, self._cut - max(CHUNK, laid)))
+        # At the oldest message (home, or the scrollbar dragged to the top) the doubling
+        # would go on to the first message a frame at a time: lay it all out at once.
+        self._layout(0 if index == 0 else max(0, self._cut - max(CHUNK, laid)))
         # The message at the top stays at the top (a day or marker row: the distance
         # from the end stays, as the rows after the old cut did not move).
         y = self._first_row(index) + part if index > 0 else self._total - from_end
