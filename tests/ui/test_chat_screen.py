@@ -139,6 +139,34 @@ async def test_a_long_channel_lays_out_older_messages_as_they_come_into_view(
         assert "message 1499" in view.document_text().splitlines()[-1]
 
 
+async def test_an_unread_marker_far_back_is_laid_out_when_it_comes_into_view(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "s"
+    other = demo_replica(root)
+    before = chat.messages(other.state, "cohort")[-1]
+    other.write(
+        k.ChatRead(channel="cohort", upto=other.state.chat_messages[before].clock), author="m_sam"
+    )
+    other.write_many(
+        [k.ChatSend(message=f"c_back{n:04d}", text=f"backlog {n}") for n in range(1500)],
+        author="m_priya",
+    )
+    app = make_app(root, open_target="chat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        view = app.screen.query_one(ChatView)
+        await _wait(pilot, lambda: len(view.message_ids) > 1500)
+        assert view._cut > 0  # opening lays out the newest only, not back to the marker
+        assert "new messages" not in view.document_text()
+        view.focus()
+        await pilot.press("home")
+        await _wait(pilot, lambda: view._cut == 0)
+        lines = view.document_text().splitlines()
+        marker = next(i for i, line in enumerate(lines) if "── new messages ──" in line)
+        assert "backlog 0" in lines[marker + 1]
+
+
 async def test_hiding_a_message_redraws_it_as_hidden(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -184,3 +212,27 @@ async def test_a_hostile_message_turned_into_a_thread_is_inert_in_the_composer(
         await pilot.pause()
         text = assert_inert(app)
         assert "[@click=app.quit]q[/]" in text
+
+
+def _looks(view: ChatView, y: int) -> list[str]:
+    return [str(segment.style) for segment in view.render_line(y)]
+
+
+async def test_a_theme_switch_and_focus_redraw_the_chat_in_their_colours(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "s", open_target="chat")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        view = app.screen.query_one(ChatView)
+        await _wait(pilot, lambda: view.message_ids and not view._extending)
+        cursor_y = view._first_row(view.cursor) - view.scroll_offset.y
+        before = _looks(view, 0), _looks(view, cursor_y)
+        view.focus()  # the cursor's row is marked while the view has focus
+        await pilot.pause()
+        assert _looks(view, 0) == before[0]
+        assert _looks(view, cursor_y) != before[1]
+        focused = _looks(view, cursor_y)
+        app.theme = "cohort-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert _looks(view, 0) != before[0]
+        assert _looks(view, cursor_y) != focused

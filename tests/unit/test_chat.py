@@ -9,6 +9,7 @@ import pytest
 
 from cohort_tui.domain import chat
 from cohort_tui.domain import op_kinds as k
+from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op, decode_op, encode_op
 from cohort_tui.domain.reduce import fold_ops
 from tests.factories import OpMaker, small_cohort
@@ -77,6 +78,36 @@ def test_unread_counts_others_after_my_mark_and_the_mark_takes_the_max() -> None
     state = fold_ops([*ops, late, early])
     assert chat.unread_count(state, "m_a", "cohort") == 1
     assert chat.first_unread(state, "m_a", "cohort") == 3
+
+
+def _unread_by_walking(state: State, member: str) -> list[int]:
+    """The unread messages' indexes, the slow way: every message against the mark."""
+    ids = chat.messages(state, "cohort")
+    mark = chat.read_mark(state, member, "cohort")
+    found = []
+    for index, message_id in enumerate(ids):
+        message = state.chat_messages[message_id]
+        after = mark is None or tuple(message.clock) > tuple(mark)
+        if after and message.author != member and not message.hidden:
+            found.append(index)
+    return found
+
+
+def test_unread_found_by_searching_for_the_mark_matches_walking_every_message() -> None:
+    m, ops = small_cohort()
+    rng = random.Random(7)
+    for n in range(60):
+        ops.append(_chat(m, rng.choice(["m_a", "m_b", "m_men"]), f"c{n}", f"message {n}"))
+    sent = [op for op in ops if isinstance(op.data, k.ChatSend)]
+    ops.append(m.op("m_men", k.ChatHide(message="c41")))
+    for upto in [None, sent[0], sent[17], sent[40], sent[41], sent[-2], sent[-1]]:
+        extra = [] if upto is None else [m.op("m_a", k.ChatRead(channel="cohort", upto=upto.clock))]
+        state = fold_ops([*ops, *extra])
+        for member in ("m_a", "m_b"):
+            expected = _unread_by_walking(state, member)
+            assert chat.unread_count(state, member, "cohort") == len(expected)
+            assert chat.first_unread(state, member, "cohort") == (expected[0] if expected else None)
+            assert chat.has_unread(state, member, "cohort") == bool(expected)
 
 
 def test_hiding_is_for_the_author_and_moderators() -> None:

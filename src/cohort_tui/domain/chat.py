@@ -8,6 +8,7 @@ shows the same conversation in the same order, newest at the bottom.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from cohort_tui.domain import pods
@@ -90,32 +91,42 @@ def read_mark(state: State, member: str, channel: str) -> Clock | None:
     return state.chat_reads.get(member, {}).get(channel)
 
 
+def _after_mark(state: State, ids: list[str], mark: Clock | None) -> int:
+    """The index of the channel's first message after ``mark``: a binary search, as a
+    channel keeps its messages in fold order, which is clock order."""
+    if mark is None:
+        return 0
+    messages = state.chat_messages
+    return bisect_right(ids, tuple(mark), key=lambda message: tuple(messages[message].clock))
+
+
+def _unread(state: State, member: str, message_id: str) -> bool:
+    message = state.chat_messages[message_id]
+    return message.author != member and not message.hidden
+
+
 def first_unread(state: State, member: str, channel: str) -> int | None:
     """The index of the first message after my read mark (not my own), or None."""
     ids = messages(state, channel)
-    mark = read_mark(state, member, channel)
-    first = None
-    for index in range(len(ids) - 1, -1, -1):  # newest first: stops at the mark
-        message = state.chat_messages[ids[index]]
-        if mark is not None and tuple(message.clock) <= tuple(mark):
-            break
-        if message.author != member and not message.hidden:
-            first = index
-    return first
+    for index in range(_after_mark(state, ids, read_mark(state, member, channel)), len(ids)):
+        if _unread(state, member, ids[index]):
+            return index
+    return None
 
 
 def unread_count(state: State, member: str, channel: str) -> int:
     """Messages by others after my read mark (hidden ones do not count)."""
     ids = messages(state, channel)
-    mark = read_mark(state, member, channel)
-    count = 0
-    for index in range(len(ids) - 1, -1, -1):
-        message = state.chat_messages[ids[index]]
-        if mark is not None and tuple(message.clock) <= tuple(mark):
-            break
-        if message.author != member and not message.hidden:
-            count += 1
-    return count
+    start = _after_mark(state, ids, read_mark(state, member, channel))
+    return sum(1 for index in range(start, len(ids)) if _unread(state, member, ids[index]))
+
+
+def has_unread(state: State, member: str, channel: str) -> bool:
+    """Whether :func:`unread_count` is above 0, looking from the newest message back
+    only as far as the first unread one (a backlog of thousands costs one step)."""
+    ids = messages(state, channel)
+    start = _after_mark(state, ids, read_mark(state, member, channel))
+    return any(_unread(state, member, ids[index]) for index in range(len(ids) - 1, start - 1, -1))
 
 
 def newest_clock(state: State, channel: str) -> Clock | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -78,6 +78,8 @@ class ChatScreen(CohortScreen):
         """A message was hidden or shown: lay out every message again."""
         self._away = False
         """The screen was left (another mode or a dialog); the marker is placed anew."""
+        self._shown_before = False
+        """The screen was left once: styles may have changed meanwhile."""
 
     def compose(self) -> ComposeResult:
         yield CohortHeader()
@@ -89,6 +91,26 @@ class ChatScreen(CohortScreen):
                 id="chat-input",
             )
         yield CohortFooter()
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        # A screen's first layout posts the screen a Resize to the size it was just laid
+        # out at, and Textual then lays it (and the screen under it) out again and draws
+        # another frame. Nothing changed: skip that. A terminal resize brings a new size.
+        # (Private to Textual, which is pinned; the snapshots show the screen laid out.)
+        if event.size == self._size:
+            event.stop()
+            event.prevent_default()
+
+    def _compositor_refresh(self) -> None:
+        # A full repaint of the screen is due (Textual draws one when its update timer
+        # next runs, which clears the flag), so a frame drawn now would be drawn again
+        # at once, or thrown away if the app is holding updates back (a mode switch does,
+        # for 50 ms). Opening the chat drew the whole screen five times; now twice.
+        # (Private to Textual, which is pinned.)
+        if self._repaint_required and self.is_current:
+            self.check_idle()  # the screen's idle handler runs that timer (out of a batch)
+            return
+        super()._compositor_refresh()
 
     # -- state -> view -------------------------------------------------------------
 
@@ -130,6 +152,16 @@ class ChatScreen(CohortScreen):
 
     # Textual calls CohortScreen's handlers of these events too (it refreshes if stale).
 
+    @on(events.ScreenResume)
+    def _styled_already(self, event: events.ScreenResume) -> None:
+        if not self._shown_before and self._css_update_count == self.app._css_update_count:
+            # Textual styles a resumed screen again, in full (every widget and the
+            # view's component classes), in case the CSS changed while it was away; a
+            # mode switch sends two resumes. On the first visit it was styled as it
+            # mounted, just now, from the same CSS: nothing to do. (Private to Textual,
+            # which is pinned; the app keeps the count, see ``modes.screen_factory``.)
+            event.refresh_styles = False
+
     def on_screen_resume(self) -> None:
         if self._away:  # coming back: place the marker again
             self._away = False
@@ -138,6 +170,7 @@ class ChatScreen(CohortScreen):
         self.call_after_refresh(self._mark_read)
 
     def on_screen_suspend(self) -> None:
+        self._shown_before = True
         self._mark_read()
         self._away = True
 
@@ -149,7 +182,7 @@ class ChatScreen(CohortScreen):
         if (
             newest is not None
             and (mark is None or tuple(newest) > tuple(mark))
-            and chat.unread_count(self.state, self.me, self.channel)
+            and chat.has_unread(self.state, self.me, self.channel)
         ):
             self.write(k.ChatRead(channel=self.channel, upto=newest))
 

@@ -19,9 +19,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.strip import Strip
 
 from cohort_tui.domain.model import State
@@ -39,8 +41,6 @@ MARKER = -1
 DAY_MS = 86_400_000
 CHUNK = 400
 """Messages laid out on opening a channel (and at least this many more per extension)."""
-MAX_FIRST = 5_000
-"""Most messages laid out on opening, however far back the unread marker is."""
 
 
 def _day_row(index: int) -> int:
@@ -145,6 +145,7 @@ class ChatView(LineView, can_focus=True):
         self._last_day: int | None = None
         self._extending = False
         self._handles: dict[str, str] = {}
+        self._looks: dict[str, Style] = {}
         self.selection_anchor: int | None = None
         """Where the selection started (a message index), or None: no selection."""
 
@@ -213,7 +214,7 @@ class ChatView(LineView, can_focus=True):
             following = True
         if appended and self._layout_width == self._content_width():
             self._lay_from(len(old))
-            self.virtual_size = Size(self.size.width, self._total)
+            self.virtual_size = self._virtual_size()
         else:
             self._layout(self._cut if same_channel else None)
         target = len(ids) - 1 if following or wanted is None else self._find(wanted)
@@ -224,6 +225,10 @@ class ChatView(LineView, can_focus=True):
         self.refresh()
         if following:
             self._extending = True  # not before it is at the end: the top is not in view
+            # At the end now (before the first layout, as far as it goes: the layout
+            # keeps the offset in range, so the first frame shows the newest messages),
+            # and again once drawn, should the size have changed.
+            self._scroll_to_end()
             self.call_after_refresh(self._follow)
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
@@ -239,8 +244,32 @@ class ChatView(LineView, can_focus=True):
             return len(ids) - 1
 
     def _content_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width or 80
+        width = self.scrollable_content_region.width or self.size.width or self._width_to_come()
         return max(10, width - GUTTER - TIME)
+
+    def _width_to_come(self) -> int:
+        """Before the view's first layout (the screen is being built): the width it will
+        get, from the terminal's less the borders, padding and margins around it and the
+        scrollbar, so the messages are laid out once, before the screen's first frame. A
+        wrong guess costs a second layout when the size is known (see :meth:`on_resize`).
+
+        With more messages than the terminal has rows the scrollbar is certain: it is
+        shown now (Textual would decide so after the first layout, then lay out again)."""
+        size = self.app.size
+        width = size.width
+        node: DOMNode | None = self
+        while node is not None and not isinstance(node, Screen):
+            width -= node.styles.gutter.width + node.styles.margin.width
+            node = node.parent
+        if len(self._ids) >= size.height and self.styles.overflow_y != "hidden":
+            width -= self.styles.scrollbar_size_vertical
+            self.show_vertical_scrollbar = True
+        return width
+
+    def _virtual_size(self) -> Size:
+        # No width: lines are cropped to the view, never scrolled sideways, and the
+        # virtual size stays the same when the view gets its real size.
+        return Size(0, self._total)
 
     def _handle(self, member: str) -> str:
         handle = self._handles.get(member)
@@ -268,11 +297,10 @@ class ChatView(LineView, can_focus=True):
         return _Laid(message.hidden, text, len(handle), rows)
 
     def _first_cut(self) -> int:
-        """Where exact layout starts on opening: the newest messages, back to the unread
-        marker if it is near (older ones are laid out as they come into view)."""
-        n = len(self._ids)
-        unread = self._unread_from if self._unread_from is not None else n
-        return max(0, n - MAX_FIRST, min(n - CHUNK, unread))
+        """Where exact layout starts on opening: the newest messages (the view opens at
+        the newest; older ones, and the unread marker if it is further back, are laid
+        out as they come into view). A backlog of thousands costs no more to open."""
+        return max(0, len(self._ids) - CHUNK)
 
     def _layout(self, cut: int | None = None) -> None:
         """Lay out messages from ``cut`` (default :meth:`_first_cut`) to the newest.
@@ -292,7 +320,7 @@ class ChatView(LineView, can_focus=True):
         self._total = self._cut
         self._last_day = None
         self._lay_from(self._cut)
-        self.virtual_size = Size(self.size.width, self._total)
+        self.virtual_size = self._virtual_size()
 
     def _lay_from(self, begin: int) -> None:
         """Add the rows of messages ``begin`` to the newest after what is laid out."""
@@ -340,7 +368,9 @@ class ChatView(LineView, can_focus=True):
         from_end = self._total - top
         index, part = self._row(top) if top < self._total else (-1, 0)
         laid = len(self._ids) - self._cut
-        self._layout(max(0, self._cut - max(CHUNK, laid)))
+        # At the oldest message (home, or the scrollbar dragged to the top) the doubling
+        # would go on to the first message a frame at a time: lay it all out at once.
+        self._layout(0 if index == 0 else max(0, self._cut - max(CHUNK, laid)))
         # The message at the top stays at the top (a day or marker row: the distance
         # from the end stays, as the rows after the old cut did not move).
         y = self._first_row(index) + part if index > 0 else self._total - from_end
@@ -449,11 +479,21 @@ class ChatView(LineView, can_focus=True):
             self._layout(self._cut)
             if 0 <= keep < len(self._ids):
                 self.call_after_refresh(self._scroll_to_message, keep)
-        self.virtual_size = Size(self.size.width, self._total)
-        self.forget_drawn()
+        # Drawn lines are kept per width (a new height draws the new rows only).
+        self.virtual_size = self._virtual_size()
+
+    def forget_drawn(self) -> None:
+        super().forget_drawn()
+        self._looks.clear()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name)
+        """A component class's style (``""``: the view's own), kept until focus or the
+        theme changes (they are looked up for every line drawn)."""
+        style = self._looks.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._looks[name] = style
+        return style
 
     def _row_text(self, row: int) -> Text:
         """One row's text, styled (no gutter)."""
@@ -491,9 +531,8 @@ class ChatView(LineView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = y + self.scroll_offset.y
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
         if not 0 <= row < self._total:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style(""))
         index, _ = self._row(row)
         current = index == self.cursor and index >= 0
         low, high = self.selection() if self.selection_anchor is not None else (-1, -2)
@@ -502,7 +541,7 @@ class ChatView(LineView, can_focus=True):
         strip = self._strips.get(key)
         if strip is not None:
             return strip
-        line_style = base
+        line_style = self._style("")
         if selected:
             line_style = line_style + self._style("chat-view--selected")
         if current and self.has_focus:
