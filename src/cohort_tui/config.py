@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import msgspec
-import tomli_w
 from msgspec import Meta
 
 from cohort_tui.paths import config_dir
@@ -81,4 +80,6 @@ def save_config(config: UserConfig, path: Path | None = None) -> None:
     path = path or config_path()
     with writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
+    import tomli_w  # only when saving
+
     atomic_write(path, tomli_w.dumps(msgspec.to_builtins(config)).encode(), mode=0o644)

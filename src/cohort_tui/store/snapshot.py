@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,6 +57,11 @@ def _decode_extra(kind: type, obj: object) -> object:
     raise ValueError(f"cannot load {kind.__name__} from a snapshot")  # an older format
 
 
+try:  # BLAKE2 without hashlib, which loads OpenSSL at import (~4 ms of every start)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _blake2b
+
 _decoder = msgspec.msgpack.Decoder(Snapshot, dec_hook=_decode_extra)
 _encoder = msgspec.msgpack.Encoder(enc_hook=_encode_extra)
 
@@ -84,7 +88,7 @@ def log_fingerprint(log_path: Path, offset: int) -> str:
     It tells whether the log a snapshot was made from is still the one on disk (a
     repaired or replaced log gets a full replay).
     """
-    h = hashlib.blake2b(digest_size=16)
+    h = _blake2b(digest_size=16)
     try:
         with log_path.open("rb") as f:
             h.update(f.read(min(offset, 4096)))

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from cohort_tui.domain.clock import (
     MAX_LEAD_MS,
     HybridClock,
@@ -142,6 +140,8 @@ def write_config(root: Path, config: StoreConfig) -> None:
     Raises:
         StoreWriteError: the disk or folder refused; the old file is kept.
     """
+    import tomli_w  # only when writing: opening a store only reads
+
     atomic_write(root / "store.toml", tomli_w.dumps(config.to_toml()).encode(), mode=0o644)
 
 

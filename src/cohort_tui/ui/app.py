@@ -204,7 +204,6 @@ class CohortApp(App[None]):
         self.presence.start(BEAT_S if self.poll_interval > 0 else 0)
         # Announcers note what already is (after the first frame), to announce only changes.
         self.call_after_refresh(self.announce, [])
-        self.set_timer(0.3, self._warm, name="warm-screens")
         if not self.is_headless:
             from cohort_tui.ui.terminal_watch import TerminalWatch, exit_deadline
 
@@ -315,6 +314,22 @@ class CohortApp(App[None]):
             more = len(notices) - SYNC_NOTICES
             self.notify(f"{more} more; `cohort sync` lists them all.", severity="warning")
 
+    WARM_AFTER = 0.3
+    """Seconds after the first frame before the other screens are warmed up (see
+    :mod:`cohort_tui.ui.warmup`)."""
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Refresh CSS, then wake the screen.
+
+        Textual lays the current screen out here at once and pauses the screen's frame
+        timer; a callback queued for that frame (``call_after_refresh``) then waits for
+        the screen's next message, which an idle screen may never get. A prompt gives it
+        one.
+        """
+        super().refresh_css(animate)
+        with contextlib.suppress(Exception):  # no screen yet
+            self.screen.check_idle()
+
     def _warm(self) -> None:
         from cohort_tui.ui.warmup import warm
 
@@ -331,7 +346,12 @@ class CohortApp(App[None]):
         frozen (see :mod:`cohort_tui.ui.live_fold`); the one it replaced is freed by
         reference counting (it has no cycles), never by a collection over everything.
         """
-        self.first_frame_drawn = True
+        if not self.first_frame_drawn:
+            self.first_frame_drawn = True
+            # Timed from here, not from mount: on a busy machine a timer from mount fired
+            # before the first frame, delayed it, and (through refresh_css) stranded what
+            # waited for it, such as the ``--open`` target.
+            self.set_timer(self.WARM_AFTER, self._warm, name="warm-screens")
         state_id = id(self.replica.state)
         gc.enable()  # `cohort` pauses the collector until the first frame
         if state_id == self._frozen_state:

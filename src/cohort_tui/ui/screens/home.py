@@ -24,7 +24,6 @@ from cohort_tui.ui import palette
 from cohort_tui.ui.messages import PresenceChanged
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
-from cohort_tui.ui.screens.dialogs import TextScreen
 from cohort_tui.ui.text import ago, local_time, member_block, member_line, plain, progress_bar
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
@@ -266,6 +265,8 @@ class HomeScreen(CohortScreen):
         with contextlib.suppress(OSError):  # only a checklist tick is at stake
             LocalFacts(self.cohort_app.replica.root, self.me).set("norms_read_at", self.now())
         title = cohort.name if cohort else "The cohort"
+        from cohort_tui.ui.screens.dialogs import TextScreen  # not on the start-up path
+
         self.app.push_screen(TextScreen(title, text), lambda _: self.refresh_view())
 
     def _fill_progress(self, t: Today) -> None:
