@@ -154,14 +154,14 @@ async def test_an_unread_marker_far_back_is_laid_out_when_it_comes_into_view(
     )
     app = make_app(root, open_target="chat")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         view = app.screen.query_one(ChatView)
-        await _wait(pilot, lambda: len(view.message_ids) > 1500)
+        await wait_for(pilot, lambda: len(view.message_ids) > 1500)
         assert view._cut > 0  # opening lays out the newest only, not back to the marker
         assert "new messages" not in view.document_text()
         view.focus()
         await pilot.press("home")
-        await _wait(pilot, lambda: view._cut == 0)
+        await wait_for(pilot, lambda: view._cut == 0)
         lines = view.document_text().splitlines()
         marker = next(i for i, line in enumerate(lines) if "── new messages ──" in line)
         assert "backlog 0" in lines[marker + 1]
@@ -221,9 +221,9 @@ def _looks(view: ChatView, y: int) -> list[str]:
 async def test_a_theme_switch_and_focus_redraw_the_chat_in_their_colours(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s", open_target="chat")
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, ChatScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         view = app.screen.query_one(ChatView)
-        await _wait(pilot, lambda: view.message_ids and not view._extending)
+        await wait_for(pilot, lambda: view.message_ids and not view._extending)
         cursor_y = view._first_row(view.cursor) - view.scroll_offset.y
         before = _looks(view, 0), _looks(view, cursor_y)
         view.focus()  # the cursor's row is marked while the view has focus
