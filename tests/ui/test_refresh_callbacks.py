@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from cohort_tui.ui.app import CohortApp
-from tests.ui.helpers import make_app
+from cohort_tui.ui.screens.discussions import DiscussionsScreen
+from tests.ui.helpers import make_app, wait_for
 
 
 async def test_the_warm_up_comes_after_the_first_frame_and_the_open_target(
@@ -34,15 +35,16 @@ async def test_the_warm_up_comes_after_the_first_frame_and_the_open_target(
     seen: list[tuple[bool, object]] = []
     warm = app._warm
 
+    def open_thread() -> object:
+        screen = app.screen
+        return screen.thread_pane.open_id if isinstance(screen, DiscussionsScreen) else None
+
     def watched() -> None:
-        seen.append((app.first_frame_drawn, getattr(app.screen, "_open", None)))
+        seen.append((app.first_frame_drawn, open_thread()))
         warm()
 
     monkeypatch.setattr(app, "_warm", watched)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            if seen:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: seen, what="the warm-up")
         assert seen == [(True, welcome)]
-        assert getattr(app.screen, "_open", None) == welcome
+        assert open_thread() == welcome
