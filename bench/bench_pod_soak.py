@@ -32,6 +32,7 @@ import os
 import re
 import select
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -270,19 +271,51 @@ def summary(values: list[float]) -> str:
     )
 
 
+TRACE_HOOK = """
+import os, signal, tracemalloc
+_dir = os.environ.get("COHORT_TRACE_DIR")
+if _dir:
+    tracemalloc.start(int(os.environ.get("COHORT_TRACE_FRAMES", "10")))
+    _taken = [0]
+    def _dump(signum, frame):
+        _taken[0] += 1
+        tracemalloc.take_snapshot().dump(f"{_dir}/snap{_taken[0]}.pickle")
+    signal.signal(signal.SIGUSR1, _dump)
+"""
+
+
+def pane_env(store: Path, trace_dir: Path | None = None) -> dict[str, str]:
+    """A pane's environment: the caller's PYTHONPATH kept (a worktree's ``src`` must win
+    over the venv's editable install, or the panes run another checkout's code), and with
+    ``trace_dir`` a ``sitecustomize`` that dumps tracemalloc snapshots on SIGUSR1."""
+    env = term_env(COHORT_STORE=str(store))
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if trace_dir is not None:
+        hook = trace_dir / "hook"
+        hook.mkdir(parents=True, exist_ok=True)
+        (hook / "sitecustomize.py").write_text(TRACE_HOOK)
+        paths.insert(0, str(hook))
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
 class Pod:
     """The panes, read by one loop: the thread and Home panes through the terminal
     emulator (what they show is measured), the others drained."""
 
-    def __init__(self, store: Path, thread: str, timings: Path) -> None:
-        env = term_env(COHORT_STORE=str(store))
+    def __init__(
+        self, store: Path, thread: str, timings: Path, trace_dir: Path | None = None
+    ) -> None:
+        env = pane_env(store, trace_dir)
         env["HOME"] = str(store.parent / "home")  # a clean config: default theme, no keymap
         argv = [str(Path(python()).parent / "cohort"), "--store", str(store)]
         self.panes: dict[str, Term] = {}
         self.home_timings = timings.with_name("home-timings.txt")
-        self.panes["home"] = Term(
-            [*argv, "--open", "home"], {**env, "COHORT_TIMINGS": str(self.home_timings)}
-        )
+        home_env = {**env, "COHORT_TIMINGS": str(self.home_timings)}
+        if trace_dir is not None:  # only the pane that syncs is traced
+            home_env["COHORT_TRACE_DIR"] = str(trace_dir)
+        self.panes["home"] = Term([*argv, "--open", "home"], home_env)
         self.panes["home"].wait_for("Today", timeout=60)
         # The thread pane logs when it draws each post (ui/timings.py): parsing its
         # screen here cost this script more CPU than the pane itself.
@@ -399,7 +432,29 @@ def server_watch(url: str, cohort_id: str, token: str, found: dict[int, float]) 
     tail_times.stops.append(stop)  # type: ignore[attr-defined]
 
 
-def part_soak(duration: float) -> None:
+def trace_report(trace_dir: Path, top: int = 25) -> None:
+    """The allocations that grew in the Home pane between the first and last snapshot."""
+    import tracemalloc
+
+    for _ in range(600):  # the pane writes them in its own time
+        if (trace_dir / "snap2.pickle").exists():
+            break
+        time.sleep(0.1)
+    time.sleep(2)
+    first = tracemalloc.Snapshot.load(str(trace_dir / "snap1.pickle"))
+    last = tracemalloc.Snapshot.load(str(trace_dir / "snap2.pickle"))
+    total = sum(s.size for s in last.statistics("filename")) - sum(
+        s.size for s in first.statistics("filename")
+    )
+    print(f"  Home pane, traced memory growth from the first to the last snapshot: "
+          f"{total / 2**20:+.1f} MiB; the biggest by line:")  # fmt: skip
+    for stat in last.compare_to(first, "lineno")[:top]:
+        frame = stat.traceback[0]
+        print(f"    {stat.size_diff / 2**10:+9.0f} KiB {stat.count_diff:+8d}  "
+              f"{frame.filename.split('site-packages/')[-1]}:{frame.lineno}")  # fmt: skip
+
+
+def part_soak(duration: float, trace_dir: Path | None = None) -> None:
     from cohort_tui.domain import op_kinds as k
     from cohort_tui.store.log import LogPosition
     from cohort_tui.store.workspace import Replica
@@ -424,7 +479,7 @@ def part_soak(duration: float) -> None:
         cohort("sync", "--store", str(remote_root))
         cohort("sync", "--store", str(pod_root))
         timings = work / "timings.txt"
-        pod = Pod(pod_root, "t_soak", timings)
+        pod = Pod(pod_root, "t_soak", timings, trace_dir)
         pod_member = Replica(pod_root).resolve_member(None)
         creds = load_credentials(pod_root)[pod_member.id]
 
@@ -446,12 +501,17 @@ def part_soak(duration: float) -> None:
         keys: list[tuple[float, float]] = []  # (when, seconds)
         cpu: dict[str, list[tuple[float, float]]] = {n: [] for n in pod.panes}
         next_probe, next_key, next_cpu = started + 3, started + 2, started
+        # The first snapshot once the traffic runs (a burst in), the second at the end.
+        next_trace = started + min(40.0, duration / 3) if trace_dir is not None else None
         probe_n = 0
         key_state: tuple[str, float] | None = None
         home = pod.panes["home"]
         while time.time() - started < duration:
             pod.pump(0.02)
             now = time.time()
+            if next_trace is not None and now >= next_trace:
+                os.kill(pod.panes["home"].pid, signal.SIGUSR1)
+                next_trace = None
             if now >= next_cpu:
                 for name, term in pod.panes.items():
                     cpu[name].append((now, term.cpu_seconds()))
@@ -553,11 +613,14 @@ def part_soak(duration: float) -> None:
                 mid = shares[len(shares) // 2]
                 print(f"    {name:<11} {shares[0]:5.1f}  {mid:5.1f}  {shares[-1]:5.1f}")
         rss = {name: rss_mib(term.pid) for name, term in pod.panes.items()}
+        if trace_dir is not None:
+            os.kill(pod.panes["home"].pid, signal.SIGUSR1)
+            trace_report(trace_dir)
         unread_old = re.findall(r"(\d+) unread|✉ (\d+)", home.text())
         pod.close()
         pod = None
         print("  RSS after the run vs a fresh app on the same store (MiB):")
-        env = term_env(COHORT_STORE=str(pod_root))
+        env = pane_env(pod_root)
         env["HOME"] = str(work / "home")
         argv = [str(Path(python()).parent / "cohort"), "--store", str(pod_root)]
         targets = {"home": "home", "thread": "thread:t_soak", "curriculum": "curriculum",
@@ -609,11 +672,17 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=90.0, help="soak seconds (600: issue)")
     parser.add_argument("--skip-batch", action="store_true", help="skip the per-batch part")
     parser.add_argument("--skip-soak", action="store_true", help="skip the soak")
+    parser.add_argument(
+        "--trace-memory",
+        type=Path,
+        metavar="DIR",
+        help="trace the Home pane's allocations (tracemalloc, slow) into DIR and list growth",
+    )
     args = parser.parse_args()
     if not args.skip_batch:
         part_batch_cost()
     if not args.skip_soak:
-        part_soak(args.duration)
+        part_soak(args.duration, args.trace_memory)
 
 
 if __name__ == "__main__":

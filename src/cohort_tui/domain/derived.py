@@ -55,6 +55,7 @@ class Derived:
         self._counts: dict[str, int] = {}
         self._order: list[tuple[int, str]] = []  # (-last activity, thread) of unread ones
         self._placed: dict[str, tuple[int, str]] = {}
+        self._listed: list[tuple[str, int]] | None = None  # unread_threads, until a recount
         member_id, counts, placed = member, self._counts, self._placed
         for thread_id, thread in state.threads.items():
             count = q.unread_count(state, member_id, thread_id)
@@ -62,6 +63,7 @@ class Derived:
                 placed[thread_id] = (-thread.last_activity, thread_id)
                 counts[thread_id] = count
         self._order = sorted(placed.values())  # one sort, not an insort per thread
+        self._total = sum(counts.values())
         self._mentions: list[str] = []
         self._mentioned: set[str] = set()
         self._needle = ""
@@ -99,12 +101,14 @@ class Derived:
         old = self._placed.pop(thread_id, None)
         if old is not None:
             del self._order[bisect.bisect_left(self._order, old)]
-        self._counts.pop(thread_id, None)
+        self._total -= self._counts.pop(thread_id, 0)
+        self._listed = None
         if count and thread is not None:
             place = (-thread.last_activity, thread_id)
             bisect.insort(self._order, place)
             self._placed[thread_id] = place
             self._counts[thread_id] = count
+            self._total += count
 
     def _find_mentions(self, state: State) -> None:
         me = state.members.get(self.member)
@@ -134,12 +138,14 @@ class Derived:
 
     def unread_threads(self) -> list[tuple[str, int]]:
         """``(thread id, unread)`` for threads with unread posts, newest activity first."""
-        counts = self._counts
-        return [(thread_id, counts[thread_id]) for _, thread_id in self._order]
+        if self._listed is None:  # built once per change: asked several times per batch
+            counts = self._counts
+            self._listed = [(thread_id, counts[thread_id]) for _, thread_id in self._order]
+        return list(self._listed)
 
     def unread_total(self) -> int:
-        """Unread posts over every thread."""
-        return sum(self._counts.values())
+        """Unread posts over every thread (kept as counts change, not summed per ask)."""
+        return self._total
 
     def mentions(self, state: State) -> list[str]:
         """Unread posts that mention me (see :func:`queries.unread_mentions`)."""

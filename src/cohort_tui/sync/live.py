@@ -33,6 +33,7 @@ from typing import Literal
 
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.log import OpLog
+from cohort_tui.store.recent import RecentOps
 from cohort_tui.store.workspace import Replica, read_config
 from cohort_tui.sync.client import ServerClient, ServerRefused, SyncError
 from cohort_tui.sync.credentials import load_credentials
@@ -164,10 +165,14 @@ class LiveSync:
         with self._replica_lock:
             if self._shared is None:
                 try:
-                    self._shared = Replica(self.root)
+                    shared = Replica(self.root)
                 except StoreError as exc:
                     self._report(LiveStatus("offline", message=str(exc)))
                     return None
+                # No view catches up from this replica op by op: a window of the last
+                # ops folded (2,048 of them, about 1.5 MB) would be held for nothing.
+                shared.recent = RecentOps(window=0)
+                self._shared = shared
             return self._shared
 
     def _push_loop(self) -> None:
@@ -176,25 +181,36 @@ class LiveSync:
             return
         backoff = Backoff(base=1.0, cap=60.0)
         delay = 0.0
-        while not self._stop.is_set():
-            self._poke.wait(delay)
-            self._poke.clear()
-            if self._stop.is_set():
-                return
-            self._report(LiveStatus("syncing", pending_count(replica)))
-            client = self._client_factory(replica.config.urls)
-            try:
-                result = sync_once(replica, load_credentials(self.root), client, wait=10)
-                notices = tuple(result.problems())
-                self._report(LiveStatus("online", result.pending, result.pulled, notices=notices))
-                backoff.reset()
-                delay = self.poll
-            except SyncBusy:
-                delay = 1.0
-            except (SyncError, StoreError, OSError) as exc:
-                self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
-                delay = max(backoff.next_delay(), _retry_after(exc))
-            finally:
+        # One client for every sync while the server answers: making one (its TLS
+        # context, a new connection) cost ~30 ms of CPU, under the interpreter lock the
+        # event loop needs, on every local write of the pod. A failure drops it: the
+        # next sync starts with fresh connections.
+        client: ServerClient | None = None
+        try:
+            while not self._stop.is_set():
+                self._poke.wait(delay)
+                self._poke.clear()
+                if self._stop.is_set():
+                    return
+                self._report(LiveStatus("syncing", pending_count(replica)))
+                if client is None:
+                    client = self._client_factory(replica.config.urls)
+                try:
+                    result = sync_once(replica, load_credentials(self.root), client, wait=10)
+                    notices = tuple(result.problems())
+                    status = LiveStatus("online", result.pending, result.pulled, notices=notices)
+                    self._report(status)
+                    backoff.reset()
+                    delay = self.poll
+                except SyncBusy:
+                    delay = 1.0
+                except (SyncError, StoreError, OSError) as exc:
+                    self._report(LiveStatus("offline", pending_count(replica), message=str(exc)))
+                    delay = max(backoff.next_delay(), _retry_after(exc))
+                    client.close()
+                    client = None
+        finally:
+            if client is not None:
                 client.close()
 
     def _watch_loop(self) -> None:

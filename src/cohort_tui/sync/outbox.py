@@ -134,8 +134,9 @@ def is_local(op: Op, node: str) -> bool:
     return origin == node or origin.startswith(node + ".")
 
 
-def scan_log(root: Path, offset: int) -> list[Entry]:
-    """Whole ops in ``ops.jsonl`` from ``offset``, with the byte offset after each."""
+def scan_log(root: Path, offset: int, marker: bytes | None = None) -> list[Entry]:
+    """Whole ops in ``ops.jsonl`` from ``offset``, with the byte offset after each; with
+    ``marker``, only the lines that contain it (the others are not decoded)."""
     with (root / "ops.jsonl").open("rb") as f:
         f.seek(offset)
         chunk = f.read()
@@ -149,7 +150,7 @@ def scan_log(root: Path, offset: int) -> list[Entry]:
         line = chunk[start:nl]
         pos = offset + nl + 1
         start = nl + 1
-        if not line.strip():
+        if not line.strip() or (marker is not None and marker not in line):
             continue
         try:
             entries.append(Entry(decode_op(line, lenient=True), line, pos))
@@ -217,8 +218,12 @@ def pending_count(replica: Replica) -> int:
     state = fresh_state(replica)
     done = set(state.acked) | set(state.rejected)
     node = replica.config.node
+    # Asked after every event of the live stream: the ops pulled since the last push
+    # (a 500-post burst) are not decoded, only lines that may carry this node's clock
+    # (``"node`` or ``"node.pid``; is_local decides on the decoded op).
+    marker = b'"' + node.encode()
     return sum(
         1
-        for e in scan_log(replica.root, state.offset)
+        for e in scan_log(replica.root, state.offset, marker)
         if is_local(e.op, node) and e.op.id not in done
     )

@@ -52,6 +52,7 @@ class PresenceBeat:
         self.cohort = cohort
         self._client_factory = client_factory
         self._beating: set[str] = set()
+        self._client: ServerClient | None = None
 
     def relay(self, seen: list[Seen]) -> None:
         """Store the server's list in the presence file (from the stream too)."""
@@ -74,7 +75,10 @@ class PresenceBeat:
             return
         members = sorted(m for m in here if m in creds)[:MAX_MEMBERS]
         gone = sorted(self._beating - set(members))
-        client = self._client_factory(self.remote)
+        if self._client is None:
+            # Kept between beats (making one costs ~30 ms of CPU); dropped after a failure.
+            self._client = self._client_factory(self.remote)
+        client = self._client
         answer: list[Seen] | None = None
         try:
             for member in gone:
@@ -87,16 +91,25 @@ class PresenceBeat:
                 answer = client.presence(self.cohort, creds[member].token, here[member])
                 self._beating.add(member)
         except SyncError:
+            self.close()
             return  # offline: the panes still see each other through the file
-        finally:
-            client.close()
         if answer is not None:
             self.relay(answer)
 
+    def close(self) -> None:
+        """Close the kept client (its connections)."""
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+
     def run(self, stop: threading.Event, poke: threading.Event) -> None:
         """Beat until ``stop`` is set, then say goodbye."""
-        while not stop.is_set():
-            self.once()
-            poke.wait(BEAT_S)
-            poke.clear()
-        self.once(leaving=True)
+        try:
+            while not stop.is_set():
+                self.once()
+                poke.wait(BEAT_S)
+                poke.clear()
+            self.once(leaving=True)
+        finally:
+            self.close()

@@ -69,6 +69,9 @@ class CohortScreen(Screen[None]):
         super()._refresh_layout(size, scroll)
 
     def on_screen_resume(self) -> None:
+        from cohort_tui.ui.render_caches import forget_removed_widgets
+
+        forget_removed_widgets()  # the dialog or screen just left would stay in memory
         self._refresh_if_stale()
         presence = self.cohort_app.presence
         presence.moved(self.presence_where())
