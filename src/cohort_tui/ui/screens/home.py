@@ -94,6 +94,21 @@ class HomeScreen(CohortScreen):
                 yield pod
         yield CohortFooter()
 
+    # What the agenda and the panels show now: refresh_view runs on every batch of
+    # posts, and replacing the same content lays the whole screen out again.
+    _agenda_rows: list[tuple[str | None, str, bool]] | None = None
+    _shown: dict[str, Text] | None = None
+
+    def _update(self, panel: Static, text: Text) -> None:
+        """Show ``text`` in ``panel`` unless it shows it already: ``Static.update`` lays
+        out the whole screen again, and Home refreshes on every batch of posts."""
+        if self._shown is None:
+            self._shown = {}
+        key = panel.id or ""
+        if self._shown.get(key) != text:
+            self._shown[key] = text
+            panel.update(text)
+
     def refresh_view(self) -> None:
         now = self.now()
         t = self.cohort_app.derived().today(self.state, now)
@@ -210,6 +225,10 @@ class HomeScreen(CohortScreen):
                     disabled=True,
                 )
             )
+        rows = [(o.id, repr(o.prompt), o.disabled) for o in options]
+        if rows == self._agenda_rows:
+            return  # the same rows: replacing them redraws the list for nothing
+        self._agenda_rows = rows
         agenda.set_options(options)
         ids = [o.id for o in options]
         if highlighted in ids:
@@ -283,7 +302,7 @@ class HomeScreen(CohortScreen):
         text.append(f"streak {t.streak} day{'s' if t.streak != 1 else ''}")
         if t.streak >= 3:
             text.append("  keep it going!", style="italic")
-        self.query_one("#progress", Static).update(text)
+        self._update(self.query_one("#progress", Static), text)
 
     def _fill_pulse(self, t: Today) -> None:
         p = t.pulse
@@ -296,7 +315,7 @@ class HomeScreen(CohortScreen):
         text.append(" posts\n")
         text.append(f"{p.reviews_this_week}", style="bold")
         text.append(" reviews given")
-        self.query_one("#pulse", Static).update(text)
+        self._update(self.query_one("#pulse", Static), text)
 
     HERE_NOW_ROWS = 5
     """Members listed by name on Home; the rest are counted."""
@@ -316,7 +335,7 @@ class HomeScreen(CohortScreen):
             text.append_text(member_line(place(state, seat.where)))
         if len(seats) > self.HERE_NOW_ROWS:
             text.append(f"\nand {len(seats) - self.HERE_NOW_ROWS} more", style="italic")
-        panel.update(text)
+        self._update(panel, text)
 
     def on_presence_changed(self, message: PresenceChanged) -> None:
         super().on_presence_changed(message)
@@ -347,7 +366,7 @@ class HomeScreen(CohortScreen):
                     (f" · {ago(item.at, now)}", "dim"),
                 )
             )
-        panel.update(text)
+        self._update(panel, text)
 
     # -- actions -------------------------------------------------------------------
 
