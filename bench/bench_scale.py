@@ -61,7 +61,10 @@ from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import sync_once
 from cohort_tui.sync.join import join_store
 
+SRC = Path(__file__).resolve().parents[1] / "src"
 CLUSTER = os.environ.get("COHORT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PUSH_PULL_ONLY = False
+"""``--push-pull-only``: leave out the writers and stream sections."""
 EXAMPLE = Path(__file__).resolve().parents[1] / "deploy" / "haproxy.cfg"
 
 
@@ -78,11 +81,17 @@ class Side:
 
 
 def start_instance(db: str, port: int) -> subprocess.Popen[bytes]:
+    # The servers run this checkout's code, as the clients here do (not an installed copy).
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "cohort_tui", "serve", "--db", db, "--port", str(port),
          "--rate", "100000", "--no-access-log"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )  # fmt: skip
     wait_healthy(f"http://127.0.0.1:{port}")
     return proc
@@ -236,8 +245,9 @@ def stream(side: Side, cohort: str, token: str, member: str) -> None:
 
 def run_side(side: Side, tmp: Path, founder_invite: str) -> None:
     cohort, invite, token, member = push_pull(side, tmp, founder_invite)
-    writers(side, cohort, invite)
-    stream(side, cohort, token, member)
+    if not PUSH_PULL_ONLY:
+        writers(side, cohort, invite)
+        stream(side, cohort, token, member)
     for key, value in side.figures.items():
         print(f"  {side.name}: {key}: {value}", flush=True)
 
@@ -318,12 +328,19 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=100_000, help="ops per cohort (<= 100k)")
     parser.add_argument("--rounds", type=int, default=3, help="starts per database")
     parser.add_argument("--skip-start", action="store_true", help="leave out the start-up section")
+    parser.add_argument(
+        "--push-pull-only",
+        action="store_true",
+        help="only the push + pull section, on SQLite and durable PostgreSQL (no start-up)",
+    )
     args = parser.parse_args()
+    global PUSH_PULL_ONLY
+    PUSH_PULL_ONLY = args.push_pull_only
     print(f"{os.cpu_count()} cores, shared with the load generators and other work")
     sides: list[Side] = []
     with tempfile.TemporaryDirectory() as a:
         sides.append(sqlite_side(Path(a)))
-    for durable in (True, False):
+    for durable in (True,) if PUSH_PULL_ONLY else (True, False):
         with tempfile.TemporaryDirectory() as b:
             side = postgres_side(Path(b), durable=durable)
         if side is None:
@@ -335,7 +352,7 @@ def main() -> None:
         print(f"{side.name}:")
         for key, value in side.figures.items():
             print(f"  {key:{width}}  {value}")
-    if not args.skip_start:
+    if not args.skip_start and not PUSH_PULL_ONLY:
         from _scale_start import bench_start
 
         print()
