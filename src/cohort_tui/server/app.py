@@ -368,7 +368,8 @@ class SyncServer:
         cursor = self.storage.add_ops(cohort, fresh) if fresh else self.storage.last_seq(cohort)
         # The batch's ops (and any another instance stored between them) in stored order.
         written: list[bytes] = []
-        fold_into(view, self.storage, cohort, written)
+        decoded = {new.body: taken[new.id] for new in fresh}
+        fold_into(view, self.storage, cohort, written, decoded)
         accepted = len(fresh)
         for op_id in self._stored_elsewhere(cohort, fresh, written, taken):
             acked.remove(op_id)  # another instance stored other content under the id

@@ -21,8 +21,9 @@ import contextlib
 import gc
 import re
 from collections import OrderedDict
+from collections.abc import Mapping
 
-from cohort_tui.domain.ops import OpError, decode_op
+from cohort_tui.domain.ops import Op, OpError, decode_op
 from cohort_tui.domain.permission_view import FACT_KINDS, PermissionView
 from cohort_tui.server.storage import Storage
 
@@ -55,10 +56,21 @@ def _fold_body(view: PermissionView, body: bytes) -> None:
 
 
 def fold_into(
-    view: PermissionView, storage: Storage, cohort: str, bodies: list[bytes] | None = None
+    view: PermissionView,
+    storage: Storage,
+    cohort: str,
+    bodies: list[bytes] | None = None,
+    decoded: Mapping[bytes, Op] | None = None,
 ) -> None:
     """Fold the cohort's ops stored after ``view.seq`` into ``view`` (their bodies added
-    to ``bodies`` when given)."""
+    to ``bodies`` when given).
+
+    ``decoded`` maps bodies to the ops they decode to (a push's own ops, decoded when
+    they were checked): a stored row whose body is there is folded from that op instead
+    of being decoded again. Rows are still taken from storage, one by one in seq order,
+    whoever stored them, so the view follows the shared log exactly; the map only saves
+    the decoding of a body (one content, one op).
+    """
     was_enabled = gc.isenabled()
     gc.disable()  # folding allocates many objects that never form cycles
     try:
@@ -67,7 +79,11 @@ def fold_into(
             if bodies is not None:
                 bodies.extend(body for _, body in rows)
             for seq, body in rows:
-                _fold_body(view, body)
+                op = decoded.get(body) if decoded else None
+                if op is None:
+                    _fold_body(view, body)
+                else:
+                    view.apply(op)
                 view.seq = seq
             if len(rows) < PAGE:
                 return
