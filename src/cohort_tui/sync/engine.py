@@ -52,11 +52,14 @@ __all__ = [
     "sync_once",
 ]
 
-BATCH_OPS = 500
-"""Most ops per push request."""
+BATCH_OPS = 1_000
+"""Most ops per push request (the server's most; each request costs a commit on the
+server and a durable write of the sync state here)."""
 BATCH_BYTES = 900_000
 """Most bytes per push request (the server refuses bodies over 1 MiB)."""
-PULL_PAGE = 1_000
+PULL_PAGE = 5_000
+"""Ops asked for per pull request (a server caps the page at its own most: 5000 now, 1000
+before, and says there is more)."""
 KEEP_REJECTED = 1_000
 PUSH_ROUNDS = 3
 """Push passes per sync: a pass that re-mints conflicting ops pushes the copies in the
