@@ -378,6 +378,7 @@ def test_a_push_folds_its_own_ops_undecoded_and_the_log_exactly_around_a_racing_
         return store(cohort, ops)
 
     decoded: list[bytes] = []
+
     def counting(body: bytes | str, *, lenient: bool = False) -> Op:
         decoded.append(bytes(body) if isinstance(body, bytes) else body.encode())
         return decode_op(body, lenient=lenient)
@@ -397,3 +398,55 @@ def test_a_push_folds_its_own_ops_undecoded_and_the_log_exactly_around_a_racing_
     assert _facts(view) == _facts(built)
     assert view.threads["t_olga"].author == other and f"t1_{member}" not in view.threads
     assert view.has_role(member, "curator")
+
+
+def test_a_cached_view_follows_ops_another_instance_stores_before_any_request(
+    api: Api, twin: TestClient, backend: str
+) -> None:
+    """PostgreSQL's NOTIFY reaches every instance: a view that is cached catches up in the
+    background, so the next request does not fold the others' ops while its client waits."""
+    if backend == "sqlite":
+        pytest.skip("one SQLite file has one server process: no other instance rings it")
+    import time
+
+    member, token = api.join("ivy")
+    assert _push(api.client, api, token, thread(member, 1)) == []  # the view is cached
+    views = api.client.app.state.sync.views  # type: ignore[attr-defined]
+    batch = [thread(member, n) for n in range(2, 40)]
+    assert _push(twin, api, token, *batch) == []
+    last = api.storage.last_seq(api.cohort)
+    deadline = time.monotonic() + 30
+    while views._views[api.cohort].seq != last and time.monotonic() < deadline:
+        time.sleep(0.02)
+    view = views._views[api.cohort]
+    assert view.seq == last and f"t39_{member}" in view.threads
+
+
+async def test_concurrent_pushes_to_one_instance_keep_its_view_on_the_log(
+    make_storage: Callable[[], SqlStorage],
+) -> None:
+    """Pushes wait for storage in worker threads; while one is stored and folded back in,
+    the next one of the cohort waits for the view (it would see, or undo, half a fold)."""
+    import asyncio
+
+    import httpx
+
+    from cohort_tui.server.storage import now_ms
+
+    storage = make_storage()
+    app = create_app(storage, RateLimiter(rate=10_000, burst=10_000))
+    code = storage.create_cohort("c_race", "Race", expires_at=now_ms() + 86_400_000)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        fay = (await client.post("/v1/join", json={"invite": code, "handle": "fay"})).json()
+        auth = {"Authorization": f"Bearer {fay['token']}"}
+        batches = [[thread(fay["member"], 1000 * b + i) for i in range(150)] for b in range(8)]
+        replies = await asyncio.gather(
+            *(client.post("/v1/cohorts/c_race/ops", json={"ops": b}, headers=auth) for b in batches)
+        )
+    assert [r.status_code for r in replies] == [200] * len(batches)
+    assert all(r.json()["accepted"] == 150 for r in replies)
+    view = app.state.sync.views._views["c_race"]
+    built = PermissionView()
+    fold_into(built, storage, "c_race")
+    assert _facts(view) == _facts(built) and len(view.threads) == 8 * 150

@@ -2,10 +2,10 @@
 evicted least recently used past a memory budget.
 
 Nothing is folded at start: a cohort's :class:`PermissionView` is built from storage the
-first time a request needs it (in a worker thread, so other cohorts' requests go on), and
-before every check it reads the ops stored after the last one it folded
-(:meth:`Storage.ops_after`), so ops written by another instance on the same database
-count. Only the storage interface is used, so any backend works.
+first time a request needs it, and before every check it reads the ops stored after the
+last one it folded (:meth:`Storage.ops_after`), so ops written by another instance on the
+same database count; both in a worker thread, so other requests go on. Only the storage
+interface is used, so any backend works.
 
 Why lazy rebuilds and not a projection persisted in the database: the view of a 100k-op
 cohort rebuilds in about a second (``bench/bench_scale.py``), once per instance and cohort
@@ -20,8 +20,9 @@ import asyncio
 import contextlib
 import gc
 import re
+import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 
 from cohort_tui.domain.ops import Op, OpError, decode_op
 from cohort_tui.domain.permission_view import FACT_KINDS, PermissionView
@@ -33,8 +34,6 @@ DEFAULT_BUDGET = 1_500_000
 """Facts (members and creators) all cached views may hold together: each costs about
 120 bytes (measured), so about 170 MiB, enough for 50 cohorts of 100k ops. Past it, the
 least recently used views are dropped."""
-BACKGROUND_AFTER = PAGE
-"""A view further behind than this catches up in a worker thread, not on the loop."""
 
 
 _FACT_KIND = re.compile(
@@ -104,7 +103,8 @@ class CohortViews:
         self.storage = storage
         self.budget = budget
         self._views: OrderedDict[str, PermissionView] = OrderedDict()
-        self._building: dict[str, asyncio.Lock] = {}
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        """Each cohort's lock while some request holds or waits for it."""
 
     def __contains__(self, cohort: object) -> bool:
         return cohort in self._views
@@ -124,30 +124,53 @@ class CohortViews:
         """Forget one cohort's view (it ran ahead of storage, say)."""
         self._views.pop(cohort, None)
 
-    async def current(self, cohort: str) -> PermissionView:
-        """The cohort's view with every op stored so far folded in.
+    @contextlib.asynccontextmanager
+    async def hold(self, cohort: str) -> AsyncIterator[PermissionView]:
+        """The cohort's view with every op stored so far folded in, for this request
+        alone until the block ends.
 
-        A view that is missing or far behind is folded in a worker thread; meanwhile
-        other requests for the cohort wait (they must not fold the same view at once),
-        and other cohorts' requests go on.
+        Other requests for the cohort wait meanwhile (a push checks its batch against
+        the view, stores it and folds it back in with awaits in between: nobody else may
+        see or fold the view half way), other cohorts' requests go on. Catching up runs
+        in a worker thread, so a view that is missing or far behind does not hold up the
+        event loop.
         """
-        while (building := self._building.get(cohort)) is not None:
-            async with building:  # another request is building this view: wait for it
+        lock = self._locks.get(cohort)
+        if lock is None:
+            lock = self._locks[cohort] = asyncio.Lock()
+        async with lock:
+            view = self._views.get(cohort) or PermissionView()
+            try:
+                await asyncio.to_thread(fold_into, view, self.storage, cohort)
+                self._views[cohort] = view
+                self._views.move_to_end(cohort)
+                self._evict()
+                yield view
+            except asyncio.CancelledError:
+                # A worker thread may still be folding into the view, and the lock goes
+                # now: the view is dropped (rebuilt on next use) rather than shared.
+                if self._views.get(cohort) is view:
+                    del self._views[cohort]
+                raise
+
+    def idle(self, cohort: str) -> bool:
+        """Whether the cohort's view is cached and no request holds or waits for it."""
+        lock = self._locks.get(cohort)
+        return cohort in self._views and (lock is None or not lock.locked())
+
+    async def follow(self, cohort: str) -> None:
+        """Fold what was stored since into the cohort's view, if it is cached (ops were
+        stored, by this instance or another one): the next request that needs the view
+        then finds it current instead of catching up while its client waits."""
+        if cohort in self._views:
+            async with self.hold(cohort):
                 pass
-        view = self._views.get(cohort)
-        if view is None or self.storage.last_seq(cohort) - view.seq > BACKGROUND_AFTER:
-            lock = self._building[cohort] = asyncio.Lock()
-            async with lock:
-                try:
-                    view = view or PermissionView()
-                    await asyncio.to_thread(fold_into, view, self.storage, cohort)
-                finally:
-                    del self._building[cohort]
-        fold_into(view, self.storage, cohort)  # usually one query that finds nothing
-        self._views[cohort] = view
-        self._views.move_to_end(cohort)
-        self._evict()
-        return view
+
+    async def current(self, cohort: str) -> PermissionView:
+        """The cohort's view with every op stored so far folded in (not held: see
+        :meth:`hold` for a request that changes it or awaits while using it)."""
+        async with self.hold(cohort) as view:
+            return view
 
     def _evict(self) -> None:
         total = self.size()

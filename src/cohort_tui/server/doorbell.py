@@ -10,6 +10,7 @@ that wakes it for nothing costs one read.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 
 class Doorbell:
@@ -17,6 +18,8 @@ class Doorbell:
 
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
+        self.on_ring: Callable[[str], None] | None = None
+        """Also called with the cohort on each ring (the server's views follow it)."""
 
     def event(self, cohort: str) -> asyncio.Event:
         """The event the next ring for ``cohort`` sets; take it before checking storage."""
@@ -30,6 +33,8 @@ class Doorbell:
         event = self._events.pop(cohort, None)
         if event is not None:
             event.set()
+        if self.on_ring is not None:
+            self.on_ring(cohort)
 
     def ring_all(self) -> None:
         """Wake every listener (after rings may have been missed): each reads storage again."""
