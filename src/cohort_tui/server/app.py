@@ -547,7 +547,7 @@ class SyncServer:
         self.present.beat(owner.cohort, owner.member, "" if beat.hidden else beat.where, now)
         seen, version = self.present.here(owner.cohort, now)
         if version != before:
-            self.doorbell.ring(owner.cohort)  # the streams send the new list
+            self.doorbell.ring(owner.cohort, stored=False)  # the streams send the new list
         return _reply(_presence_list(seen))
 
     async def invite(self, request: Request) -> Response:

@@ -19,7 +19,8 @@ class Doorbell:
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
         self.on_ring: Callable[[str], None] | None = None
-        """Also called with the cohort on each ring (the server's views follow it)."""
+        """Also called with the cohort when a ring says ops were stored (the server's
+        views follow them)."""
 
     def event(self, cohort: str) -> asyncio.Event:
         """The event the next ring for ``cohort`` sets; take it before checking storage."""
@@ -28,12 +29,13 @@ class Doorbell:
             event = self._events[cohort] = asyncio.Event()
         return event
 
-    def ring(self, cohort: str) -> None:
-        """Tell the listeners of ``cohort`` that ops arrived."""
+    def ring(self, cohort: str, *, stored: bool = True) -> None:
+        """Tell the listeners of ``cohort`` that ops arrived (``stored``) or that
+        something else they send changed (who is here)."""
         event = self._events.pop(cohort, None)
         if event is not None:
             event.set()
-        if self.on_ring is not None:
+        if stored and self.on_ring is not None:
             self.on_ring(cohort)
 
     def ring_all(self) -> None:
