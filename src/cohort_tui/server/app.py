@@ -379,13 +379,15 @@ class SyncServer:
     ) -> Response:
         """Check a decoded batch against the (held) view, store what passes, fold it in."""
         storage = self.storage
+
         # An id names one content for ever: a known id is a duplicate only when the stored
         # content is the same, so fetch what is stored under the known ids (none in a
         # normal push; every one in a re-send after a lost answer or a restore).
-        known = await asyncio.to_thread(storage.existing_ids, cohort, [op.id for op, _ in ops])
-        stored = (
-            await asyncio.to_thread(storage.stored_bodies, cohort, list(known)) if known else {}
-        )
+        def look_up() -> tuple[set[str], dict[str, bytes]]:
+            known = storage.existing_ids(cohort, [op.id for op, _ in ops])
+            return known, storage.stored_bodies(cohort, list(known)) if known else {}
+
+        known, stored = await asyncio.to_thread(look_up)
         acked: list[str] = []
         rejected: list[wire.Rejected] = []
         fresh: list[NewOp] = []
@@ -423,7 +425,13 @@ class SyncServer:
 
         cursor = await asyncio.to_thread(write)
         accepted = len(fresh)
-        elsewhere = await asyncio.to_thread(self._stored_elsewhere, cohort, fresh, written, taken)
+        here = set(written)
+        missing = [new.id for new in fresh if new.body not in here]  # none in a normal push
+        elsewhere = (
+            await asyncio.to_thread(self._stored_elsewhere, cohort, fresh, missing, taken)
+            if missing
+            else []
+        )
         for op_id in elsewhere:
             acked.remove(op_id)  # another instance stored other content under the id
             rejected.append(wire.Rejected(op_id, ID_CONFLICT, "conflict"))
@@ -442,19 +450,15 @@ class SyncServer:
         )
 
     def _stored_elsewhere(
-        self, cohort: str, fresh: list[NewOp], written: list[bytes], taken: dict[str, Op]
+        self, cohort: str, fresh: list[NewOp], missing: list[str], taken: dict[str, Op]
     ) -> list[str]:
         """The ids of ``fresh`` another instance stored first with other content.
 
         Between the duplicate check and the write, another instance on the same database
         may store an op under the same id; the write then keeps theirs. Every body this
-        write stored is among ``written`` (what was read back after it), so only ops
-        missing there are looked up: none in a normal push.
+        write stored is among the rows read back after it, so only the ids ``missing``
+        there are looked up (none in a normal push).
         """
-        here = set(written)
-        missing = [new.id for new in fresh if new.body not in here]
-        if not missing:
-            return []
         stored = self.storage.stored_bodies(cohort, missing)
         bodies = {new.id: new.body for new in fresh}
         for op_id in missing:

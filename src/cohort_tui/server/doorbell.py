@@ -19,8 +19,9 @@ class Doorbell:
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
         self.on_ring: Callable[[str], None] | None = None
-        """Also called with the cohort when a ring says ops were stored (the server's
-        views follow them)."""
+        """Called with the cohort when another process may have stored its ops (the
+        server's views follow them). Never here: only this process stores, and it
+        folds what it stores at once; see PgDoorbell."""
 
     def event(self, cohort: str) -> asyncio.Event:
         """The event the next ring for ``cohort`` sets; take it before checking storage."""
@@ -35,8 +36,6 @@ class Doorbell:
         event = self._events.pop(cohort, None)
         if event is not None:
             event.set()
-        if stored and self.on_ring is not None:
-            self.on_ring(cohort)
 
     def ring_all(self) -> None:
         """Wake every listener (after rings may have been missed): each reads storage again."""

@@ -80,6 +80,8 @@ class PgDoorbell(Doorbell):
                     delay = RETRY_MIN_S
                     async for note in conn.notifies():
                         Doorbell.ring(self, note.payload)
+                        if self.on_ring is not None:  # any instance, this one too, stored
+                            self.on_ring(note.payload)
                 finally:
                     self.listening.clear()
                     await conn.close()
