@@ -387,7 +387,7 @@ class SyncServer:
             known = storage.existing_ids(cohort, [op.id for op, _ in ops])
             return known, storage.stored_bodies(cohort, list(known)) if known else {}
 
-        known, stored = await asyncio.to_thread(look_up)
+        known, stored = await self.views.call(look_up)
         acked: list[str] = []
         rejected: list[wire.Rejected] = []
         fresh: list[NewOp] = []
@@ -423,12 +423,12 @@ class SyncServer:
             fold_into(view, storage, cohort, written, decoded)
             return cursor
 
-        cursor = await asyncio.to_thread(write)
+        cursor = await self.views.call(write)
         accepted = len(fresh)
         here = set(written)
         missing = [new.id for new in fresh if new.body not in here]  # none in a normal push
         elsewhere = (
-            await asyncio.to_thread(self._stored_elsewhere, cohort, fresh, missing, taken)
+            await self.views.call(self._stored_elsewhere, cohort, fresh, missing, taken)
             if missing
             else []
         )
@@ -470,7 +470,7 @@ class SyncServer:
         owner = self.owner(request)
         query = _query(request, wire.PageQuery)
         limit = min(query.limit, PAGE_CAP)
-        rows = await asyncio.to_thread(self.storage.ops_after, owner.cohort, query.after, limit + 1)
+        rows = await self.views.call(self.storage.ops_after, owner.cohort, query.after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = rows[-1][0] if rows else query.after

@@ -4,8 +4,8 @@ evicted least recently used past a memory budget.
 Nothing is folded at start: a cohort's :class:`PermissionView` is built from storage the
 first time a request needs it, and before every check it reads the ops stored after the
 last one it folded (:meth:`Storage.ops_after`), so ops written by another instance on the
-same database count; both in a worker thread, so other requests go on. Only the storage
-interface is used, so any backend works.
+same database count; in a worker thread when that waits on a database server or folds
+much, so other requests go on. Only the storage interface is used, so any backend works.
 
 Why lazy rebuilds and not a projection persisted in the database: the view of a 100k-op
 cohort rebuilds in about a second (``bench/bench_scale.py``), once per instance and cohort
@@ -22,7 +22,8 @@ import gc
 import re
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any, TypeVar
 
 from cohort_tui.domain.ops import Op, OpError, decode_op
 from cohort_tui.domain.permission_view import FACT_KINDS, PermissionView
@@ -91,6 +92,12 @@ def fold_into(
             gc.enable()
 
 
+BACKGROUND_AFTER = PAGE
+"""On an embedded database, a view further behind than this catches up in a worker
+thread, not on the loop (on a database server, every catch-up does)."""
+T = TypeVar("T")
+
+
 class CohortViews:
     """The permission views of the cohorts this instance served lately.
 
@@ -102,6 +109,8 @@ class CohortViews:
     def __init__(self, storage: Storage, budget: int = DEFAULT_BUDGET) -> None:
         self.storage = storage
         self.budget = budget
+        self.waits: bool = getattr(storage, "WAITS", True)
+        """Whether storage calls wait on a database server (then made in threads)."""
         self._views: OrderedDict[str, PermissionView] = OrderedDict()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         """Each cohort's lock while some request holds or waits for it."""
@@ -132,16 +141,21 @@ class CohortViews:
         Other requests for the cohort wait meanwhile (a push checks its batch against
         the view, stores it and folds it back in with awaits in between: nobody else may
         see or fold the view half way), other cohorts' requests go on. Catching up runs
-        in a worker thread, so a view that is missing or far behind does not hold up the
+        in a worker thread on a database server; on an embedded one, only when the view
+        is missing or far behind (:data:`BACKGROUND_AFTER`), so it does not hold up the
         event loop.
         """
         lock = self._locks.get(cohort)
         if lock is None:
             lock = self._locks[cohort] = asyncio.Lock()
         async with lock:
-            view = self._views.get(cohort) or PermissionView()
+            cached = self._views.get(cohort)
+            view = cached or PermissionView()
             try:
-                await asyncio.to_thread(fold_into, view, self.storage, cohort)
+                far = cached is None or (
+                    not self.waits and self.storage.last_seq(cohort) - cached.seq > BACKGROUND_AFTER
+                )
+                await self.call(fold_into, view, self.storage, cohort, far=far)
                 self._views[cohort] = view
                 self._views.move_to_end(cohort)
                 self._evict()
@@ -152,6 +166,13 @@ class CohortViews:
                 if self._views.get(cohort) is view:
                     del self._views[cohort]
                 raise
+
+    async def call(self, func: Callable[..., T], /, *args: Any, far: bool = False) -> T:
+        """``func(*args)`` in a worker thread when storage calls wait on a database
+        server (:attr:`SqlStorage.WAITS`), or when ``far`` (a long fold); else here."""
+        if far or self.waits:
+            return await asyncio.to_thread(func, *args)
+        return func(*args)
 
     def idle(self, cohort: str) -> bool:
         """Whether the cohort's view is cached and no request holds or waits for it."""
