@@ -61,7 +61,10 @@ from cohort_tui.sync.credentials import load_credentials
 from cohort_tui.sync.engine import sync_once
 from cohort_tui.sync.join import join_store
 
+SRC = Path(__file__).resolve().parents[1] / "src"
 CLUSTER = os.environ.get("COHORT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PUSH_PULL_ONLY = False
+"""``--push-pull-only``: leave out the writers and stream sections."""
 EXAMPLE = Path(__file__).resolve().parents[1] / "deploy" / "haproxy.cfg"
 
 
@@ -75,14 +78,22 @@ class Side:
     instances: list[str]
     pids: list[int]
     figures: dict[str, str] = field(default_factory=dict)
+    database: str = ""
+    """The PostgreSQL database's name (its backends' CPU is counted too), if any."""
 
 
 def start_instance(db: str, port: int) -> subprocess.Popen[bytes]:
+    # The servers run this checkout's code, as the clients here do (not an installed copy).
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "cohort_tui", "serve", "--db", db, "--port", str(port),
          "--rate", "100000", "--no-access-log"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )  # fmt: skip
     wait_healthy(f"http://127.0.0.1:{port}")
     return proc
@@ -139,17 +150,43 @@ def push_pull(side: Side, tmp: Path, founder_invite: str) -> tuple[str, str, str
         k.PostCreate(post=f"p{i}", thread="t0", body=f"post {i} " * 8) for i in range(1, 10_000)
     ]
     a.write_many(items, author=me)
+    servers0, client0 = sum(cpu_seconds(pid) for pid in side.pids), time.process_time()
+    backends0 = backends_cpu(side.database)
     t0 = time.perf_counter()
     pushed = sync_once(a, load_credentials(a_root), client)
     t1 = time.perf_counter()
     pulled = sync_once(b, load_credentials(b_root), client)
     t2 = time.perf_counter()
+    servers = sum(cpu_seconds(pid) for pid in side.pids) - servers0
+    here = time.process_time() - client0
+    backends = backends_cpu(side.database) - backends0
     assert pushed.pushed == 10_000 and pulled.pulled == 10_000, (pushed, pulled)
     client.close()
     side.figures["push 10k"] = f"{t1 - t0:.2f} s"
     side.figures["pull 10k"] = f"{t2 - t1:.2f} s"
     side.figures["push+pull 10k (target 2 s)"] = f"{t2 - t0:.2f} s"
+    # CPU time moves far less than wall time with the load of a shared machine.
+    side.figures["push+pull 10k CPU"] = (
+        f"servers {servers:.2f} s, clients {here:.2f} s, database {backends:.2f} s"
+    )
     return cohort, invite["invite"], token, me
+
+
+def backends_cpu(database: str) -> float:
+    """CPU seconds of the PostgreSQL backends connected to ``database`` (Linux; 0 for
+    SQLite, whose work is in the server process)."""
+    if not database:
+        return 0.0
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if cmdline.startswith(b"postgres: ") and database.encode() in cmdline:
+                total += cpu_seconds(int(proc.name))
+    return total
 
 
 def writers(side: Side, cohort: str, invite: str) -> None:
@@ -236,8 +273,9 @@ def stream(side: Side, cohort: str, token: str, member: str) -> None:
 
 def run_side(side: Side, tmp: Path, founder_invite: str) -> None:
     cohort, invite, token, member = push_pull(side, tmp, founder_invite)
-    writers(side, cohort, invite)
-    stream(side, cohort, token, member)
+    if not PUSH_PULL_ONLY:
+        writers(side, cohort, invite)
+        stream(side, cohort, token, member)
     for key, value in side.figures.items():
         print(f"  {side.name}: {key}: {value}", flush=True)
 
@@ -295,7 +333,7 @@ def postgres_side(tmp: Path, *, durable: bool = True) -> Side | None:
             name = "3 x PostgreSQL (entry: instance 1)"
         if not durable:
             name += ", async commit"
-        side = Side(name, entry, instances, pids)
+        side = Side(name, entry, instances, pids, database=database)
         try:
             run_side(side, tmp, founder)
         finally:
@@ -318,12 +356,19 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=100_000, help="ops per cohort (<= 100k)")
     parser.add_argument("--rounds", type=int, default=3, help="starts per database")
     parser.add_argument("--skip-start", action="store_true", help="leave out the start-up section")
+    parser.add_argument(
+        "--push-pull-only",
+        action="store_true",
+        help="only the push + pull section, on SQLite and durable PostgreSQL (no start-up)",
+    )
     args = parser.parse_args()
+    global PUSH_PULL_ONLY
+    PUSH_PULL_ONLY = args.push_pull_only
     print(f"{os.cpu_count()} cores, shared with the load generators and other work")
     sides: list[Side] = []
     with tempfile.TemporaryDirectory() as a:
         sides.append(sqlite_side(Path(a)))
-    for durable in (True, False):
+    for durable in (True,) if PUSH_PULL_ONLY else (True, False):
         with tempfile.TemporaryDirectory() as b:
             side = postgres_side(Path(b), durable=durable)
         if side is None:
@@ -335,7 +380,7 @@ def main() -> None:
         print(f"{side.name}:")
         for key, value in side.figures.items():
             print(f"  {key:{width}}  {value}")
-    if not args.skip_start:
+    if not args.skip_start and not PUSH_PULL_ONLY:
         from _scale_start import bench_start
 
         print()

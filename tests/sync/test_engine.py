@@ -9,6 +9,7 @@ import pytest
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.export import export_json
+from cohort_tui.domain.ops import Op, decode_op
 from cohort_tui.store.workspace import Replica
 from cohort_tui.sync import engine
 from cohort_tui.sync.client import ServerClient, SyncError, Unreachable
@@ -206,3 +207,49 @@ def test_a_new_server_database_means_starting_over_without_losing_anything(
     assert result.duplicates == 1 and result.pending == 0  # offered again, deduplicated
     after = SyncState.load(a.root)
     assert after.server == api.storage.instance() and after.cursor > 0
+
+
+def test_a_pushers_own_ops_are_not_decoded_again_when_the_pull_brings_them_back(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a push, the pages after the cursor hold the pusher's own ops, byte for byte
+    as its log has them: only the others' ops (and each page's last op, whose id
+    witnesses the cursor) are decoded."""
+    import msgspec
+
+    from cohort_tui.sync import client as client_module
+
+    a = _join(api, tmp_path / "a", "ann")
+    b = _join(api, tmp_path / "b", "ben")
+    _post(b, "ben", 0)
+    _sync(api, b)  # an op a lacks, stored before a's
+    for n in range(30):
+        _post(a, "ann", n)
+    monkeypatch.setattr(engine, "BATCH_OPS", 7)
+    monkeypatch.setattr(engine, "PULL_PAGE", 8)
+    decoded: list[str] = []
+
+    def counting(line: bytes | str, *, lenient: bool = False) -> Op:
+        op = decode_op(line, lenient=lenient)
+        decoded.append(op.id)
+        return op
+
+    monkeypatch.setattr(client_module, "decode_op", counting)
+    result = _sync(api, a)
+    assert (result.pushed, result.pulled) == (30, 2)  # ben's member.add and post
+    stored = api.storage.ops_after(api.cohort, 0, 1_000)
+    bens = {msgspec.json.decode(body)["id"] for _, body in stored[-32:-30]}
+    # ben's two, each page's last (4 pages of 8) and the history check's witness op:
+    # not the 30 of ann's that came back
+    assert bens <= set(decoded) and len(decoded) <= 2 + 4 + 1
+    state = SyncState.load(a.root)
+    assert state.cursor == stored[-1][0]
+    assert (state.witness_seq, state.witness_id) == (
+        stored[-1][0],
+        msgspec.json.decode(stored[-1][1])["id"],
+    )
+    assert _sync(api, b).pulled == 30
+    a.refresh()
+    b.refresh()
+    assert export_json(a.state) == export_json(b.state)
+    assert (_sync(api, a).pushed, _sync(api, a).pulled) == (0, 0)

@@ -19,7 +19,7 @@ with warnings.catch_warnings():
 from cohort_tui.demo.seed import build_demo_ops
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.model import State
-from cohort_tui.domain.ops import Op, encode_op
+from cohort_tui.domain.ops import Op, decode_op, encode_op
 from cohort_tui.domain.permission_view import PermissionView
 from cohort_tui.domain.permissions import role_problem
 from cohort_tui.domain.reduce import OutOfOrder, apply_op
@@ -335,3 +335,118 @@ def test_ops_are_told_apart_by_kind_whatever_the_json_spacing(tmp_path: Path) ->
     storage.close()
     assert view.members["m_new"].handle == "newbie"
     assert view.threads["t"].author == "m_a"
+
+
+def _facts(view: PermissionView) -> object:
+    return (
+        {i: (m.handle, m.roles) for i, m in view.members.items()},
+        {i: c.author for i, c in view.threads.items()},
+        {i: c.author for i, c in view.posts.items()},
+        view.max_clock,
+        view.seq,
+    )
+
+
+def test_a_push_folds_its_own_ops_undecoded_and_the_log_exactly_around_a_racing_writer(
+    api: Api,
+    make_storage: Callable[[], SqlStorage],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While a push stores its batch, another instance stores one of the batch's ids with
+    other content and a role change of its own. The pushing instance's view folds the
+    rows it stored from the ops it decoded for the checks (no second decode), and the
+    other rows from storage: it ends as a view built from the log alone."""
+    import cohort_tui.server.cohort_views as cohort_views
+
+    member, token = api.join("eve")
+    other, _ = api.join("olga")
+    batch = [thread(member, n) for n in range(4)]
+    stolen = batch[1]  # its id, other content: the thread of someone else
+    theirs = {**stolen, "author": other, "data": {**stolen["data"], "thread": "t_olga"}}
+    promote = wire(api.founder, k.MemberRoles(member=member, roles=["curator"]))
+    store = api.storage.add_ops
+
+    def racing(cohort: str, ops: list[NewOp]) -> int:
+        rival = make_storage()  # another instance on the same database writes first
+        rival.add_ops(
+            cohort,
+            [
+                NewOp(theirs["id"], other, msgspec.json.encode(theirs)),
+                NewOp(promote["id"], api.founder, msgspec.json.encode(promote)),
+            ],
+        )
+        return store(cohort, ops)
+
+    decoded: list[bytes] = []
+
+    def counting(body: bytes | str, *, lenient: bool = False) -> Op:
+        decoded.append(bytes(body) if isinstance(body, bytes) else body.encode())
+        return decode_op(body, lenient=lenient)
+
+    monkeypatch.setattr(api.storage, "add_ops", racing)
+    monkeypatch.setattr(cohort_views, "decode_op", counting)
+    r = api.client.post(
+        f"/v1/cohorts/{api.cohort}/ops", json={"ops": batch}, headers=api.auth(token)
+    )
+    assert r.status_code == 200, r.text
+    assert [x["id"] for x in r.json()["rejected"]] == [stolen["id"]]
+    ids = [msgspec.json.decode(body)["id"] for body in decoded]
+    assert ids == [theirs["id"], promote["id"]]  # the batch's stored ops were not decoded
+    view = api.client.app.state.sync.views._views[api.cohort]  # type: ignore[attr-defined]
+    built = PermissionView()
+    fold_into(built, api.storage, api.cohort)
+    assert _facts(view) == _facts(built)
+    assert view.threads["t_olga"].author == other and f"t1_{member}" not in view.threads
+    assert view.has_role(member, "curator")
+
+
+def test_a_cached_view_follows_ops_another_instance_stores_before_any_request(
+    api: Api, twin: TestClient, backend: str
+) -> None:
+    """PostgreSQL's NOTIFY reaches every instance: a view that is cached catches up in the
+    background, so the next request does not fold the others' ops while its client waits."""
+    if backend == "sqlite":
+        pytest.skip("one SQLite file has one server process: no other instance rings it")
+    import time
+
+    member, token = api.join("ivy")
+    assert _push(api.client, api, token, thread(member, 1)) == []  # the view is cached
+    views = api.client.app.state.sync.views  # type: ignore[attr-defined]
+    batch = [thread(member, n) for n in range(2, 40)]
+    assert _push(twin, api, token, *batch) == []
+    last = api.storage.last_seq(api.cohort)
+    deadline = time.monotonic() + 30
+    while views._views[api.cohort].seq != last and time.monotonic() < deadline:
+        time.sleep(0.02)
+    view = views._views[api.cohort]
+    assert view.seq == last and f"t39_{member}" in view.threads
+
+
+async def test_concurrent_pushes_to_one_instance_keep_its_view_on_the_log(
+    make_storage: Callable[[], SqlStorage],
+) -> None:
+    """Pushes wait for storage in worker threads; while one is stored and folded back in,
+    the next one of the cohort waits for the view (it would see, or undo, half a fold)."""
+    import asyncio
+
+    import httpx
+
+    from cohort_tui.server.storage import now_ms
+
+    storage = make_storage()
+    app = create_app(storage, RateLimiter(rate=10_000, burst=10_000))
+    code = storage.create_cohort("c_race", "Race", expires_at=now_ms() + 86_400_000)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        fay = (await client.post("/v1/join", json={"invite": code, "handle": "fay"})).json()
+        auth = {"Authorization": f"Bearer {fay['token']}"}
+        batches = [[thread(fay["member"], 1000 * b + i) for i in range(150)] for b in range(8)]
+        replies = await asyncio.gather(
+            *(client.post("/v1/cohorts/c_race/ops", json={"ops": b}, headers=auth) for b in batches)
+        )
+    assert [r.status_code for r in replies] == [200] * len(batches)
+    assert all(r.json()["accepted"] == 150 for r in replies)
+    view = app.state.sync.views._views["c_race"]
+    built = PermissionView()
+    fold_into(built, storage, "c_race")
+    assert _facts(view) == _facts(built) and len(view.threads) == 8 * 150

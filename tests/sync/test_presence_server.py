@@ -83,15 +83,17 @@ def test_the_board_is_bounded() -> None:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path / "server.db").start()
+def live(server_db: str) -> Iterator[LiveServer]:
+    server = LiveServer(server_db).start()
     yield server
     server.stop()
 
 
 def _presence_events(live: LiveServer, token: str, wanted: int) -> Iterator[list[dict[str, Any]]]:
     url = f"{live.url}/v1/cohorts/{live.cohort}/stream"
-    with httpx.stream("GET", url, headers=live.auth(token), timeout=20) as response:
+    # Each change must come as it happens: a wait as long as the heartbeat (15 s, whose
+    # ping also carries the list) would hide a change that did not wake the stream.
+    with httpx.stream("GET", url, headers=live.auth(token), timeout=10) as response:
         event = ""
         for line in response.iter_lines():
             if line.startswith("event: "):

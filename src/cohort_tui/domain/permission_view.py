@@ -132,14 +132,17 @@ class PermissionView:
         return role_problem(self, op)
 
     def size(self) -> int:
-        """How many facts the view holds (what its memory grows with)."""
+        """How many facts the view holds (what its memory grows with).
+
+        Safe to ask while a worker thread folds into the view (the server sums every
+        view's size): the teams are copied in one step before they are counted."""
         return (
             len(self.members)
             + len(self.threads)
             + len(self.posts)
             + len(self.submissions)
             + len(self.chat_messages)
-            + sum(len(team.history) for team in self.teams.values())
+            + sum(len(team.history) for team in list(self.teams.values()))
             + len(self.reviews)
         )
 

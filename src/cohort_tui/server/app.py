@@ -161,6 +161,9 @@ class SyncServer:
         """Permission views of the cohorts served lately (bounded, least recently used
         dropped)."""
         self.doorbell = storage.doorbell()
+        self.doorbell.on_ring = self._rung
+        self._following: dict[str, asyncio.Task[None]] = {}
+        """Views catching up in the background after a ring, by cohort."""
         self.pages = StreamPages(
             lambda cohort, after: storage.ops_after(cohort, after, PAGE_CAP), _ops_event
         )
@@ -178,8 +181,35 @@ class SyncServer:
 
     async def view(self, cohort: str) -> PermissionView:
         """The cohort's permission view, caught up with every op stored so far (by this
-        instance or another one on the same database)."""
+        instance or another one on the same database); not held (the endpoints hold it,
+        see :meth:`CohortViews.hold`)."""
         return await self.views.current(cohort)
+
+    def _rung(self, cohort: str) -> None:
+        """Ops were stored for ``cohort`` (here, or on another instance: PostgreSQL's
+        NOTIFY): a cached view that nobody holds catches up now, in the background, so
+        the catching up is not in the next request's time. Behind a balancer that spreads
+        one client's pushes over the instances, each one folds the others' batches while
+        they are being sent, not when the client's next batch reaches it."""
+        if cohort in self._following or not self.views.idle(cohort):
+            return
+        task = asyncio.get_running_loop().create_task(self._follow(cohort))
+        self._following[cohort] = task
+
+    async def _follow(self, cohort: str) -> None:
+        try:
+            await self.views.follow(cohort)
+        except Exception as exc:  # the next request that needs the view tries again
+            log.debug("cohort %s: background catch-up failed (%s)", cohort, exc)
+        finally:
+            self._following.pop(cohort, None)
+
+    async def stop_following(self) -> None:
+        """Cancel the background catch-ups (the app is shutting down)."""
+        tasks = list(self._following.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def warm_up(self) -> None:
         """Nothing to do: views are built on first use, so start-up does not grow with
@@ -255,9 +285,15 @@ class SyncServer:
             raise forbidden("the invite is unknown, used up or expired")
         if req.cohort is not None and req.cohort != invite.cohort:
             raise ApiError(409, "conflict", "the invite is for another cohort than this store's")
-        view = await self.view(invite.cohort)
-        if invite.claim is not None:
-            return self._claim(view, invite, handle, now)
+        async with self.views.hold(invite.cohort) as view:
+            if invite.claim is not None:
+                return self._claim(view, invite, handle, now)
+            return self._join(view, invite, req, handle, now)
+
+    def _join(
+        self, view: PermissionView, invite: Invite, req: wire.JoinRequest, handle: str, now: int
+    ) -> Response:
+        """A new member joins through an invite (the founder through a new cohort's)."""
         if any(m.handle == handle for m in view.members.values()):
             raise ApiError(409, "conflict", f"handle @{handle} is taken in this cohort")
         member = new_id("m")
@@ -333,13 +369,25 @@ class SyncServer:
             canonical = msgspec.json.encode(msgspec.json.decode(raw))
             ops.append((op, canonical))
         cohort = owner.cohort
-        view = await self.view(cohort)
-        # No await from here to the reply: nothing else on this instance moves the view.
+        async with self.views.hold(cohort) as view:
+            # Held: no other request of this instance sees or moves the view until the
+            # batch is stored and folded back in (storage calls run in worker threads).
+            return await self._store(cohort, view, ops)
+
+    async def _store(
+        self, cohort: str, view: PermissionView, ops: list[tuple[Op, bytes]]
+    ) -> Response:
+        """Check a decoded batch against the (held) view, store what passes, fold it in."""
+        storage = self.storage
+
         # An id names one content for ever: a known id is a duplicate only when the stored
         # content is the same, so fetch what is stored under the known ids (none in a
         # normal push; every one in a re-send after a lost answer or a restore).
-        known = self.storage.existing_ids(cohort, [op.id for op, _ in ops])
-        stored = self.storage.stored_bodies(cohort, list(known)) if known else {}
+        def look_up() -> tuple[set[str], dict[str, bytes]]:
+            known = storage.existing_ids(cohort, [op.id for op, _ in ops])
+            return known, storage.stored_bodies(cohort, list(known)) if known else {}
+
+        known, stored = await self.views.call(look_up)
         acked: list[str] = []
         rejected: list[wire.Rejected] = []
         fresh: list[NewOp] = []
@@ -365,12 +413,26 @@ class SyncServer:
                 view.apply(op)
                 fresh.append(NewOp(op.id, op.author, body))
                 acked.append(op.id)
-        cursor = self.storage.add_ops(cohort, fresh) if fresh else self.storage.last_seq(cohort)
-        # The batch's ops (and any another instance stored between them) in stored order.
+        # The batch's ops (and any another instance stored between them) in stored order;
+        # the ops decoded above are folded again without decoding their bodies.
         written: list[bytes] = []
-        fold_into(view, self.storage, cohort, written)
+        decoded = {new.body: taken[new.id] for new in fresh}
+
+        def write() -> int:
+            cursor = storage.add_ops(cohort, fresh) if fresh else storage.last_seq(cohort)
+            fold_into(view, storage, cohort, written, decoded)
+            return cursor
+
+        cursor = await self.views.call(write)
         accepted = len(fresh)
-        for op_id in self._stored_elsewhere(cohort, fresh, written, taken):
+        here = set(written)
+        missing = [new.id for new in fresh if new.body not in here]  # none in a normal push
+        elsewhere = (
+            await self.views.call(self._stored_elsewhere, cohort, fresh, missing, taken)
+            if missing
+            else []
+        )
+        for op_id in elsewhere:
             acked.remove(op_id)  # another instance stored other content under the id
             rejected.append(wire.Rejected(op_id, ID_CONFLICT, "conflict"))
             accepted -= 1
@@ -388,19 +450,15 @@ class SyncServer:
         )
 
     def _stored_elsewhere(
-        self, cohort: str, fresh: list[NewOp], written: list[bytes], taken: dict[str, Op]
+        self, cohort: str, fresh: list[NewOp], missing: list[str], taken: dict[str, Op]
     ) -> list[str]:
         """The ids of ``fresh`` another instance stored first with other content.
 
         Between the duplicate check and the write, another instance on the same database
         may store an op under the same id; the write then keeps theirs. Every body this
-        write stored is among ``written`` (what was read back after it), so only ops
-        missing there are looked up: none in a normal push.
+        write stored is among the rows read back after it, so only the ids ``missing``
+        there are looked up (none in a normal push).
         """
-        here = set(written)
-        missing = [new.id for new in fresh if new.body not in here]
-        if not missing:
-            return []
         stored = self.storage.stored_bodies(cohort, missing)
         bodies = {new.id: new.body for new in fresh}
         for op_id in missing:
@@ -412,7 +470,7 @@ class SyncServer:
         owner = self.owner(request)
         query = _query(request, wire.PageQuery)
         limit = min(query.limit, PAGE_CAP)
-        rows = self.storage.ops_after(owner.cohort, query.after, limit + 1)
+        rows = await self.views.call(self.storage.ops_after, owner.cohort, query.after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = rows[-1][0] if rows else query.after
@@ -493,23 +551,23 @@ class SyncServer:
         self.present.beat(owner.cohort, owner.member, "" if beat.hidden else beat.where, now)
         seen, version = self.present.here(owner.cohort, now)
         if version != before:
-            self.doorbell.ring(owner.cohort)  # the streams send the new list
+            self.doorbell.ring(owner.cohort, stored=False)  # the streams send the new list
         return _reply(_presence_list(seen))
 
     async def invite(self, request: Request) -> Response:
         owner = self.owner(request)
         req = await read_json(request, wire.InviteRequest, empty=b"{}")
-        view = await self.view(owner.cohort)
-        if not view.has_role(owner.member, "facilitator"):
-            raise forbidden("only a facilitator may invite members")
+        async with self.views.hold(owner.cohort) as view:
+            if not view.has_role(owner.member, "facilitator"):
+                raise forbidden("only a facilitator may invite members")
+            claim = None
+            if req.claim is not None:
+                wanted = req.claim.removeprefix("@")
+                found = next((m for m in view.members.values() if wanted in (m.id, m.handle)), None)
+                if found is None:
+                    raise not_found(f"no member '{wanted}' in this cohort")
+                claim = found.id
         expires_at = now_ms() + int(req.expires_days * DAY_MS)
-        claim = None
-        if req.claim is not None:
-            wanted = req.claim.removeprefix("@")
-            found = next((m for m in view.members.values() if wanted in (m.id, m.handle)), None)
-            if found is None:
-                raise not_found(f"no member '{wanted}' in this cohort")
-            claim = found.id
         uses = 1 if claim else req.uses
         code = self.storage.create_invite(
             owner.cohort,
@@ -623,6 +681,7 @@ def create_app(
         server.begin_shutdown()
         server.listeners.close()
         await server.doorbell.stop()
+        await server.stop_following()
         if close_storage:
             storage.close()
 

@@ -10,6 +10,7 @@ that wakes it for nothing costs one read.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 
 class Doorbell:
@@ -17,6 +18,10 @@ class Doorbell:
 
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
+        self.on_ring: Callable[[str], None] | None = None
+        """Called with the cohort when another process may have stored its ops (the
+        server's views follow them). Never here: only this process stores, and it
+        folds what it stores at once; see PgDoorbell."""
 
     def event(self, cohort: str) -> asyncio.Event:
         """The event the next ring for ``cohort`` sets; take it before checking storage."""
@@ -25,8 +30,9 @@ class Doorbell:
             event = self._events[cohort] = asyncio.Event()
         return event
 
-    def ring(self, cohort: str) -> None:
-        """Tell the listeners of ``cohort`` that ops arrived."""
+    def ring(self, cohort: str, *, stored: bool = True) -> None:
+        """Tell the listeners of ``cohort`` that ops arrived (``stored``) or that
+        something else they send changed (who is here)."""
         event = self._events.pop(cohort, None)
         if event is not None:
             event.set()

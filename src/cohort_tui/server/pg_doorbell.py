@@ -46,10 +46,12 @@ class PgDoorbell(Doorbell):
         self.connects = 0
         """How many times the LISTEN connection was made (tests count reconnects)."""
 
-    def ring(self, cohort: str) -> None:
-        if not self.listening.is_set():
-            super().ring(cohort)  # the NOTIFY would not be heard: ring here
-        # else: the transaction's NOTIFY rings every instance, this one included
+    def ring(self, cohort: str, *, stored: bool = True) -> None:
+        # Stored ops: the transaction's NOTIFY rings every instance, this one included,
+        # unless it is not listening (ring here then). Who is here is this instance's
+        # own news (no NOTIFY carries it): always rung here.
+        if not stored or not self.listening.is_set():
+            super().ring(cohort, stored=stored)
 
     async def start(self) -> None:
         if self._task is None:
@@ -78,6 +80,8 @@ class PgDoorbell(Doorbell):
                     delay = RETRY_MIN_S
                     async for note in conn.notifies():
                         Doorbell.ring(self, note.payload)
+                        if self.on_ring is not None:  # any instance, this one too, stored
+                            self.on_ring(note.payload)
                 finally:
                     self.listening.clear()
                     await conn.close()

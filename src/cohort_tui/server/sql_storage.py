@@ -55,6 +55,11 @@ class Db(Protocol):
 class SqlStorage(ABC):
     """:class:`~cohort_tui.server.storage.Storage` written once in SQL; subclasses connect."""
 
+    WAITS = True
+    """Whether a call waits on another process (a database server): the app then makes
+    its calls in worker threads. False for an embedded engine whose calls are quick
+    (SQLite): a thread hop would cost more than it frees the event loop."""
+
     IN_CHUNK = 500
     """Most values one ``IN (...)`` lookup carries (SQLite's bound-parameter limit)."""
 

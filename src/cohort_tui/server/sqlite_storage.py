@@ -27,6 +27,8 @@ class SqliteStorage(SqlStorage):
         path: The database file; created with its tables when missing, migrated when older.
     """
 
+    WAITS = False
+
     def __init__(self, path: Path | str) -> None:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)

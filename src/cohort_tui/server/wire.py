@@ -17,8 +17,9 @@ from cohort_tui.domain.op_kinds import Role
 
 MAX_BATCH = 1_000
 """Most ops one push may carry."""
-PAGE_CAP = 1_000
-"""Most ops one pull page returns."""
+PAGE_CAP = 5_000
+"""Most ops one pull page returns (each page costs a client a durable write and a saved
+cursor: a 10k-op catch-up takes two pages, not ten)."""
 DEFAULT_PAGE = 500
 MAX_CURSOR = 2**63 - 1
 """The largest cursor (SQLite's largest integer); a bigger one is refused, not a 500."""

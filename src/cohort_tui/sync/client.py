@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,9 +119,16 @@ class _JoinedWire(msgspec.Struct):
     token: str
 
 
-def _ops(raws: list[msgspec.Raw]) -> list[Op]:
+def _ops(raws: list[msgspec.Raw], known: Container[bytes] = ()) -> list[Op]:
+    """The page's ops decoded, leaving out those whose JSON is in ``known`` (ops the
+    store holds byte for byte), except the last one: its id witnesses the page's cursor."""
+    last = len(raws) - 1
     try:
-        return [decode_op(bytes(raw), lenient=True) for raw in raws]
+        return [
+            decode_op(body, lenient=True)
+            for i, raw in enumerate(raws)
+            if (body := bytes(raw)) not in known or i == last
+        ]
     except OpError as exc:
         raise SyncError(f"the server sent a damaged op ({exc})") from None
 
@@ -288,13 +295,16 @@ class ServerClient:
             history=wire.history,
         )
 
-    def pull(self, cohort: str, token: str, after: int, limit: int = 1_000) -> Page:
-        """The ops stored after cursor ``after``."""
+    def pull(
+        self, cohort: str, token: str, after: int, limit: int = 1_000, known: Container[bytes] = ()
+    ) -> Page:
+        """The ops stored after cursor ``after``; those whose JSON is in ``known`` (the
+        store's own ops it just pushed, say) are left out undecoded, except the last."""
         response = self._request(
             "GET", f"/v1/cohorts/{cohort}/ops", token=token, params={"after": after, "limit": limit}
         )
         wire = msgspec.json.decode(response.content, type=_PageWire)
-        return Page(_ops(wire.ops), wire.cursor, wire.more, wire.history)
+        return Page(_ops(wire.ops, known), wire.cursor, wire.more, wire.history)
 
     def presence(self, cohort: str, token: str, where: str, *, hidden: bool = False) -> list[Seen]:
         """Presence heartbeat: ``where`` the token's member is (empty: gone); returns who

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 
 from cohort_tui.domain.ops import Op
@@ -52,11 +52,14 @@ __all__ = [
     "sync_once",
 ]
 
-BATCH_OPS = 500
-"""Most ops per push request."""
+BATCH_OPS = 1_000
+"""Most ops per push request (the server's most; each request costs a commit on the
+server and a durable write of the sync state here)."""
 BATCH_BYTES = 900_000
 """Most bytes per push request (the server refuses bodies over 1 MiB)."""
-PULL_PAGE = 1_000
+PULL_PAGE = 5_000
+"""Ops asked for per pull request (a server caps the page at its own most: 5000 now, 1000
+before, and says there is more)."""
 KEEP_REJECTED = 1_000
 PUSH_ROUNDS = 3
 """Push passes per sync: a pass that re-mints conflicting ops pushes the copies in the
@@ -215,10 +218,11 @@ def _sync(
     if retry_refused:
         state.rejected.clear()
         state.offset, state.acked = 0, []
+    sent: set[bytes] = set()  # the lines the server acknowledged: held here as they are
     for _ in range(PUSH_ROUNDS):
-        if not _push(replica, creds, client, state, result, progress):
+        if not _push(replica, creds, client, state, result, progress, sent):
             break
-    _pull(replica, cred, client, state, result, progress)
+    _pull(replica, cred, client, state, result, progress, sent)
 
 
 def _push(
@@ -228,8 +232,10 @@ def _push(
     state: SyncState,
     result: SyncResult,
     progress: Callable[[str, int, int], None] | None,
+    sent: set[bytes],
 ) -> int:
-    """Push the outbox once; returns how many ops were re-minted (to push next).
+    """Push the outbox once; returns how many ops were re-minted (to push next); the
+    lines of the ops the server acknowledged are added to ``sent``.
 
     An op the server refuses with an id conflict (its id names other content there,
     pushed first by someone else) can never be stored under that id, so keeping it
@@ -272,6 +278,8 @@ def _push(
         result.duplicates += answer.duplicates
         result.rejected.update(answer.rejected)
         state.acked.extend(answer.acked)
+        held = set(answer.acked)
+        sent.update(e.line for e in batch if e.op.id in held)
         state.rejected.update(answer.rejected)
         by_id = {e.op.id: e.op for e in batch}
         for old, reason in answer.conflicts.items():
@@ -335,9 +343,14 @@ def _pull(
     state: SyncState,
     result: SyncResult,
     progress: Callable[[str, int, int], None] | None,
+    sent: Container[bytes] = (),
 ) -> None:
+    """Pull every page after the cursor. An op whose JSON is one of ``sent`` (this sync
+    pushed it and the server acknowledged it) is in the log already, byte for byte: it
+    is not decoded nor offered to the store again (the pusher's own ops come back in
+    the pages after a push)."""
     while True:
-        page = client.pull(replica.config.cohort, cred.token, state.cursor, PULL_PAGE)
+        page = client.pull(replica.config.cohort, cred.token, state.cursor, PULL_PAGE, sent)
         same_history(state, page.history)
         result.pulled += store_page(replica, state, page.ops, page.cursor)
         if progress:

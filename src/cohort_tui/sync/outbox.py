@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+
 from cohort_tui.domain.ops import Op, OpError, decode_op
 from cohort_tui.store.errors import writing
 from cohort_tui.store.files import atomic_write
@@ -134,9 +136,11 @@ def is_local(op: Op, node: str) -> bool:
     return origin == node or origin.startswith(node + ".")
 
 
-def scan_log(root: Path, offset: int, marker: bytes | None = None) -> list[Entry]:
-    """Whole ops in ``ops.jsonl`` from ``offset``, with the byte offset after each; with
-    ``marker``, only the lines that contain it (the others are not decoded)."""
+def scan_log(root: Path, offset: int, only: bytes | None = None) -> list[Entry]:
+    """Whole ops in ``ops.jsonl`` from ``offset``, with the byte offset after each.
+
+    With ``only``, a line that does not hold those bytes anywhere is left out without
+    being decoded (a quick filter: the lines kept may still be any op)."""
     with (root / "ops.jsonl").open("rb") as f:
         f.seek(offset)
         chunk = f.read()
@@ -150,7 +154,7 @@ def scan_log(root: Path, offset: int, marker: bytes | None = None) -> list[Entry
         line = chunk[start:nl]
         pos = offset + nl + 1
         start = nl + 1
-        if not line.strip() or (marker is not None and marker not in line):
+        if not line.strip() or (only is not None and only not in line):
             continue
         try:
             entries.append(Entry(decode_op(line, lenient=True), line, pos))
@@ -218,12 +222,11 @@ def pending_count(replica: Replica) -> int:
     state = fresh_state(replica)
     done = set(state.acked) | set(state.rejected)
     node = replica.config.node
-    # Asked after every event of the live stream: the ops pulled since the last push
-    # (a 500-post burst) are not decoded, only lines that may carry this node's clock
-    # (``"node`` or ``"node.pid``; is_local decides on the decoded op).
-    marker = b'"' + node.encode()
+    # A local op's line holds the node id (its clock's origin) as JSON spells it: the
+    # many lines a pull brought in are skipped undecoded.
+    spelled = msgspec.json.encode(node)[1:-1]
     return sum(
         1
-        for e in scan_log(replica.root, state.offset, marker)
+        for e in scan_log(replica.root, state.offset, spelled)
         if is_local(e.op, node) and e.op.id not in done
     )
