@@ -72,12 +72,14 @@ class Balancer:
 @pytest.fixture
 def instances(pg_url: str, tmp_path: Path) -> Iterator[list[ServerProcess]]:
     servers = [ServerProcess(pg_url, _free_port(), tmp_path / f"serve{n}.log") for n in range(3)]
-    for server in servers:
-        server.start()
-    yield servers
-    for server in servers:
-        if server.proc is not None:
-            server.stop(signal.SIGKILL)
+    try:  # an instance that fails to start must not leave the ones before it running
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            if server.proc is not None:
+                server.stop(signal.SIGKILL)
 
 
 @pytest.fixture
