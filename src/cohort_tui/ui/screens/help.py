@@ -7,10 +7,45 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from cohort_tui.ui.text import member_block, member_line
+
+
+class KeyTable(Widget):
+    """The keys table, drawn once per width.
+
+    A Rich ``Table`` in a ``Static`` is rendered again for every measure and every
+    frame (about 100 ms each time help opened on a busy pane); here its lines are
+    rendered once for the width the dialog gets and then only looked up.
+    """
+
+    DEFAULT_CSS = "KeyTable { height: auto; }"
+
+    def __init__(self, table: Table) -> None:
+        super().__init__()
+        self._table = table
+        self._drawn: tuple[int, list[Strip]] = (-1, [])
+
+    def _lines(self, width: int) -> list[Strip]:
+        if self._drawn[0] != width:
+            console = self.app.console
+            lines = console.render_lines(self._table, console.options.update_width(width), pad=True)
+            self._drawn = (width, [Strip(line, width) for line in lines])
+        return self._drawn[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        lines = self._lines(width)
+        strip = lines[y] if y < len(lines) else Strip.blank(width)
+        return strip.apply_style(self.rich_style)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -54,7 +89,7 @@ class HelpScreen(ModalScreen[None]):
             # Keys come from the user's keymap; a str cell would be parsed as markup.
             table.add_row(member_line(key), member_line(description), member_block(tooltip))
         with VerticalScroll():
-            yield Static(table)
+            yield KeyTable(table)
             yield Static(Text("Ctrl+P opens the command palette · Esc closes this", style="dim"))
 
     async def action_dismiss(self, result: None = None) -> None:
