@@ -18,6 +18,7 @@ import struct
 import termios
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pyte
 
@@ -183,11 +184,19 @@ class Term:
             os.close(self.fd)
 
 
+CHECKOUT_SRC = Path(__file__).resolve().parents[1] / "src"
+"""This checkout's code: launched commands import it first, whichever checkout the venv's
+editable install points at (a bench run from a worktree measured main's code before)."""
+
+
 def term_env(**extra: str) -> dict[str, str]:
-    """The environment of a fresh truecolor terminal, free of the caller's app settings."""
+    """The environment of a fresh truecolor terminal, free of the caller's app settings;
+    ``PYTHONPATH`` starts with this checkout's ``src`` (see :data:`CHECKOUT_SRC`)."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "USER", "LOGNAME", "TMPDIR", "VIRTUAL_ENV")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(TERM="xterm-256color", COLORTERM="truecolor")
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join([str(CHECKOUT_SRC), *paths])
     env.setdefault("LANG", "C.UTF-8")
     env.update(extra)
     return env

@@ -285,11 +285,11 @@ if _dir:
 
 
 def pane_env(store: Path, trace_dir: Path | None = None) -> dict[str, str]:
-    """A pane's environment: the caller's PYTHONPATH kept (a worktree's ``src`` must win
-    over the venv's editable install, or the panes run another checkout's code), and with
+    """A pane's environment: this checkout's ``src`` first on PYTHONPATH (it must win over
+    the venv's editable install, or the panes run another checkout's code), and with
     ``trace_dir`` a ``sitecustomize`` that dumps tracemalloc snapshots on SIGUSR1."""
     env = term_env(COHORT_STORE=str(store))
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    paths = env["PYTHONPATH"].split(os.pathsep)  # this checkout's src first (term_env)
     if trace_dir is not None:
         hook = trace_dir / "hook"
         hook.mkdir(parents=True, exist_ok=True)
@@ -679,6 +679,8 @@ def main() -> None:
         help="trace the Home pane's allocations (tracemalloc, slow) into DIR and list growth",
     )
     args = parser.parse_args()
+    # The server, the writer and the CLI calls run this checkout's code too.
+    os.environ["PYTHONPATH"] = term_env()["PYTHONPATH"]
     if not args.skip_batch:
         part_batch_cost()
     if not args.skip_soak:

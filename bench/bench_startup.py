@@ -25,7 +25,6 @@ ratio. Targets: <= 1.3x on the demo store, <= 1.6x on the 100k-op store, peak RS
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
@@ -150,8 +149,6 @@ def main() -> None:
         config = Path(tmp) / "config"  # no user config: default theme, no keymap
         config.mkdir()
         env = term_env(COHORT_CONFIG_DIR=str(config))
-        if "PYTHONPATH" in os.environ:  # a worktree's src over the installed package
-            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         cases = [
             Case(
                 "bare Textual app",
