@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
+
+from textual.message_pump import MessagePump
 
 from cohort_tui.domain.derived import Derived
+from cohort_tui.domain.model import State
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.queries import UnreadCache
@@ -69,3 +72,32 @@ class CohortHost(Protocol):
 
     def compose_thread(self, *, lesson: str | None = None, title: str = "", body: str = "") -> bool:
         """Open the composer for a new thread."""
+
+
+class HostAccess:
+    """What a screen or a section widget reads of the app: mixed into a Textual node
+    (``CohortScreen``, the milestone sections), so each has the state, the acting member,
+    the clock and ``write`` without writing them again."""
+
+    @property
+    def cohort_app(self) -> CohortHost:
+        """The app, typed as what screens may ask of it."""
+        return cast(CohortHost, cast(MessagePump, self).app)  # mixed into a Textual node
+
+    @property
+    def state(self) -> State:
+        """The current folded state."""
+        return self.cohort_app.replica.state
+
+    @property
+    def me(self) -> str:
+        """The acting member's id."""
+        return self.cohort_app.member_id
+
+    def now(self) -> int:
+        """Epoch-ms now (pinned in tests)."""
+        return self.cohort_app.now_ms()
+
+    def write(self, data: Data) -> Op | None:
+        """Write an op as me; a refusal or store error becomes a notification."""
+        return self.cohort_app.write(data)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from textual.geometry import Size
 from textual.screen import Screen
 
-from cohort_tui.domain.model import State
-from cohort_tui.domain.op_kinds import Data
-from cohort_tui.domain.ops import Op
-from cohort_tui.ui.host import CohortHost
+from cohort_tui.ui.host import HostAccess
 from cohort_tui.ui.messages import PresenceChanged, StoreChanged
 
 
-class CohortScreen(Screen[None]):
+class CohortScreen(HostAccess, Screen[None]):
     """A screen that shows the folded state and refreshes when it changes.
 
     Subclasses implement :meth:`refresh_view`; it runs on mount, when the store changes
@@ -23,29 +18,6 @@ class CohortScreen(Screen[None]):
 
     _seen_applied: tuple[int, int] = (0, -1)
     _seen_presence = 0
-
-    @property
-    def cohort_app(self) -> CohortHost:
-        """The app, typed as what screens may ask of it."""
-        return cast(CohortHost, self.app)
-
-    @property
-    def state(self) -> State:
-        """The current folded state."""
-        return self.cohort_app.replica.state
-
-    @property
-    def me(self) -> str:
-        """The acting member's id."""
-        return self.cohort_app.member_id
-
-    def now(self) -> int:
-        """Epoch-ms now (pinned in tests)."""
-        return self.cohort_app.now_ms()
-
-    def write(self, data: Data) -> Op | None:
-        """Write an op as me; a refusal or store error becomes a notification."""
-        return self.cohort_app.write(data)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)

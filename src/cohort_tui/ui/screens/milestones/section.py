@@ -7,7 +7,7 @@ them, only while it is the section shown (the screen mounts one section at a tim
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,11 +16,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from cohort_tui.domain.model import State
-from cohort_tui.domain.op_kinds import Data
-from cohort_tui.domain.ops import Op
 from cohort_tui.domain.permissions import may_write, sees_figures
-from cohort_tui.ui.host import CohortHost
+from cohort_tui.ui.host import HostAccess
 from cohort_tui.ui.widgets.row_list import Row, RowList
 
 NOT_A_TARGET = (None, "none", "heading", "report")
@@ -32,7 +29,7 @@ def section_binding(key: str, action: str, label: str, name: str, tip: str) -> B
     return Binding(key, action, label, id=f"milestones.{name}", tooltip=tip)
 
 
-class TrackerSection(Horizontal):
+class TrackerSection(HostAccess, Horizontal):
     """One section of the tracker: subclasses give its rows, a row's details, its keys.
 
     Attributes below are the section's identity; the screen builds its tabs and its
@@ -81,29 +78,6 @@ class TrackerSection(Horizontal):
         return False
 
     # -- the state, as the screen sees it ------------------------------------------
-
-    @property
-    def cohort_app(self) -> CohortHost:
-        """The app, typed as what screens may ask of it."""
-        return cast(CohortHost, self.app)
-
-    @property
-    def state(self) -> State:
-        """The current folded state."""
-        return self.cohort_app.replica.state
-
-    @property
-    def me(self) -> str:
-        """The acting member's id."""
-        return self.cohort_app.member_id
-
-    def now(self) -> int:
-        """Epoch-ms now (pinned in tests)."""
-        return self.cohort_app.now_ms()
-
-    def write(self, data: Data) -> Op | None:
-        """Write an op as me; a refusal or store error becomes a notification."""
-        return self.cohort_app.write(data)
 
     def may(self, kind: str) -> bool:
         """Whether I hold a role the op ``kind`` needs (``domain.permissions``)."""
