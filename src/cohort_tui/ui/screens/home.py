@@ -25,6 +25,7 @@ from cohort_tui.ui.messages import PresenceChanged
 from cohort_tui.ui.modes import SCREENS, TARGET_MODES
 from cohort_tui.ui.screens.base import CohortScreen
 from cohort_tui.ui.text import ago, local_time, member_block, member_line, plain, progress_bar
+from cohort_tui.ui.widgets.agenda_list import AgendaList
 from cohort_tui.ui.widgets.cohort_footer import CohortFooter
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
@@ -78,7 +79,7 @@ class HomeScreen(CohortScreen):
         with Horizontal(id="home-body"):
             with Vertical(id="agenda-panel", classes="panel") as panel:
                 panel.border_title = "Today"
-                yield OptionList(id="agenda")
+                yield AgendaList(id="agenda")
             with Vertical(id="side"):
                 progress = Static(id="progress", classes="panel")
                 progress.border_title = "My progress"
@@ -94,9 +95,8 @@ class HomeScreen(CohortScreen):
                 yield pod
         yield CohortFooter()
 
-    # What the agenda and the panels show now: refresh_view runs on every batch of
-    # posts, and replacing the same content lays the whole screen out again.
-    _agenda_rows: list[tuple[str | None, str, bool]] | None = None
+    # What the panels show now: refresh_view runs on every batch of posts, and
+    # replacing the same content lays the whole screen out again.
     _shown: dict[str, Text] | None = None
 
     def _update(self, panel: Static, text: Text) -> None:
@@ -123,7 +123,7 @@ class HomeScreen(CohortScreen):
     # -- panels ------------------------------------------------------------------
 
     def _fill_agenda(self, t: Today, now: int) -> None:
-        agenda = self.query_one("#agenda", OptionList)
+        agenda = self.query_one("#agenda", AgendaList)
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
         state = self.state
         options: list[Option] = []
@@ -225,10 +225,8 @@ class HomeScreen(CohortScreen):
                     disabled=True,
                 )
             )
-        rows = [(o.id, repr(o.prompt), o.disabled) for o in options]
-        if rows == self._agenda_rows:
-            return  # the same rows: replacing them redraws the list for nothing
-        self._agenda_rows = rows
+        if agenda.update_in_place(options):
+            return  # the same rows, some with other words: only those are drawn again
         agenda.set_options(options)
         ids = [o.id for o in options]
         if highlighted in ids:
