@@ -56,6 +56,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll {
         width: 76; max-width: 100%; height: auto; max-height: 90%;
         border: round $primary; background: $surface; padding: 0 1;
+        scrollbar-gutter: stable;  /* one width: the table is not wrapped twice */
     }
     """
 
