@@ -102,6 +102,11 @@ async def test_next_and_previous_new_post_keys(tmp_path: Path) -> None:
         await pilot.press("end", "right_square_bracket")
         await settle(pilot)
         assert "No more new posts" in [n.message for n in app._notifications][-1]
+        # Pressed again while it shows, the same toast is not stacked over the thread.
+        await pilot.press(*["right_square_bracket"] * 3)
+        await settle(pilot)
+        toasts = [n.message for n in app._notifications]
+        assert toasts.count("No more new posts here.") == 1
 
 
 async def test_post_cursor_moves_with_arrows(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar, cast, runtime_che
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -422,6 +422,21 @@ class CohortApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    def on_notify(self, event: Notify) -> None:
+        """A toast already on screen is not stacked again: ``]`` pressed five times at the
+        end of a thread says "No more new posts here." once, not in five toasts that
+        cover the post it just moved to. Runs before ``App``'s own handler, which adds
+        the toast unless this one stops it."""
+        new = event.notification
+        if any(
+            shown.message == new.message
+            and shown.title == new.title
+            and shown.severity == new.severity
+            and not shown.has_expired
+            for shown in self._notifications
+        ):
+            event.prevent_default()
 
     async def on_event(self, event: events.Event) -> None:
         # Pasted text comes from outside (a web page, a log): an escape sequence in it
