@@ -12,6 +12,7 @@ from cohort_tui.domain.discussions import ordered_threads
 from cohort_tui.domain.model import State
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.reduce import OutOfOrder, apply_op
+from cohort_tui.domain.today import today
 from tests.factories import T0
 from tests.unit.test_fold_properties import MEMBERS, op_histories
 
@@ -42,5 +43,8 @@ def test_followed_op_by_op_equals_computed_afresh(ops: list[Op], me: str, split:
     assert sorted(derived.mentions(state)) == sorted(q.unread_mentions(state, me))
     now = T0 + 40 * 86_400_000
     assert derived.today(state, now) == fresh.today(state, now)
+    kept, plain = derived.today(state, now), today(state, me, now)
+    assert kept.unread_total == plain.unread_total == derived.unread_total()
+    assert kept.changes_requested == plain.changes_requested
     assert derived.posts_since(0) == len(state.posts)
     assert order.ids() == [t.id for t in ordered_threads(state)]

@@ -31,7 +31,7 @@ def run_status(args: argparse.Namespace) -> int:
     me = acting_member(replica, args)
     state, now = replica.state, now_ms()
     t = today(state, me.id, now)
-    unread_total = sum(n for _, n in t.unread)
+    unread_total = t.unread_total
     if args.json:
         print(
             json.dumps(
@@ -115,7 +115,7 @@ def _make_tmux_line(args: argparse.Namespace, now: int) -> str:
         )
     if t.reviews_waiting:
         parts.append(f"{len(t.reviews_waiting)} to review")
-    unread_total = sum(n for _, n in t.unread)
+    unread_total = t.unread_total
     if unread_total:
         parts.append(f"{unread_total} unread")
     if t.mentions:

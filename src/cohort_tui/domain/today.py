@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cohort_tui.domain import queries as q
-from cohort_tui.domain.model import DAY_MS, Lesson, LiveSession, Milestone, State
+from cohort_tui.domain.model import DAY_MS, Lesson, LiveSession, Milestone, State, Submission
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,10 @@ class Today:
     next_session: LiveSession | None
     reviews_waiting: list[q.ReviewTask]
     unread: list[tuple[str, int]]
+    unread_total: int
     mentions: list[str]
-    submissions_changes: int
+    changes_requested: list[Submission]
+    """My submissions (my teams' too) with changes requested, newest first."""
     pulse: CohortPulse
     my_rsvp: str | None = None
     extra: dict[str, int] = field(default_factory=dict)
@@ -84,6 +86,7 @@ def today(
     milestone = q.next_milestone(state, member, now) if learning else None
     sessions = q.upcoming_sessions(state, now)
     session = sessions[0] if sessions else None
+    threads = q.unread_threads(state, member, unread_cache) if unread is None else unread
     return Today(
         member=member,
         lessons_done=q.completed_lessons(state, member),
@@ -95,11 +98,12 @@ def today(
         milestone_due=q.due_for(milestone, member) if milestone else None,
         next_session=session,
         reviews_waiting=q.reviews_waiting(state, member),
-        unread=q.unread_threads(state, member, unread_cache) if unread is None else unread,
+        unread=threads,
+        unread_total=sum(n for _, n in threads),
         mentions=q.unread_mentions(state, member) if mentions is None else mentions,
-        submissions_changes=sum(
-            1 for s in q.my_submissions(state, member) if q.submission_status(state, s) == "changes"
-        ),
+        changes_requested=[
+            s for s in q.my_submissions(state, member) if q.submission_status(state, s) == "changes"
+        ],
         pulse=pulse(state, now),
         my_rsvp=session.rsvps.get(member) if session else None,
     )

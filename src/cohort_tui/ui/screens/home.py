@@ -113,7 +113,7 @@ class HomeScreen(CohortScreen):
         now = self.now()
         t = self.cohort_app.derived().today(self.state, now)
         self.cohort_app.memo_seed("cohort-median", t.cohort_median)  # the map's summary
-        self.fill_header(unread=sum(n for _, n in t.unread), reviews=len(t.reviews_waiting))
+        self.fill_header(unread=t.unread_total, reviews=len(t.reviews_waiting))
         self._fill_agenda(t, now)
         self._fill_progress(t)
         self._fill_pulse(t)
@@ -182,15 +182,14 @@ class HomeScreen(CohortScreen):
                 ": ",
                 member_line(sub.title),
             )
-        for sub in q.my_submissions(state, self.me):
-            if q.submission_status(state, sub) == "changes":
-                row(
-                    "⚠",
-                    f"submission:{sub.id}",
-                    ("Changes requested", "bold"),
-                    ": ",
-                    member_line(sub.title),
-                )
+        for sub in t.changes_requested:
+            row(
+                "⚠",
+                f"submission:{sub.id}",
+                ("Changes requested", "bold"),
+                ": ",
+                member_line(sub.title),
+            )
         for team in invitations(state, self.me):
             inviter = team.members[0] if team.members else team.created_by
             team_lesson = state.lessons.get(team.lesson)
