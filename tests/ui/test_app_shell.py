@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import OptionList
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
-from cohort_tui.ui.screens.help import HelpScreen
+from cohort_tui.ui.screens.help import HelpScreen, KeyTable
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from tests.ui.helpers import make_app
 
@@ -36,6 +38,40 @@ async def test_help_lists_every_binding_and_closes(tmp_path: Path) -> None:
         assert {"Help", "Quit", "Home"} <= keys
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_draws_its_table_once_per_screen_and_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening help again on the same screen renders no table (it took most of the key's
+    time under load); another theme draws it again, in that theme."""
+    KeyTable.DRAWN.clear()
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=(100, 30)) as pilot:
+        rendered: list[object] = []
+        render_lines = app.console.render_lines
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            rendered.append(args[0])
+            return render_lines(*args, **kwargs)
+
+        monkeypatch.setattr(app.console, "render_lines", counted)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        first = len(rendered)
+        assert first >= 1
+        await pilot.press("q", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert len(rendered) == first
+        shown = app.screen.query_one(KeyTable).render_line(0).text
+        await pilot.press("q")
+        app.theme = next(name for name in app.available_themes if name != app.theme)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert len(rendered) > first
+        assert app.screen.query_one(KeyTable).render_line(0).text == shown
+    assert len(KeyTable.DRAWN) <= KeyTable.DRAWN.maxsize
 
 
 async def test_another_process_write_shows_up_live(tmp_path: Path) -> None:

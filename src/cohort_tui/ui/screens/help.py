@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.screen import ModalScreen
@@ -17,26 +21,37 @@ from cohort_tui.ui.text import member_block, member_line
 
 
 class KeyTable(Widget):
-    """The keys table, drawn once per width.
+    """The keys table, drawn once per width and kept between opens.
 
     A Rich ``Table`` in a ``Static`` is rendered again for every measure and every
-    frame (about 100 ms each time help opened on a busy pane); here its lines are
-    rendered once for the width the dialog gets and then only looked up.
+    frame (about 100 ms each time help opened on a busy pane). Here its lines are
+    rendered once for each width the layout asks about (it measures at two: with and
+    without the scrollbar's gutter) and kept in :data:`DRAWN` under ``key``, what the
+    table shows: opening help again on the same screen renders no table at all.
     """
 
     DEFAULT_CSS = "KeyTable { height: auto; }"
 
-    def __init__(self, table: Table) -> None:
+    DRAWN: ClassVar[LRUCache[tuple[Hashable, ...], list[Strip]]] = LRUCache(16)
+    """Drawn tables by (what they show, theme, width): a few screens' help, two widths
+    each."""
+
+    def __init__(self, table: Table, key: Hashable) -> None:
         super().__init__()
         self._table = table
-        self._drawn: tuple[int, list[Strip]] = (-1, [])
+        self._key = key
 
     def _lines(self, width: int) -> list[Strip]:
-        if self._drawn[0] != width:
+        key = (self._key, self.app.theme, width)
+        lines = self.DRAWN.get(key)
+        if lines is None:
             console = self.app.console
-            lines = console.render_lines(self._table, console.options.update_width(width), pad=True)
-            self._drawn = (width, [Strip(line, width) for line in lines])
-        return self._drawn[1]
+            rendered = console.render_lines(
+                self._table, console.options.update_width(width), pad=True
+            )
+            lines = [Strip(line, width) for line in rendered]
+            self.DRAWN[key] = lines
+        return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width))
@@ -90,7 +105,7 @@ class HelpScreen(ModalScreen[None]):
             # Keys come from the user's keymap; a str cell would be parsed as markup.
             table.add_row(member_line(key), member_line(description), member_block(tooltip))
         with VerticalScroll():
-            yield KeyTable(table)
+            yield KeyTable(table, (self.title_text, tuple(self.rows)))
             yield Static(Text("Ctrl+P opens the command palette · Esc closes this", style="dim"))
 
     async def action_dismiss(self, result: None = None) -> None:
