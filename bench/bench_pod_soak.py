@@ -217,6 +217,29 @@ client.close()
 """
 
 
+PROBER = r"""
+import sys, time
+from pathlib import Path
+from cohort_tui.domain import op_kinds as k
+from cohort_tui.store.workspace import Replica
+
+root, member, seconds, out = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4]
+log = open(out, "a", buffering=1)
+start = time.time()
+n = 0
+while time.time() - start + 3 < seconds:
+    time.sleep(max(0.0, start + 3 * (n + 1) - time.time()))
+    n += 1
+    replica = Replica(root)  # opened afresh for each post, like `cohort post`
+    written = time.time()
+    replica.write(
+        k.PostCreate(post=f"p_probe{n}", thread="t_soak", body=f"probe#{n}# from the pod"),
+        author=member,
+    )
+    log.write(f"{n} {written}\n")
+"""
+
+
 def cohort(*args: str, check: bool = True) -> str:
     out = subprocess.run(
         [python(), "-m", "cohort_tui", *args], capture_output=True, text=True, check=False
@@ -333,6 +356,9 @@ class Pod:
         self.panes["thread"].wait_for("soak#", timeout=60)
         self.panes["thread"].press("\x1b[F")  # End: the cursor on the last post follows
         self.watched = {"home"}  # for the key probes
+        self.arrived: dict[str, float] = {}
+        """When the last output of a watched pane arrived (read, before the emulator
+        parsed it: a terminal draws in a millisecond, pyte takes tens of them)."""
 
     def pump(self, timeout: float) -> None:
         fds = {term.fd: name for name, term in self.panes.items() if term.status is None}
@@ -341,7 +367,9 @@ class Pod:
             name = fds[fd]
             term = self.panes[name]
             if name in self.watched:
-                term._pump(0)
+                arrived = term._pump(0)
+                if arrived is not None:
+                    self.arrived[name] = arrived
             else:
                 try:
                     while os.read(fd, 1 << 16):
@@ -372,7 +400,7 @@ def key_probe(pod: Pod, rounds: int) -> list[float]:
                 pod.pump(0.02)
                 if time.perf_counter() - pressed > 30:
                     return found
-            found.append(time.perf_counter() - pressed)
+            found.append(pod.arrived["home"] - pressed)
         deadline = time.perf_counter() + 0.5
         while time.perf_counter() < deadline:
             pod.pump(0.02)
@@ -504,13 +532,17 @@ def part_soak(duration: float, trace_dir: Path | None = None) -> None:
         )
         started = time.time()
         own_cpu = time.process_time()
-        probes: dict[int, float] = {}
+        # Another process of the pod writes a probe post every 3 s, as `cohort post`
+        # would (its own process: opening the store here stalled the key probe).
+        probes_file = work / "probes.txt"
+        prober = subprocess.Popen(
+            [python(), "-c", PROBER, str(pod_root), pod_member.id, str(duration), str(probes_file)]
+        )
         keys: list[tuple[float, float]] = []  # (when, seconds)
         cpu: dict[str, list[tuple[float, float]]] = {n: [] for n in pod.panes}
-        next_probe, next_key, next_cpu = started + 3, started + 2, started
+        next_key, next_cpu = started + 2, started
         # The first snapshot once the traffic runs (a burst in), the second at the end.
         next_trace = started + min(40.0, duration / 3) if trace_dir is not None else None
-        probe_n = 0
         key_state: tuple[str, float] | None = None
         home = pod.panes["home"]
         while time.time() - started < duration:
@@ -523,16 +555,6 @@ def part_soak(duration: float, trace_dir: Path | None = None) -> None:
                 for name, term in pod.panes.items():
                     cpu[name].append((now, term.cpu_seconds()))
                 next_cpu += 10
-            if now >= next_probe:
-                probe_n += 1
-                other = Replica(pod_root)  # another process of the pod, like `cohort post`
-                probes[probe_n] = time.time()
-                other.write(
-                    k.PostCreate(post=f"p_probe{probe_n}", thread="t_soak",
-                                 body=f"probe#{probe_n}# from the pod"),
-                    author=pod_member.id,
-                )  # fmt: skip
-                next_probe += 3
             if key_state is None and now >= next_key:
                 key_state = ("open", time.perf_counter())
                 home.press("?")
@@ -540,16 +562,22 @@ def part_soak(duration: float, trace_dir: Path | None = None) -> None:
                 phase, pressed = key_state
                 shown = "· keys" in home.text()
                 if phase == "open" and shown:
-                    keys.append((now, time.perf_counter() - pressed))
+                    keys.append((now, pod.arrived["home"] - pressed))
                     key_state = ("close", time.perf_counter())
                     home.press(CLOSE_KEY)
                 elif phase == "close" and not shown:
-                    keys.append((now, time.perf_counter() - pressed))
+                    keys.append((now, pod.arrived["home"] - pressed))
                     key_state = None
                     next_key = now + 2
         for name, term in pod.panes.items():
             cpu[name].append((time.time(), term.cpu_seconds()))
         writer.wait(timeout=120)
+        prober.wait(timeout=120)
+        probes = {
+            int(n): float(at)
+            for n, at in (line.split() for line in probes_file.read_text().splitlines())
+        }
+        probe_n = len(probes)
         # Let everything arrive, then look at the panes against fresh apps.
         settle_until = time.time() + 10
         while time.time() < settle_until:
