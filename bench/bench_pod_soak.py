@@ -538,7 +538,7 @@ def part_soak(duration: float, trace_dir: Path | None = None) -> None:
         prober = subprocess.Popen(
             [python(), "-c", PROBER, str(pod_root), pod_member.id, str(duration), str(probes_file)]
         )
-        keys: list[tuple[float, float]] = []  # (when, seconds)
+        keys: list[tuple[float, float, str]] = []  # (when, seconds, which key)
         cpu: dict[str, list[tuple[float, float]]] = {n: [] for n in pod.panes}
         next_key, next_cpu = started + 2, started
         # The first snapshot once the traffic runs (a burst in), the second at the end.
@@ -562,11 +562,11 @@ def part_soak(duration: float, trace_dir: Path | None = None) -> None:
                 phase, pressed = key_state
                 shown = "· keys" in home.text()
                 if phase == "open" and shown:
-                    keys.append((now, pod.arrived["home"] - pressed))
+                    keys.append((now, pod.arrived["home"] - pressed, "open"))
                     key_state = ("close", time.perf_counter())
                     home.press(CLOSE_KEY)
                 elif phase == "close" and not shown:
-                    keys.append((now, pod.arrived["home"] - pressed))
+                    keys.append((now, pod.arrived["home"] - pressed, "close"))
                     key_state = None
                     next_key = now + 2
         for name, term in pod.panes.items():
@@ -624,19 +624,28 @@ def part_soak(duration: float, trace_dir: Path | None = None) -> None:
         print(f"  whole-log refolds: {refolds} (late ops not folded in place)")
         print(f"  thread.read ops written by the pod: {len(reads)} "
               f"(target <= {int(duration / 10) + 2}: one per 10 s + leaving)")  # fmt: skip
-        key_times = [s for _, s in keys]
+        key_times = [s for _, s, _ in keys]
         print(f"  machine load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
         if idle_keys:
             print(f"  key, same pane before the traffic: p50 {pct(idle_keys, 50) * 1000:.0f} ms, "
                   f"p99 {pct(idle_keys, 99) * 1000:.0f} ms (n={len(idle_keys)})")  # fmt: skip
         if os.environ.get("SOAK_DEBUG"):
-            for when, took in keys:
-                if took > 0.3:
-                    print(f"    slow key at {when - started:6.1f} s: {took * 1000:.0f} ms")
+            for when, took, which in keys:
+                if took > 0.15:
+                    print(f"    slow {which} at {when - started:6.1f} s: {took * 1000:.0f} ms")
+            logged = pod.home_timings.read_text() if pod.home_timings.exists() else ""
+            for line in logged.splitlines():
+                if line.startswith(("gc", "refold")):
+                    what, _, at = line.rpartition(" ")
+                    print(f"    home: {what} at {float(at) - started:6.1f} s")
         if key_times:
             print(f"  key (help open/close on Home): p50 {pct(key_times, 50) * 1000:.0f} ms, "
                   f"p99 {pct(key_times, 99) * 1000:.0f} ms, max {max(key_times) * 1000:.0f} ms "
                   f"(n={len(key_times)}; target p99 <= 150 ms)")  # fmt: skip
+            for which in ("open", "close"):
+                times = [s for _, s, w in keys if w == which]
+                print(f"    {which}: p50 {pct(times, 50) * 1000:.0f} ms, "
+                      f"p99 {pct(times, 99) * 1000:.0f} ms")  # fmt: skip
         print("  CPU per pane, % of a core per 10 s window (first, middle, last):")
         for name, samples in cpu.items():
             shares = [

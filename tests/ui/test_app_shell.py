@@ -89,6 +89,37 @@ async def test_another_process_write_shows_up_live(tmp_path: Path) -> None:
         assert header.unread == before + 1
 
 
+async def test_the_screen_under_help_stays_live(tmp_path: Path) -> None:
+    """Home, dimmed behind help, takes another pane's post while help shows: closing help
+    does not have to catch Home up first."""
+    app = make_app(tmp_path / "s")
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = app.screen
+        header = home.query_one(CohortHeader)
+        before = header.unread
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        other = Replica(tmp_path / "s")
+        thread = next(iter(other.state.threads))
+        other.write(
+            k.PostCreate(post="p_live", thread=thread, body="hello from pane two"), author="m_priya"
+        )
+        app.poll_store()
+        await pilot.pause()
+        assert header.unread == before + 1  # drawn behind the dialog
+        refreshed: list[str] = []
+        refresh_view = home.refresh_view  # type: ignore[attr-defined]
+
+        def counted() -> None:
+            refreshed.append("refresh")
+            refresh_view()
+
+        home.refresh_view = counted  # type: ignore[attr-defined]
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is home and refreshed == []
+
+
 async def test_theme_choice_is_saved(tmp_path: Path, monkeypatch: object) -> None:
     from cohort_tui.config import load_config
 

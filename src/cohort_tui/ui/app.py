@@ -16,7 +16,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notify, SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from cohort_tui.config import UserConfig, load_config, save_config
@@ -159,9 +159,11 @@ class CohortApp(App[None]):
         self.palette = Palette(self)
         """The named looks screens use (``cohort.ok`` ...), from the current theme."""
         super().__init__()
+        from cohort_tui.ui import timings
         from cohort_tui.ui.live_fold import LiveFold
 
         self._live = LiveFold(self)
+        timings.watch_collector()  # with COHORT_TIMINGS set (benches) only
         self._theme_problems = self._load_themes()
         from cohort_tui.ui.presence import PresenceTracker
 
@@ -509,7 +511,7 @@ class CohortApp(App[None]):
         for refusal in refused:
             if refusal.op in mine:
                 self.notify(f"Not allowed: {refusal.reason}.", severity="warning")
-        self.screen.post_message(StoreChanged(ops, mine=True))
+        self._tell_screens(ops, mine=True)
         self.announce(ops)  # a badge my own post earned, say
         if self._sync is not None:
             self._sync.poke()
@@ -534,9 +536,18 @@ class CohortApp(App[None]):
         """New ops (none after a refold) are in the state: tell the screen."""
         self._store_problem = ""
         self._freeze_heap()
-        self.screen.post_message(StoreChanged(ops, mine=False))
+        self._tell_screens(ops, mine=False)
         if ops:
             self.announce(ops)
+
+    def _tell_screens(self, ops: list[Op], *, mine: bool) -> None:
+        """Tell the screens that show: the top one and, under a dialog (help, a form),
+        the screen it dims. That one stays live behind the dialog, and closing the
+        dialog no longer waits for it to catch up on every post that came meanwhile."""
+        for screen in reversed(self.screen_stack):
+            screen.post_message(StoreChanged(ops, mine=mine))
+            if not isinstance(screen, ModalScreen):
+                break
 
     def store_failed(self, exc: StoreError) -> None:
         """Reading the log failed (a damaged line): say so once, not every poll."""

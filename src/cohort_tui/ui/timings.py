@@ -1,4 +1,5 @@
-"""When posts reach the screen, logged for the soak bench (``COHORT_TIMINGS=FILE``).
+"""When posts reach the screen, logged for the soak bench (``COHORT_TIMINGS=FILE``),
+with refolds and garbage collections over 5 ms.
 
 Reading a terminal emulator's screen from outside costs the bench more CPU than the app
 it measures, and then measures the bench. With ``COHORT_TIMINGS`` set, the post view
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 PATH = os.environ.get("COHORT_TIMINGS") or None
@@ -34,6 +36,27 @@ def post_shown(post_id: str) -> None:
         if _out is None:
             _out = open(PATH, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
         print(post_id, f"{time.time():.6f}", file=_out)  # a log file, not the screen
+
+
+def watch_collector() -> Callable[[str, dict[str, int]], None] | None:
+    """Log each garbage collection over 5 ms (``gc <generation> <ms>``): a collection
+    is a pause no key gets through. Returns the callback it added (None: not logging)."""
+    if PATH is None:
+        return None
+    import gc
+
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+            return
+        took = (time.perf_counter() - started[0]) * 1000
+        if took > 5:
+            note(f"gc {info['generation']} {took:.1f}ms")
+
+    gc.callbacks.append(timed)
+    return timed
 
 
 def note(what: str) -> None:
