@@ -203,6 +203,9 @@ class LiveFold:
         unread = UnreadCache()
         unread_threads(state, self.app.member_id, unread)
         derived = Derived(state, self.app.member_id)
+        # Today's slow part (reviews waiting, next lesson, the cohort's median) is kept
+        # for the minute: computed here, Home's first redraw from the new state takes it.
+        derived.today(state, self.app.now_ms())
         self._call(self._adopt, state, end, unread, derived)
 
     def _adopt(self, state: State, end: LogPosition, unread: UnreadCache, derived: Derived) -> None:
