@@ -226,3 +226,20 @@ def test_out_of_order_ops_from_sync_refold_to_the_same_state(store_dir: Path) ->
     assert "old" not in replica.state.posts
     assert replica.state.refused[-1].op == "late1"
     assert export_json(Replica(store_dir).state) == export_json(replica.state)
+
+
+def test_a_refold_lets_the_log_go_in_slices_and_folds_the_same(store_dir: Path) -> None:
+    """``fold_log`` frees the folded ops a slice at a time (a refold runs beside the event
+    loop); what it folds is the state the store holds."""
+    from cohort_tui.store.workspace import let_go
+
+    replica = _new_store(store_dir)
+    replica.write_many(
+        [k.PostCreate(post=f"p_slice{i}", thread="t1", body="x") for i in range(5000)],
+        author="m_fac",
+    )
+    state, _ = replica.fold_log()
+    assert export_json(state) == export_json(Replica(store_dir).state)
+    items = list(range(5000))
+    let_go(items)
+    assert items == []

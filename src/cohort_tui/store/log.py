@@ -119,7 +119,7 @@ class OpLog:
             return [], LogPosition(pos.offset, pos.lines, inode)
         ops: list[Op] = []
         number = pos.lines
-        for raw in chunk[skip:end].split(b"\n"):
+        for raw in _lines(chunk, skip, end):
             number += 1
             if not raw.strip():
                 continue
@@ -231,3 +231,25 @@ class OpLog:
         os.ftruncate(fd, cut)
         os.fsync(fd)
         return cut
+
+
+SPLIT_BYTES = 1 << 20
+"""Bytes of log split into lines at once (see :func:`_lines`)."""
+
+
+def _lines(chunk: bytes, start: int, end: int, piece: int = SPLIT_BYTES) -> Iterator[bytes]:
+    """``chunk[start:end].split(b"\\n")``, split ``piece`` bytes at a time.
+
+    Splitting a whole 23 MB log (100k ops) in one call holds the interpreter for ~50 ms:
+    a refold reads it in a thread, and the event loop could not answer a key meanwhile.
+    Between pieces the interpreter can switch threads.
+    """
+    while end - start > piece:
+        stop = chunk.rfind(b"\n", start, start + piece)
+        if stop < 0:  # one line longer than a piece: up to its end
+            stop = chunk.find(b"\n", start + piece, end)
+            if stop < 0:
+                break
+        yield from chunk[start:stop].split(b"\n")
+        start = stop + 1
+    yield from chunk[start:end].split(b"\n")
