@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
+from cohort_tui.ui.app import CohortApp
 from cohort_tui.ui.screens.help import HelpScreen, KeyTable
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 from tests.ui.helpers import make_app
@@ -74,18 +75,23 @@ async def test_help_draws_its_table_once_per_screen_and_theme(
     assert len(KeyTable.DRAWN) <= KeyTable.DRAWN.maxsize
 
 
+async def post_from_another_pane(app: CohortApp, pilot: Any, store: Path) -> None:
+    """Another process of the pod posts; the app folds it."""
+    other = Replica(store)
+    thread = next(iter(other.state.threads))
+    other.write(
+        k.PostCreate(post="p_live", thread=thread, body="hello from pane two"), author="m_priya"
+    )
+    app.poll_store()
+    await pilot.pause()
+
+
 async def test_another_process_write_shows_up_live(tmp_path: Path) -> None:
     app = make_app(tmp_path / "s")
     async with app.run_test(size=(100, 30)) as pilot:
         header = app.screen.query_one(CohortHeader)
         before = header.unread
-        other = Replica(tmp_path / "s")
-        thread = next(iter(other.state.threads))
-        other.write(
-            k.PostCreate(post="p_live", thread=thread, body="hello from pane two"), author="m_priya"
-        )
-        app.poll_store()
-        await pilot.pause()
+        await post_from_another_pane(app, pilot, tmp_path / "s")
         assert header.unread == before + 1
 
 
@@ -99,13 +105,7 @@ async def test_the_screen_under_help_stays_live(tmp_path: Path) -> None:
         before = header.unread
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        other = Replica(tmp_path / "s")
-        thread = next(iter(other.state.threads))
-        other.write(
-            k.PostCreate(post="p_live", thread=thread, body="hello from pane two"), author="m_priya"
-        )
-        app.poll_store()
-        await pilot.pause()
+        await post_from_another_pane(app, pilot, tmp_path / "s")
         assert header.unread == before + 1  # drawn behind the dialog
         refreshed: list[str] = []
         refresh_view = home.refresh_view  # type: ignore[attr-defined]

@@ -14,8 +14,10 @@ def test_a_long_collection_is_logged(tmp_path: Path, monkeypatch: pytest.MonkeyP
     log = tmp_path / "timings.txt"
     monkeypatch.setattr(timings, "PATH", str(log))
     monkeypatch.setattr(timings, "_out", None)
+    monkeypatch.setattr(timings, "_watching", None)
     watch = timings.watch_collector()
     assert watch is not None
+    assert timings.watch_collector() is watch  # one callback, however many apps
     try:
         cycles: list[list[object]] = []
         for _ in range(300_000):  # cyclic garbage: only a collection frees it

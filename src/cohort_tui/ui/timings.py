@@ -24,6 +24,7 @@ LIMIT = 100_000
 
 _logged: set[str] = set()
 _out: TextIO | None = None
+_watching: Callable[[str, dict[str, int]], None] | None = None
 
 
 def post_shown(post_id: str) -> None:
@@ -41,8 +42,11 @@ def post_shown(post_id: str) -> None:
 def watch_collector() -> Callable[[str, dict[str, int]], None] | None:
     """Log each garbage collection over 5 ms (``gc <generation> <ms>``): a collection
     is a pause no key gets through. Returns the callback it added (None: not logging)."""
+    global _watching
     if PATH is None:
         return None
+    if _watching is not None:  # one per process, however many apps it makes
+        return _watching
     import gc
 
     started = [0.0]
@@ -56,6 +60,7 @@ def watch_collector() -> Callable[[str, dict[str, int]], None] | None:
             note(f"gc {info['generation']} {took:.1f}ms")
 
     gc.callbacks.append(timed)
+    _watching = timed
     return timed
 
 
