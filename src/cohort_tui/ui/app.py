@@ -29,6 +29,7 @@ from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.host import CohortHost
 from cohort_tui.ui.messages import StoreChanged
 from cohort_tui.ui.modes import OFF_FOOTER, SCREENS, TARGET_MODES, screen_factory
+from cohort_tui.ui.strip_cycles import install as untie_strips
 from cohort_tui.ui.widgets.cohort_header import CohortHeader
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ SYNC_NOTICES = 3
 """Most sync notices shown as toasts at once; the rest are counted."""
 
 DEFAULT_THEME = "cohort-dark"
+
+untie_strips()
 
 
 def _finder() -> type[Provider]:
