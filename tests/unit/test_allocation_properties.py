@@ -14,7 +14,7 @@ from cohort_tui.domain.allocation import choose_reviewers, open_load, pair_count
 from cohort_tui.domain.model import DAY_MS, State, Submission
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.reduce import active_assignment, apply_op, fold_ops, reviewers_wanted
-from cohort_tui.domain.review_upkeep import stale_assignments
+from cohort_tui.domain.review_upkeep import may_reassign, stale_assignments, stale_for
 from tests.factories import OpMaker
 
 LESSON = "proj"
@@ -332,3 +332,19 @@ def test_stale_reassignments_stop_when_nobody_new_is_left() -> None:
     now = m.now + 4 * DAY_MS
     # Both are stale, but only m_0 is left to take one: reassigning both would drop one.
     assert stale_assignments(state, now) == [k.ReviewReassign(submission="s", reviewer=first[0])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(), st.integers(0, 10 * DAY_MS))
+def test_a_members_stale_reassignments_are_the_ones_they_may_write(
+    case: tuple[list[Op], int], later: int
+) -> None:
+    ops, _ = case
+    state = fold_ops(ops)
+    now = ops[-1].at + later
+    everyone = stale_assignments(state, now)
+    for member in [*state.members, "m_nobody"]:
+        allowed = [
+            op for op in everyone if may_reassign(state, member, state.submissions[op.submission])
+        ]
+        assert stale_for(state, member, now) == allowed

@@ -14,6 +14,8 @@ the second is refused by the fold as "no open assignment" and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain.model import DAY_MS, State, Submission
 
@@ -25,8 +27,11 @@ def may_reassign(state: State, member: str, sub: Submission) -> bool:
     return member in sub.authors or state.has_role(member, *REASSIGNERS)
 
 
-def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
-    """Reassign ops for every assignment the fold would accept as stale at ``now_ms``.
+def stale_assignments(
+    state: State, now_ms: int, submissions: Iterable[str] | None = None
+) -> list[k.ReviewReassign]:
+    """Reassign ops for every assignment the fold would accept as stale at ``now_ms``
+    (in the given ``submissions`` only, when given).
 
     An assignment is stale when it is still open, has no live claim, and was made at least
     the cohort's ``reassign_after_days`` ago. It is left alone when nobody else is left to
@@ -37,7 +42,7 @@ def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
         return []
     wait = state.cohort.reassign_after_days * DAY_MS
     ops: list[k.ReviewReassign] = []
-    for sub_id in sorted(state.submissions):
+    for sub_id in sorted(state.submissions if submissions is None else submissions):
         sub = state.submissions[sub_id]
         # The fold replaces from everyone never assigned to this submission (nor its author),
         # one new reviewer per reassignment; past that, reassigning only drops the request.
@@ -57,8 +62,9 @@ def stale_assignments(state: State, now_ms: int) -> list[k.ReviewReassign]:
 
 def stale_for(state: State, member: str, now_ms: int) -> list[k.ReviewReassign]:
     """The stale reassignments ``member`` may write (see :func:`may_reassign`)."""
-    return [
-        op
-        for op in stale_assignments(state, now_ms)
-        if may_reassign(state, member, state.submissions[op.submission])
-    ]
+    if state.has_role(member, *REASSIGNERS):
+        return stale_assignments(state, now_ms)
+    # A learner hands on only their own submissions' assignments: look at those alone
+    # (the Reviews screen asks on every visit; a big cohort has thousands of others).
+    own = [sub.id for sub in state.submissions.values() if member in sub.authors]
+    return stale_assignments(state, now_ms, own)

@@ -69,10 +69,3 @@ def screen_factory(spec: str) -> Callable[[], Screen[None]]:
         return screen
 
     return build
-
-
-def warm_screens() -> None:
-    """Import every screen's module now (the app calls this once it is idle after the
-    first frame), so the first visit to a screen does not pay for its imports."""
-    for _, _, spec in SCREENS.values():
-        importlib.import_module(spec.partition(":")[0])

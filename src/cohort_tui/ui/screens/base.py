@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.geometry import Size
 from textual.screen import Screen
 
@@ -39,6 +40,26 @@ class CohortScreen(HostAccess, Screen[None]):
             self._layout_required = True
             return
         super()._refresh_layout(size, scroll)
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        # A screen's first layout posts the screen a Resize to the size it was just laid
+        # out at, and Textual then lays it (and the screen under it) out again and draws
+        # another frame. Nothing changed: skip that. A terminal resize brings a new size.
+        # (Private to Textual, which is pinned; the snapshots show every screen laid out.)
+        if event.size == self._size:
+            event.stop()
+            event.prevent_default()
+
+    def _compositor_refresh(self) -> None:
+        # A full repaint of the screen is due (Textual draws one when its update timer
+        # next runs, which clears the flag), so a frame drawn now would be drawn again
+        # at once, or thrown away if the app is holding updates back (a mode switch does,
+        # for 50 ms). Opening the chat drew the whole screen five times, and every first
+        # visit to a screen twice in full. (Private to Textual, which is pinned.)
+        if self._repaint_required and self.is_current:
+            self.check_idle()  # the screen's idle handler runs that timer (out of a batch)
+            return
+        super()._compositor_refresh()
 
     def on_screen_resume(self) -> None:
         from cohort_tui.ui.render_caches import forget_removed_widgets

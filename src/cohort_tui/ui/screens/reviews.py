@@ -89,12 +89,14 @@ class ReviewsScreen(CohortScreen):
 
     # -- upkeep ----------------------------------------------------------------------
 
-    # Textual calls every class's handler down the MRO: CohortScreen's refresh runs after.
+    # Textual calls every class's handler down the MRO: CohortScreen's refresh runs too.
+    # The upkeep waits for the screen's frame: handing on a dozen stale assignments folds
+    # each (a reviewer chosen over the whole cohort), and the screen is shown first.
     def on_mount(self) -> None:
-        self._upkeep()
+        self.call_after_refresh(self._upkeep)
 
     def on_screen_resume(self) -> None:
-        self._upkeep()
+        self.call_after_refresh(self._upkeep)
 
     def _upkeep(self) -> None:
         """Hand on stale assignments, as ``cohort reviews`` does, when I may."""
