@@ -120,6 +120,15 @@ def test_corrupt_snapshot_is_rebuilt(store_dir: Path) -> None:
     msgspec.msgpack.decode((store_dir / "snapshot.msgpack").read_bytes())  # rewritten whole
 
 
+def test_an_empty_snapshot_is_rebuilt(store_dir: Path) -> None:
+    # The snapshot is decoded from a memory map, and an empty file cannot be mapped.
+    replica = _new_store(store_dir)
+    expected = export_json(replica.state)
+    replica.save_snapshot()
+    (store_dir / "snapshot.msgpack").write_bytes(b"")
+    assert export_json(Replica(store_dir).state) == expected
+
+
 def test_the_op_ids_survive_a_snapshot_and_dedupe_after_it(store_dir: Path) -> None:
     replica = _new_store(store_dir)
     ids = set(replica.state.seen)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,13 +101,23 @@ def log_fingerprint(log_path: Path, offset: int) -> str:
     return h.hexdigest()
 
 
+def _decode_file(path: Path) -> Snapshot:
+    # Decoded straight from the page cache: reading it into bytes first copied the
+    # whole file (17 MB at 100k ops) into fresh memory, 5-15 ms of every start and as
+    # much to peak memory. The decoder copies what it keeps (no Raw fields), so the
+    # mapping can close at once; the file is only ever replaced whole (atomic_write),
+    # never rewritten in place under a reader.
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        return _decoder.decode(view)
+
+
 def load_snapshot(path: Path, log_path: Path) -> tuple[State, LogPosition] | None:
     """The snapshot's state and log position, or None when it cannot be trusted."""
     try:
         with gc_paused():
-            snap = _decoder.decode(path.read_bytes())
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return None
+            snap = _decode_file(path)
+    except (OSError, ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        return None  # ValueError: an empty file (nothing to map)
     if snap.format != SNAPSHOT_FORMAT:
         return None
     if log_fingerprint(log_path, snap.offset) != snap.fingerprint:
