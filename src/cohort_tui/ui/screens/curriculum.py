@@ -144,8 +144,12 @@ class CurriculumScreen(CohortScreen):
         state = self.state
         total = len(q.ordered_lessons(state))
         done = q.completed_lessons(state, self.me)
-        # Home counted it for the same state at start (or a visit to this screen did).
-        median = self.cohort_app.memo("cohort-median", lambda: q.cohort_median_progress(state))
+        # Today carries it, and the header has just asked for Today (kept between ops
+        # that do not change it): not counted over every learner again.
+        median = self.cohort_app.memo(
+            "cohort-median",
+            lambda: self.cohort_app.derived().today(state, self.now()).cohort_median,
+        )
         text = plain(
             ("You ", "bold"),
             (progress_bar(done / total if total else 0, 12), palette.OK),
