@@ -111,22 +111,21 @@ def test_a_writer_killed_mid_append_leaves_every_completed_append(store_dir: Pat
     assert (store_dir / "ops.jsonl").read_bytes().endswith(b"\n")
 
 
-def test_corrupt_snapshot_is_rebuilt(store_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x85\xa6format\x02\xa6offset",
+        b"",  # decoded from a memory map, and an empty file cannot be mapped
+    ],
+    ids=["corrupt", "empty"],
+)
+def test_an_unreadable_snapshot_is_rebuilt(store_dir: Path, content: bytes) -> None:
     replica = _new_store(store_dir)
     expected = export_json(replica.state)
     replica.save_snapshot()
-    (store_dir / "snapshot.msgpack").write_bytes(b"\x85\xa6format\x02\xa6offset")
+    (store_dir / "snapshot.msgpack").write_bytes(content)
     assert export_json(Replica(store_dir).state) == expected
     msgspec.msgpack.decode((store_dir / "snapshot.msgpack").read_bytes())  # rewritten whole
-
-
-def test_an_empty_snapshot_is_rebuilt(store_dir: Path) -> None:
-    # The snapshot is decoded from a memory map, and an empty file cannot be mapped.
-    replica = _new_store(store_dir)
-    expected = export_json(replica.state)
-    replica.save_snapshot()
-    (store_dir / "snapshot.msgpack").write_bytes(b"")
-    assert export_json(Replica(store_dir).state) == expected
 
 
 def test_the_op_ids_survive_a_snapshot_and_dedupe_after_it(store_dir: Path) -> None:

@@ -49,19 +49,15 @@ def open_replica(args: argparse.Namespace) -> Replica:
     all of it (28 collections, half of ``cohort status`` at 100k ops). :func:`main`
     unfreezes when the command is done.
     """
+    from cohort_tui.store.snapshot import gc_paused
     from cohort_tui.store.workspace import Replica
 
     # Paused until it is frozen: re-enabled right after loading, the collector's next
     # young collection walked the whole freshly decoded state first (~15 ms of a
     # `cohort status --tmux` after a change, at 100k ops).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         replica = Replica(store_path(args))
         gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
     return replica
 
 

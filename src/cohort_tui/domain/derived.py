@@ -123,13 +123,8 @@ class Derived:
             return
         self._needle, self._mentions, self._mentioned = needle, [], set()
         if needle:
-            # _note_mention's filter, inlined: this walks every post at start-up.
-            found = [
-                post.id
-                for post in state.posts.values()
-                if "@" in post.body and needle in post.body.lower()
-            ]
-            self._mentions, self._mentioned = found, set(found)
+            for post in state.posts.values():
+                self._note_mention(post.id, post.body)
 
     def _note_mention(self, post_id: str, body: str) -> None:
         # A cheap filter here; the exact rule (a whole-word @handle, not mine, not

@@ -58,8 +58,8 @@ class CohortScreen(HostAccess, Screen[None]):
     def _compositor_refresh(self) -> None:
         # A full repaint of the screen is due (Textual draws one when its update timer
         # next runs, which clears the flag), so a frame drawn now would be drawn again
-        # at once, or thrown away if the app is holding updates back (a mode switch does,
-        # for 50 ms). Opening the chat drew the whole screen five times, and every first
+        # at once, or thrown away if the app is holding updates back (a first visit to a
+        # mode does, for 50 ms). Opening the chat drew the whole screen five times, and every first
         # visit to a screen twice in full. (Private to Textual, which is pinned.)
         if self._repaint_required and self.is_current:
             self.check_idle()  # the screen's idle handler runs that timer (out of a batch)
