@@ -26,6 +26,7 @@ def isolated_user_dirs(
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("COHORT_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("COHORT_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("COHORT_CACHE_DIR", str(base / "cache"))
     monkeypatch.delenv("COHORT_STORE", raising=False)
     monkeypatch.delenv("COHORT_AS", raising=False)
     monkeypatch.setenv("NO_COLOR", "")

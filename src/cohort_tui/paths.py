@@ -26,6 +26,16 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("cohort-tui", appauthor=False))
 
 
+def cache_dir() -> Path:
+    """The user cache directory (parsed CSS: anything in it may be deleted at any time)."""
+    override = os.environ.get("COHORT_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("cohort-tui", appauthor=False))
+
+
 def default_store() -> Path:
     """The store used when neither ``--store`` nor ``$COHORT_STORE`` names one."""
     return data_dir() / "default"

@@ -23,7 +23,7 @@ from cohort_tui.config import UserConfig, load_config, save_config
 from cohort_tui.domain.op_kinds import Data
 from cohort_tui.domain.ops import Op
 from cohort_tui.domain.sanitize import clean_line, clean_text
-from cohort_tui.paths import bundled_themes_dir, config_dir
+from cohort_tui.paths import bundled_themes_dir, cache_dir, config_dir
 from cohort_tui.store.errors import StoreError
 from cohort_tui.store.workspace import Replica
 from cohort_tui.ui.host import CohortHost
@@ -83,6 +83,9 @@ class CohortApp(App[None]):
         poll_interval: Seconds between looks at the op log for other processes' writes.
         save_settings: Whether a theme change is written to the config file.
         clock: Epoch-ms "now" for due dates and relative times; tests pin it.
+        background_sync: Whether the app syncs with the cohort's server while it runs.
+        css_cache: Whether parsed CSS is kept in the user's cache folder between runs
+            (:mod:`cohort_tui.ui.css_cache`); off, it is kept in memory only.
     """
 
     CSS_PATH = "app.tcss"
@@ -126,6 +129,7 @@ class CohortApp(App[None]):
         save_settings: bool = True,
         clock: Callable[[], int] | None = None,
         background_sync: bool = True,
+        css_cache: bool = True,
     ) -> None:
         self.replica = replica
         """The open store."""
@@ -163,6 +167,14 @@ class CohortApp(App[None]):
         self.palette = Palette(self)
         """The named looks screens use (``cohort.ok`` ...), from the current theme."""
         super().__init__()
+        from cohort_tui.ui.css_cache import FILE_NAME, CachedStylesheet, RulesCache
+
+        # Parsed rules come from the cache file where they can (see css_cache); Textual
+        # made a plain stylesheet that has read nothing yet.
+        self.stylesheet = CachedStylesheet(
+            variables=self.get_css_variables(),
+            rules_cache=RulesCache(cache_dir() / FILE_NAME if css_cache else None),
+        )
         from cohort_tui.ui import timings
         from cohort_tui.ui.live_fold import LiveFold
 
@@ -188,10 +200,28 @@ class CohortApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         wanted = self.user_config.theme
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self._set_first_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
         self.palette.apply()
         self._theme_ready = True
         return problems
+
+    def _set_first_theme(self, name: str) -> None:
+        """Start in theme ``name``, set before the app runs.
+
+        Setting :attr:`theme` runs Textual's watcher, which queues a full CSS refresh:
+        the stylesheet re-parsed with the new variables in a throw-away copy whose parse
+        cache is dropped, so the first screen parsed every source a second time (~5 ms
+        of every start). Before the app runs nothing has been read or styled yet, so the
+        watcher's other work is all there is to do: the theme's classes, the ANSI colour
+        filter, and the variables the stylesheet will be parsed with.
+        """
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        classes = {cls: False for cls in self.classes if cls.startswith("-theme-")}
+        classes |= {f"-theme-{name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark}
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
@@ -343,11 +373,15 @@ class CohortApp(App[None]):
 
         def run_next() -> None:
             step = next(pending, None)
-            if step is not None and self.is_running:
-                step()
-                # The next step goes behind whatever arrived meanwhile: a key pressed
-                # during the warm-up waits for one step, not for all of it.
-                self.call_later(run_next)
+            if not self.is_running:
+                return
+            if step is None:
+                self.save_css_cache()  # every screen's rules are parsed by now
+                return
+            step()
+            # The next step goes behind whatever arrived meanwhile: a key pressed during
+            # the warm-up waits for one step, not for all of it.
+            self.call_later(run_next)
 
         run_next()
 
@@ -677,7 +711,15 @@ class CohortApp(App[None]):
         if self._sync is not None:
             self._sync.poke_presence()
 
+    def save_css_cache(self) -> None:
+        """Write the rules parsed in this run to the cache file (see css_cache)."""
+        from cohort_tui.ui.css_cache import CachedStylesheet
+
+        if isinstance(self.stylesheet, CachedStylesheet):
+            self.stylesheet.rules_cache.save()
+
     def on_unmount(self) -> None:
+        self.save_css_cache()
         self.presence.leave()
         if self._terminal_watch is not None:
             self._terminal_watch.stop()
