@@ -66,7 +66,19 @@ class CohortScreen(HostAccess, Screen[None]):
             return
         super()._compositor_refresh()
 
-    def on_screen_resume(self) -> None:
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own resume handler (Screen's, later in the MRO). A
+        # screen's first resume comes just after its widgets were mounted, and Textual
+        # styled each as it mounted (with the whole composed tree in place, so selectors
+        # on position saw every sibling); that handler then styled them all again, 3 ms
+        # of every start. A class or focus change since restyles its own node, and later
+        # resumes (back from a dialog or another mode) restyle as before. (Private to
+        # Textual, which is pinned; the snapshots show every screen styled.)
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
         from cohort_tui.ui.render_caches import forget_removed_widgets
 
         forget_removed_widgets()  # the dialog or screen just left would stay in memory
