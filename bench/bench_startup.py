@@ -148,7 +148,9 @@ def main() -> None:
         bare_script.write_text(BARE)
         config = Path(tmp) / "config"  # no user config: default theme, no keymap
         config.mkdir()
-        env = term_env(COHORT_CONFIG_DIR=str(config))
+        # Its own cache folder too, filled by the warm-up round below (parsed CSS is kept
+        # there between runs, as it is for a user who has started cohort before).
+        env = term_env(COHORT_CONFIG_DIR=str(config), COHORT_CACHE_DIR=str(Path(tmp) / "cache"))
         cases = [
             Case(
                 "bare Textual app",

@@ -45,6 +45,17 @@ class CohortScreen(HostAccess, Screen[None]):
             self._layout_required = True
             return
         super()._refresh_layout(size, scroll)
+        if not self.cohort_app.first_frame_drawn and self.is_current:
+            self.call_later(self._draw_first_frame)
+
+    def _draw_first_frame(self) -> None:
+        # The first frame is due as soon as the first screen is laid out out of the
+        # start-up batch, but Textual draws on its frame timer, whose first tick comes a
+        # whole period after it started: start-up had finished and sat idle ~6 ms for it.
+        # Draw now instead, through the timer's own handler. (Private to Textual, which
+        # is pinned.)
+        if not self.cohort_app.first_frame_drawn and self.is_current:
+            self._on_timer_update()
 
     async def _on_resize(self, event: events.Resize) -> None:
         # A screen's first layout posts the screen a Resize to the size it was just laid
