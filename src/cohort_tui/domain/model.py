@@ -5,8 +5,6 @@ state encodes to a snapshot in one call. ``gc=False`` keeps a 100k-op state out 
 cyclic garbage collector's way: these structs never form reference cycles.
 """
 
-from __future__ import annotations
-
 import threading
 from collections.abc import Iterable, Iterator
 from typing import overload
@@ -327,7 +325,7 @@ class IdSet:
         self._packed = b""
 
     @classmethod
-    def from_packed(cls, packed: bytes) -> IdSet:
+    def from_packed(cls, packed: bytes) -> "IdSet":
         """The set :meth:`pack` made, unpacked when first used."""
         ids = cls()
         ids._ids, ids._packed = None, packed
@@ -396,7 +394,7 @@ class ReadMarks:
         self._packed: dict[str, bytes] = {}
 
     @classmethod
-    def from_packed(cls, packed: dict[str, bytes]) -> ReadMarks:
+    def from_packed(cls, packed: dict[str, bytes]) -> "ReadMarks":
         """The marks :meth:`pack` made, each member's unpacked when first asked for."""
         marks = cls()
         marks._packed = dict(packed)

@@ -5,8 +5,6 @@ strict about types and sizes but ignores unknown fields, so an op written by a n
 client that added an optional field still folds here.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar, Literal
 
 import msgspec

@@ -9,8 +9,6 @@ it (missing, unreadable, an older format, a log that no longer matches) means it
 ignored and rebuilt from the log.
 """
 
-from __future__ import annotations
-
 import contextlib
 import gc
 import mmap

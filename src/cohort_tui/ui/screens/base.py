@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import events
+from textual import events, on
 from textual.geometry import Size
 from textual.screen import Screen
 
@@ -79,7 +79,8 @@ class CohortScreen(HostAccess, Screen[None]):
 
     _resumed = False
 
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
+    @on(events.ScreenResume)
+    def _restyle_only_when_resumed_again(self, event: events.ScreenResume) -> None:
         # Runs before Textual's own resume handler (Screen's, later in the MRO). A
         # screen's first resume comes just after its widgets were mounted, and Textual
         # styled each as it mounted (with the whole composed tree in place, so selectors
@@ -90,6 +91,8 @@ class CohortScreen(HostAccess, Screen[None]):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+
+    def on_screen_resume(self) -> None:
         from cohort_tui.ui.render_caches import forget_removed_widgets
 
         forget_removed_widgets()  # the dialog or screen just left would stay in memory
