@@ -70,8 +70,9 @@ class Derived:
         self._mentions: list[str] = []
         self._mentioned: set[str] = set()
         self._needle = ""
-        self._find_mentions(state)
-        self._post_times = sorted(p.created_at for p in state.posts.values())
+        self._post_times: list[int] = []
+        self._find_mentions(state, times=self._post_times)
+        self._post_times.sort()  # nearly sorted already (fold order is time order)
         self._kept: Today | None = None
         self._kept_minute = -1
 
@@ -116,15 +117,22 @@ class Derived:
             self._counts[thread_id] = count
             self._total += count
 
-    def _find_mentions(self, state: State) -> None:
+    def _find_mentions(self, state: State, times: list[int] | None = None) -> None:
+        """Look for my handle in every post; with ``times``, also collect every post's
+        creation time there (one walk over 20k posts at 100k ops instead of two: a
+        start-up reads each post from memory it has not touched since it was loaded)."""
         me = state.members.get(self.member)
         needle = "@" + me.handle.lower() if me is not None else ""
-        if needle == self._needle and self._mentions:
+        if needle == self._needle and self._mentions and times is None:
             return
         self._needle, self._mentions, self._mentioned = needle, [], set()
-        if needle:
-            for post in state.posts.values():
-                self._note_mention(post.id, post.body)
+        note = self._note_mention if needle else None
+        append = times.append if times is not None else None
+        for post in state.posts.values():
+            if append is not None:
+                append(post.created_at)
+            if note is not None and "@" in post.body:  # most have none: no call for them
+                note(post.id, post.body)
 
     def _note_mention(self, post_id: str, body: str) -> None:
         # A cheap filter here; the exact rule (a whole-word @handle, not mine, not

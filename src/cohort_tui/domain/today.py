@@ -55,11 +55,13 @@ def pulse(state: State, now: int) -> CohortPulse:
         if p.created_at < week_ago:
             break
         posts += 1
-    done = sum(
-        1
-        for lessons in state.progress.values()
-        for p in lessons.values()
-        if p.status == "done" and p.done_at is not None and p.done_at >= week_ago
+    done = len(
+        [
+            1
+            for lessons in state.progress.values()
+            for p in lessons.values()
+            if p.done_at is not None and p.done_at >= week_ago and p.status == "done"
+        ]
     )
     reviews = 0
     for r in reversed(state.reviews.values()):
