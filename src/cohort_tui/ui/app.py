@@ -233,11 +233,7 @@ class CohortApp(App[None]):
         self.go(self.open_target)
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self.poll_store, name="store-poll")
-        self.call_after_refresh(self._freeze_heap)
-        from cohort_tui.domain.presence import BEAT_S
-
-        # No heartbeat timer where the store is not polled either (tests): moves still beat.
-        self.presence.start(BEAT_S if self.poll_interval > 0 else 0)
+        self.call_after_refresh(self._freeze_heap)  # which also starts the presence beat
         # Announcers note what already is (after the first frame), to announce only changes.
         self.call_after_refresh(self.announce, [])
         if not self.is_headless:
@@ -402,6 +398,12 @@ class CohortApp(App[None]):
             # before the first frame, delayed it, and (through refresh_css) stranded what
             # waited for it, such as the ``--open`` target.
             self.set_timer(self.WARM_AFTER, self._warm, name="warm-screens")
+            from cohort_tui.domain.presence import BEAT_S
+
+            # After the first frame: a beat is file work in a thread, which took the
+            # interpreter from the start-up ~5 ms of the way. No heartbeat timer where
+            # the store is not polled either (tests): moves still beat.
+            self.presence.start(BEAT_S if self.poll_interval > 0 else 0)
         state_id = id(self.replica.state)
         gc.enable()  # `cohort` pauses the collector until the first frame
         if state_id == self._frozen_state:

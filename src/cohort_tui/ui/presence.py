@@ -41,13 +41,16 @@ class PresenceTracker:
         """Moves whenever :attr:`seats` changes (a screen shown again compares it)."""
         self._where = ""
         self._timer: object | None = None
+        self._started = False
 
     @property
     def hidden(self) -> bool:
         return not self.app.user_config.show_presence
 
     def start(self, every: float = BEAT_S) -> None:
-        """Beat now and every ``every`` seconds (0: only when the member moves)."""
+        """Beat now and every ``every`` seconds (0: only when the member moves). Moves
+        before this are remembered, and the first beat tells where the member is."""
+        self._started = True
         if every > 0:
             self._timer = self.app.set_interval(every, self.beat, name="presence")
         self.beat()
@@ -56,7 +59,8 @@ class PresenceTracker:
         """The member is on ``where`` now (a screen name or ``lesson:ID``)."""
         if where != self._where and valid_where(where):
             self._where = where
-            self.beat()
+            if self._started:
+                self.beat()
 
     def beat(self) -> None:
         """Renew this pane's entry and read who is here, in a worker thread."""
