@@ -462,7 +462,7 @@ def _post_edit(state: State, op: Op, d: k.PostEdit) -> Reason:
     if post is None:
         return "unknown post"
     if post.body != d.body:
-        post.edits.append(Edit(at=op.at, body=post.body))
+        post.edits = (*post.edits, Edit(at=op.at, body=post.body))
         post.body = d.body
     return None
 
