@@ -42,12 +42,16 @@ class HomeScreen(CohortScreen):
     TITLE_TEXT = "Home"
     DEFAULT_CSS = """
     HomeScreen #home-body { height: 1fr; }
-    HomeScreen #agenda-panel { width: 3fr; }
     HomeScreen #side { width: 2fr; min-width: 30; }
+    /* A panel of its own (the .panel look, with the list's padding inside it) rather
+       than a list inside a panel container: one widget fewer to lay out and draw on
+       every start. */
     HomeScreen #agenda {
-        height: 1fr; border: none; background: $surface;
+        width: 3fr; height: 1fr; background: $surface; padding: 0 2;
+        border: round $panel; border-title-color: $primary; border-title-style: bold;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
+    HomeScreen #agenda:focus { border: round $primary; }
     HomeScreen #progress, HomeScreen #pulse, HomeScreen #pod { height: auto; }
     HomeScreen #pulse { margin-top: 0; }
     HomeScreen #here-now { height: auto; display: none; }
@@ -77,9 +81,9 @@ class HomeScreen(CohortScreen):
     def compose(self) -> ComposeResult:
         yield CohortHeader()
         with Horizontal(id="home-body"):
-            with Vertical(id="agenda-panel", classes="panel") as panel:
-                panel.border_title = "Today"
-                yield AgendaList(id="agenda")
+            agenda = AgendaList(id="agenda")
+            agenda.border_title = "Today"
+            yield agenda
             with Vertical(id="side"):
                 progress = Static(id="progress", classes="panel")
                 progress.border_title = "My progress"
