@@ -12,8 +12,9 @@ again only when an op touched that thread, and the figures no discussion op can 
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Iterable
+
+import msgspec
 
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.domain import queries as q
@@ -191,13 +192,13 @@ class Derived:
         week_ago = now - 7 * DAY_MS
         first_day = week_ago // DAY_MS
         active = sum(1 for days in state.active_days.values() if days and days[-1] >= first_day)
-        pulse = dataclasses.replace(
+        pulse = msgspec.structs.replace(
             kept.pulse,
             active_members=active,
             members=len(state.members),
             posts_this_week=self.posts_since(week_ago),
         )
-        return dataclasses.replace(
+        return msgspec.structs.replace(
             kept,
             unread=self.unread_threads(),
             unread_total=self._total,

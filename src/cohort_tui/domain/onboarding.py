@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from cohort_tui.domain.model import DAY_MS, State
 
@@ -10,8 +10,7 @@ NEW_FOR_MS = 14 * DAY_MS
 """How long after joining the checklist is offered (it also goes once every step is done)."""
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Struct, frozen=True):
     id: str  # intro | norms | lesson
     title: str
     done: bool

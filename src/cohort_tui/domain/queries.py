@@ -7,8 +7,9 @@ the same questions give the same answers in the app, the CLI and the tests.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Literal
+
+from msgspec import Struct, field
 
 from cohort_tui.domain.model import (
     DAY_MS,
@@ -112,8 +113,7 @@ def cohort_median_progress(state: State) -> float:
     return fractions[mid] if len(fractions) % 2 else (fractions[mid - 1] + fractions[mid]) / 2
 
 
-@dataclass(frozen=True)
-class LessonPeers:
+class LessonPeers(Struct, frozen=True):
     """Where the cohort stands on one lesson."""
 
     done: int
@@ -287,8 +287,7 @@ def submission_status(state: State, sub: Submission) -> SubmissionStatus:
     return "awaiting"
 
 
-@dataclass(frozen=True)
-class ReviewTask:
+class ReviewTask(Struct, frozen=True):
     """A submission waiting on my review."""
 
     submission: Submission

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from cohort_tui.domain import queries as q
 from cohort_tui.domain.model import DAY_MS, Lesson, LiveSession, Milestone, State, Submission
 
 
-@dataclass(frozen=True)
-class CohortPulse:
+class CohortPulse(Struct, frozen=True):
     """How the cohort moved in the last 7 days."""
 
     active_members: int
@@ -19,8 +18,7 @@ class CohortPulse:
     reviews_this_week: int
 
 
-@dataclass(frozen=True)
-class Today:
+class Today(Struct, frozen=True):
     """Everything Home shows for one member at one moment."""
 
     member: str

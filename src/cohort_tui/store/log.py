@@ -17,8 +17,9 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from cohort_tui.domain.ops import Op, OpError, decode_op, encode_op
 from cohort_tui.store.errors import StoreError, read_failed, write_failed, writing
@@ -32,8 +33,7 @@ class LogMoved(StoreError):
     failed append); the reader must start over."""
 
 
-@dataclass
-class LogPosition:
+class LogPosition(Struct):
     """How far a reader has read: a byte offset and the number of whole lines before it."""
 
     offset: int = 0

@@ -16,10 +16,10 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
+from msgspec import Struct, field
 
 from cohort_tui.domain.presence import MAX_BYTES, MAX_ENTRIES, TTL_MS, Seen, decode_entries, fresh
 from cohort_tui.store.files import atomic_write
@@ -28,8 +28,7 @@ PRESENCE_NAME = "presence.json"
 LOCK_NAME = "presence.lock"
 
 
-@dataclass
-class PresenceData:
+class PresenceData(Struct):
     """What the file holds: each pane's own entry, and the server's list."""
 
     panes: dict[str, Seen] = field(default_factory=dict)

@@ -12,9 +12,11 @@ import os
 import shutil
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from cohort_tui.domain.clock import (
     MAX_LEAD_MS,
@@ -47,8 +49,7 @@ SNAPSHOT_EVERY = 2_000
 """Replaying more ops than this past the snapshot writes a fresh one."""
 
 
-@dataclass
-class StoreConfig:
+class StoreConfig(Struct):
     """``store.toml``."""
 
     cohort: str
@@ -192,8 +193,7 @@ def create_store(root: Path, first_op: Data, *, author: str, cohort_id: str) -> 
     return replica
 
 
-@dataclass
-class Imported:
+class Imported(Struct):
     """What :meth:`Replica.import_ops` did with a batch of ops."""
 
     added: int = 0

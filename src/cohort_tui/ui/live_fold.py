@@ -18,9 +18,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from cohort_tui.domain.derived import Derived
 from cohort_tui.domain.model import State
