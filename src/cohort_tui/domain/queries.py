@@ -301,12 +301,14 @@ def reviews_waiting(state: State, member: str) -> list[ReviewTask]:
 
     tasks = []
     for sub in state.submissions.values():
-        # Most of 3,000 submissions are someone else's: a plain look at each assignment,
-        # not a set built per submission.
-        if any(a.reviewer == member for a in sub.assignments):
-            a = active_assignment(state, sub, member)
-            if a is not None:
-                tasks.append(ReviewTask(sub, a.assigned_at, a.claimed_until))
+        # Most of 3,000 submissions are someone else's: a plain loop over the few
+        # assignments, not a set (or a generator) made per submission.
+        for assignment in sub.assignments:
+            if assignment.reviewer == member:
+                a = active_assignment(state, sub, member)
+                if a is not None:
+                    tasks.append(ReviewTask(sub, a.assigned_at, a.claimed_until))
+                break
     tasks.sort(key=lambda t: (t.assigned_at, t.submission.id))
     return tasks
 
