@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
 import pytest
 
+from cohort_tui.cli import command_modules
 from cohort_tui.domain import op_kinds as k
 from cohort_tui.store.workspace import Replica
 from tests.unit.conftest import DEMO_NOW, CliRunner
@@ -14,6 +16,11 @@ from tests.unit.conftest import DEMO_NOW, CliRunner
 
 @pytest.fixture(autouse=True)
 def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every command module is loaded first: one that imports ``now_ms`` by name while it
+    # is pinned here would keep the pinned clock for the rest of the process (a later
+    # test in the same worker then saw the demo's review assignments as fresh).
+    for name in command_modules():
+        importlib.import_module(name)
     monkeypatch.setattr("cohort_tui.commands.context.now_ms", lambda: DEMO_NOW)
 
 
