@@ -51,7 +51,7 @@ def lesson_state(state: State, member: str, lesson: Lesson) -> LessonState:
     """Done or doing from my progress; otherwise locked until the prerequisites are done."""
     progress = state.progress.get(member, {}).get(lesson.id)
     if progress is not None and progress.status in ("doing", "done"):
-        return progress.status  # type: ignore[return-value]
+        return progress.status
     mine = state.progress.get(member, {})
     for prereq in lesson.prerequisites:
         other = state.lessons.get(prereq)
