@@ -172,7 +172,7 @@ class CohortApp(App[None]):
         # Parsed rules come from the cache file where they can (see css_cache); Textual
         # made a plain stylesheet that has read nothing yet.
         self.stylesheet = CachedStylesheet(
-            variables=self.get_css_variables(),
+            variables=self.theme_variables,  # as Textual's __init__ just worked them out
             rules_cache=RulesCache(cache_dir() / FILE_NAME if css_cache else None),
         )
         from cohort_tui.ui import timings
@@ -201,7 +201,7 @@ class CohortApp(App[None]):
             self.register_theme(theme)
         wanted = self.user_config.theme
         self._set_first_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
-        self.palette.apply()
+        self.palette.apply(self.theme_variables)  # the first theme's, just worked out
         self._theme_ready = True
         return problems
 

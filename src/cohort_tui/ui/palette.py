@@ -190,9 +190,10 @@ class Palette:
         self.generation = 0
         """Bumped on every switch; a widget compares it to know its look is stale."""
 
-    def apply(self) -> None:
-        """Resolve every name against the current theme and put them on the console."""
-        theme = rich_theme(self._app.get_css_variables())
+    def apply(self, variables: dict[str, str] | None = None) -> None:
+        """Resolve every name against the current theme and put them on the console
+        (``variables``: the theme's CSS variables, when the caller has them already)."""
+        theme = rich_theme(variables if variables is not None else self._app.get_css_variables())
         console = self._app.console
         if self._pushed:
             console.pop_theme()
