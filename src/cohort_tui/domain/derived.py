@@ -59,12 +59,10 @@ class Derived:
         # unread_threads: (thread, count) in the order of _order, kept in step with it so
         # a batch of posts does not list every unread thread again (1,900 at 100k ops).
         self._listed: list[tuple[str, int]] = []
-        member_id, counts, placed = member, self._counts, self._placed
-        for thread_id, thread in state.threads.items():
-            count = q.unread_count(state, member_id, thread_id)
-            if count:
-                placed[thread_id] = (-thread.last_activity, thread_id)
-                counts[thread_id] = count
+        counts, placed = self._counts, self._placed
+        for thread, count in q.unread_counts(state, member):
+            placed[thread.id] = (-thread.last_activity, thread.id)
+            counts[thread.id] = count
         self._order = sorted(placed.values())  # one sort, not an insort per thread
         self._listed = [(thread_id, counts[thread_id]) for _, thread_id in self._order]
         self._total = sum(counts.values())

@@ -7,10 +7,12 @@ the same questions give the same answers in the app, the CLI and the tests.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 from msgspec import Struct, field
 
+from cohort_tui.domain.clock import Clock
 from cohort_tui.domain.model import (
     DAY_MS,
     Lesson,
@@ -20,6 +22,7 @@ from cohort_tui.domain.model import (
     Review,
     State,
     Submission,
+    Thread,
 )
 from cohort_tui.domain.pods import may_see_thread
 
@@ -169,10 +172,27 @@ def unread_count(state: State, member: str, thread_id: str) -> int:
     """Posts in the thread by others, not hidden, newer than my read marker (none in a
     pod channel I may not see)."""
     thread = state.threads.get(thread_id)
-    if thread is None or (thread.pod is not None and not may_see_thread(state, member, thread)):
+    if thread is None:
         return 0
+    return _unread_in(state, member, thread, state.reads.get(member, {}))
+
+
+def unread_counts(state: State, member: str) -> Iterator[tuple[Thread, int]]:
+    """``(thread, unread_count)`` for every thread with unread posts, my read markers
+    looked up once rather than once per thread (2,000 threads at 100k ops)."""
+    marks = state.reads.get(member, {})
+    for thread in state.threads.values():
+        count = _unread_in(state, member, thread, marks)
+        if count:
+            yield thread, count
+
+
+def _unread_in(state: State, member: str, thread: Thread, marks: dict[str, Clock]) -> int:
+    if thread.pod is not None and not may_see_thread(state, member, thread):
+        return 0
+    thread_id = thread.id
     posts = state.posts
-    marker = state.reads.get(member, {}).get(thread_id)
+    marker = marks.get(thread_id)
     count = 0
     if marker is None:  # never opened: every post by someone else counts
         shown = state.shown_posts.get(thread_id)
