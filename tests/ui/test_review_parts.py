@@ -63,8 +63,8 @@ async def test_the_code_pane_works_out_changes_and_finds_the_comments_under_the_
             reviewer="m_rev",
             verdict="changes",
             submitted_at=3,
-            lines=[ReviewLine(id="l1", path="a.py", line=2, body="why y?")],
-            replies=[Reply(id="y1", author="m_a", body="for z", at=4, comment="l1")],
+            lines=(ReviewLine(id="l1", path="a.py", line=2, body="why y?"),),
+            replies=(Reply(id="y1", author="m_a", body="for z", at=4, comment="l1"),),
         )
         code.comments = line_comments_by_line(review)
         files = revision_files([(f.path, f.content) for f in AFTER.files], AFTER.diff)

@@ -272,14 +272,14 @@ def test_line_comments_grouped_by_file_and_line_with_replies() -> None:
         reviewer="m_a",
         verdict="changes",
         submitted_at=1,
-        lines=[
+        lines=(
             ReviewLine(id="c1", path="a.py", line=3, body="why?"),
             ReviewLine(id="c2", path="a.py", line=9, body="typo"),
-        ],
-        replies=[
+        ),
+        replies=(
             Reply(id="y1", author="m_b", body="because", at=2, comment="c1"),
             Reply(id="y2", author="m_b", body="thanks", at=3),
-        ],
+        ),
     )
     second = Review(
         id="v2",
@@ -288,7 +288,7 @@ def test_line_comments_grouped_by_file_and_line_with_replies() -> None:
         reviewer="m_c",
         verdict="approve",
         submitted_at=4,
-        lines=[ReviewLine(id="c1", path="a.py", line=3, body="agree")],
+        lines=(ReviewLine(id="c1", path="a.py", line=3, body="agree"),),
     )
     grouped = line_comments_by_line([first, second])
     assert sorted(grouped["a.py"]) == [3, 9]

@@ -234,11 +234,11 @@ class Review(Struct, kw_only=True, gc=False):
     submitted_at: int
     scores: dict[str, int] = field(default_factory=dict)
     comment: str = ""
-    lines: list[ReviewLine] = field(default_factory=list)
+    lines: tuple[ReviewLine, ...] = ()
     assigned_at: int | None = None
     helpful: bool = False
     calibration: bool = False
-    replies: list[Reply] = field(default_factory=list)
+    replies: tuple[Reply, ...] = ()
 
 
 class Milestone(Struct, kw_only=True, gc=False):

@@ -733,7 +733,9 @@ def _review_submit(state: State, op: Op, d: k.ReviewSubmit) -> Reason:
             submitted_at=op.at,
             scores=dict(d.scores),
             comment=d.comment,
-            lines=[ReviewLine(id=c.id, path=c.path, line=c.line, body=c.body) for c in d.lines],
+            lines=tuple(
+                ReviewLine(id=c.id, path=c.path, line=c.line, body=c.body) for c in d.lines
+            ),
             assigned_at=assigned_at,
             calibration=d.calibration,
         )
@@ -787,9 +789,8 @@ def _review_reply(state: State, op: Op, d: k.ReviewReply) -> Reason:
         return "unknown line comment"
     if any(r.id == d.reply for r in review.replies):
         return "reply id already used"
-    review.replies.append(
-        Reply(id=d.reply, author=op.author, body=d.body, at=op.at, comment=d.comment)
-    )
+    reply = Reply(id=d.reply, author=op.author, body=d.body, at=op.at, comment=d.comment)
+    review.replies = (*review.replies, reply)
     return None
 
 
