@@ -51,6 +51,18 @@ def looks(rules: list[RuleSet]) -> list[tuple[str, str, bool, int]]:
     ]
 
 
+def assert_read_back(sheet: CachedStylesheet, parsed: list[RuleSet], parses: list[str]) -> None:
+    """Save what ``sheet`` parsed: a new stylesheet on the same file parses nothing and
+    gets the same rules."""
+    sheet.rules_cache.save()
+    parses.clear()
+    path = sheet.rules_cache.path
+    assert path is not None
+    _, cached = parse_all(path, DARK)
+    assert parses == []
+    assert looks(cached) == looks(parsed)
+
+
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every CSS text Textual's parser is run on."""
@@ -71,12 +83,7 @@ def test_a_second_run_reads_the_rules_back_and_parses_nothing(
     path = tmp_path / FILE_NAME
     first, parsed = parse_all(path, DARK)
     assert len(parses) == len(SOURCES)
-    first.rules_cache.save()
-    parses.clear()
-
-    _, cached = parse_all(path, DARK)
-    assert parses == []
-    assert looks(cached) == looks(parsed)
+    assert_read_back(first, parsed, parses)
 
 
 def test_other_theme_variables_are_parsed_again_with_their_own_colours(
@@ -133,11 +140,7 @@ def test_a_damaged_or_foreign_file_is_ignored_and_replaced(
     path.write_bytes(content)
     sheet, parsed = parse_all(path, DARK)
     assert len(parses) == len(SOURCES)
-    sheet.rules_cache.save()
-    parses.clear()
-    _, cached = parse_all(path, DARK)
-    assert parses == []
-    assert looks(cached) == looks(parsed)
+    assert_read_back(sheet, parsed, parses)
 
 
 def test_a_damaged_entry_is_parsed_instead(tmp_path: Path, parses: list[str]) -> None:

@@ -84,8 +84,6 @@ class CohortApp(App[None]):
         save_settings: Whether a theme change is written to the config file.
         clock: Epoch-ms "now" for due dates and relative times; tests pin it.
         background_sync: Whether the app syncs with the cohort's server while it runs.
-        css_cache: Whether parsed CSS is kept in the user's cache folder between runs
-            (:mod:`cohort_tui.ui.css_cache`); off, it is kept in memory only.
     """
 
     CSS_PATH = "app.tcss"
@@ -129,7 +127,6 @@ class CohortApp(App[None]):
         save_settings: bool = True,
         clock: Callable[[], int] | None = None,
         background_sync: bool = True,
-        css_cache: bool = True,
     ) -> None:
         self.replica = replica
         """The open store."""
@@ -173,7 +170,7 @@ class CohortApp(App[None]):
         # made a plain stylesheet that has read nothing yet.
         self.stylesheet = CachedStylesheet(
             variables=self.theme_variables,  # as Textual's __init__ just worked them out
-            rules_cache=RulesCache(cache_dir() / FILE_NAME if css_cache else None),
+            rules_cache=RulesCache(cache_dir() / FILE_NAME),
         )
         from cohort_tui.ui import timings
         from cohort_tui.ui.live_fold import LiveFold
