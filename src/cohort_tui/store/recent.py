@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from typing import NamedTuple
+
+from msgspec import Struct
 
 from cohort_tui.domain.ops import Op
 
@@ -19,7 +20,7 @@ WINDOW = 2_048
 """Ops kept; a view further behind than this computes from scratch."""
 
 
-class Mark(NamedTuple):
+class Mark(Struct, frozen=True):
     """How far a view has caught up: which state and how many of its ops."""
 
     generation: int

@@ -15,8 +15,8 @@ the palette's key is dropped (a cut "? Hel" helped nobody).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
+from msgspec import Struct
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
-class _Key(NamedTuple):
+class _Key(Struct, frozen=True):
     key: str
     display: str
     description: str
