@@ -21,7 +21,6 @@ import contextlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,8 @@ import textual.css.stylesheet
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
+
+from cohort_tui.store.files import atomic_write
 
 try:  # BLAKE2 without hashlib, which loads OpenSSL at import (~4 ms of every start)
     from _blake2 import blake2b as _blake2b
@@ -107,15 +108,10 @@ class RulesCache:
         self._load()[key] = raw
         self._added[key] = raw
 
-    @property
-    def dirty(self) -> bool:
-        """Whether :meth:`save` has anything to write."""
-        return bool(self._added) and self.path is not None
-
     def save(self) -> None:
         """Write the file with what this run added, merged into what is there now (another
         pane may have saved since this one loaded). Failures are ignored: it is a cache."""
-        if not self.dirty or self.path is None:
+        if not self._added or self.path is None:
             return
         merged = {**self._read(), **self._added}
         if sum(map(len, merged.values())) > MAX_BYTES:
@@ -124,17 +120,9 @@ class RulesCache:
             {"format": FORMAT, "stamp": self._stamp, "entries": merged},
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # a StoreWriteError is one too
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".css-rules-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, self.path)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            atomic_write(self.path, data, durable=False)  # for this user alone (0600)
             self._added.clear()
 
     def _load(self) -> dict[str, bytes]:
