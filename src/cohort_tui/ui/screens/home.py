@@ -43,9 +43,10 @@ class HomeScreen(CohortScreen):
     DEFAULT_CSS = """
     HomeScreen #home-body { height: 1fr; }
     HomeScreen #side { width: 2fr; min-width: 30; }
-    /* A panel of its own (the .panel look, with the list's padding inside it) rather
-       than a list inside a panel container: one widget fewer to lay out and draw on
-       every start. */
+    /* A panel of its own rather than a list inside a panel container: one widget
+       fewer to lay out and draw on every start. It spells out the .panel look of
+       app.tcss (keep the two alike) instead of taking the class: .panel's padding, app
+       CSS, would win over the wider padding here, the panel's and the list's together. */
     HomeScreen #agenda {
         width: 3fr; height: 1fr; background: $surface; padding: 0 2;
         border: round $panel; border-title-color: $primary; border-title-style: bold;
